@@ -1,0 +1,112 @@
+"""Who may do what: the one place every view and service asks.
+
+    from portal.accounts.permissions import can, require
+    if can(request.user, "validate_return", country="SN"): ...
+
+An action is granted to a set of roles. A *scoped* action also needs the object it applies to:
+for ``country`` scope, a focal point may act only on the countries they are focal point for, while
+the secretariat acts everywhere. Later apps add their actions to ``ACTIONS`` with ``register``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from .roles import Role, roles_of
+
+EVERYONE = frozenset(Role)
+REGISTERED = frozenset(Role) - {Role.VISITOR}
+SECRETARIAT = frozenset({Role.SECRETARIAT})
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    roles: frozenset
+    # Roles listed here hold the action only within their scope (checked by `scope_check`).
+    scoped_roles: frozenset = field(default_factory=frozenset)
+    scope_check: Callable | None = None
+
+
+def _focal_point_country(user, *, country=None, **_):
+    if country is None:
+        return False
+    code = getattr(country, "code", country)
+    return user.focal_point_countries.filter(code=str(code).upper()).exists()
+
+
+ACTIONS: dict[str, Action] = {}
+
+
+def register(action: Action) -> Action:
+    ACTIONS[action.name] = action
+    return action
+
+
+for _action in [
+    Action("view_public_pages", EVERYONE),
+    Action("download_public_data", EVERYONE),
+    Action("register", frozenset({Role.VISITOR})),
+    Action("edit_own_profile", REGISTERED),
+    Action("submit_article", REGISTERED),
+    Action("propose_resource", REGISTERED),
+    Action("register_to_event", REGISTERED),
+    Action("access_admin", frozenset({Role.FOCAL_POINT, Role.SECRETARIAT})),
+    Action("edit_pages", frozenset({Role.FOCAL_POINT, Role.SECRETARIAT})),
+    Action("publish_pages", SECRETARIAT),
+    Action("moderate_contributions", SECRETARIAT),
+    Action(
+        "validate_return", frozenset({Role.FOCAL_POINT, Role.SECRETARIAT}),
+        scoped_roles=frozenset({Role.FOCAL_POINT}), scope_check=_focal_point_country,
+    ),
+    Action(
+        "view_country_dashboard", frozenset({Role.FOCAL_POINT, Role.SECRETARIAT}),
+        scoped_roles=frozenset({Role.FOCAL_POINT}), scope_check=_focal_point_country,
+    ),
+    Action("manage_campaign", SECRETARIAT),
+    Action("manage_users", SECRETARIAT),
+    Action("send_newsletter", SECRETARIAT),
+]:
+    register(_action)
+
+
+def can(user, action_name: str, **scope) -> bool:
+    """Whether `user` may perform `action_name` (on the object named in `scope`, if scoped).
+
+    Unknown action names raise KeyError: a typo must not silently deny or grant.
+    """
+    action = ACTIONS[action_name]
+    if user is not None and user.is_authenticated and not user.is_active:
+        return False
+    held = roles_of(user) & action.roles
+    if not held:
+        return False
+    if held - action.scoped_roles:
+        return True  # some role holds the action everywhere
+    return bool(action.scope_check and action.scope_check(user, **scope))
+
+
+def require(request, action_name: str, **scope) -> None:
+    """Raise PermissionDenied (403) unless the request's user may act; views call this first."""
+    if not can(request.user, action_name, **scope):
+        raise PermissionDenied
+
+
+def permission_required(action_name: str):
+    """View decorator: anonymous visitors go to the login page, others without the right get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if can(request.user, action_name):
+                return view(request, *args, **kwargs)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied
+
+        return wrapped
+
+    return decorator

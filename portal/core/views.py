@@ -1,0 +1,38 @@
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template.loader import get_template
+from django.utils.translation import get_language
+from wagtail.models import Locale, Page
+
+from .forms import SearchForm
+
+RESULTS_PER_PAGE = 10
+
+
+def search(request):
+    """Site-wide search over the published pages of the reader's language."""
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = None
+    if query:
+        pages = Page.objects.live().public().filter(locale=Locale.get_active()).specific()
+        paginator = Paginator(pages.search(query), RESULTS_PER_PAGE)
+        try:
+            results = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            results = paginator.page(1)
+        except EmptyPage:
+            results = paginator.page(paginator.num_pages)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    context = {"form": form, "results": results, "query": query}
+    return render(request, "core/search.html", context, status=status)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors, no database: this must render even when the database is down.
+    return HttpResponseServerError(get_template("500.html").render({"lang": get_language() or "fr"}))

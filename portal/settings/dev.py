@@ -1,0 +1,14 @@
+"""Development: convenient defaults, never for production."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+os.environ.setdefault("EMAIL_URL", "consolemail://")
+os.environ.setdefault("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
+
+from .base import *  # noqa: E402,F403
+from .base import BASE_DIR  # noqa: E402
+
+(BASE_DIR / "var").mkdir(exist_ok=True)

@@ -1,0 +1,17 @@
+"""Tests: fast hashing, in-memory cache and mail; the database comes from DATABASE_URL."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-key")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ["EMAIL_URL"] = "memorymail://"
+os.environ["CACHE_URL"] = "locmemcache://"
+os.environ["DEBUG"] = "false"
+os.environ.setdefault("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+ACCOUNT_RATE_LIMITS = False
+WAGTAILADMIN_BASE_URL = "http://testserver"
