@@ -46,7 +46,9 @@ class FigureBlock(blocks.StructBlock):
 
 
 class BodyBlock(blocks.StreamBlock):
-    heading = blocks.CharBlock(label=_("Heading"), form_classname="title", template="core/blocks/heading.html")
+    heading = blocks.CharBlock(
+        label=_("Heading"), form_classname="title", template="core/blocks/heading.html"
+    )
     paragraph = blocks.RichTextBlock(
         label=_("Paragraph"),
         features=["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"],

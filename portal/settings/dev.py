@@ -8,7 +8,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
 os.environ.setdefault("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
 
-from .base import *  # noqa: E402,F403
-from .base import BASE_DIR  # noqa: E402
+from .base import *  # noqa: F403
+from .base import BASE_DIR
 
 (BASE_DIR / "var").mkdir(exist_ok=True)

@@ -9,7 +9,7 @@ os.environ["CACHE_URL"] = "locmemcache://"
 os.environ["DEBUG"] = "false"
 os.environ.setdefault("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

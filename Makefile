@@ -1,0 +1,51 @@
+# The two commands: `make run` and `make test`. Both set everything up on a fresh machine
+# (Python 3.11+ and make): a virtual environment in .venv/ from the pinned requirements.lock.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint pytest migrate messages lock bench clean
+
+$(STAMP): requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+test: lint pytest
+
+# French catalogue: extract the strings, then translate the new entries in locale/fr/LC_MESSAGES/django.po.
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
+
+# Re-pin the dependencies after changing pyproject.toml.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	$(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	  print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > .lock-venv/in.txt
+	.lock-venv/bin/pip install --quiet -r .lock-venv/in.txt
+	.lock-venv/bin/pip freeze > requirements.lock
+	rm -rf .lock-venv
+
+bench: $(STAMP)
+	$(BIN)/python bench/page_weight.py
+
+clean:
+	rm -rf $(VENV) staticfiles

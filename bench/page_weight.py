@@ -1,0 +1,113 @@
+"""Page weight on first view: bytes transferred (compressed) per public page, in headless Chromium.
+
+Serves the portal as production would (gunicorn, WhiteNoise's compressed static files, gzip'd HTML)
+from a throw-away SQLite database with the demo content, then loads each page in a fresh browser
+context (empty cache) and adds up every response: headers plus body as sent over the wire.
+
+    .venv/bin/python bench/page_weight.py          # or: make bench
+
+Budget: 100 KB (102,400 bytes) per page. Exits non-zero when a page is over budget.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET = 100 * 1024
+PAGES = [
+    ("home (fr)", "/fr/"),
+    ("home (en)", "/en/"),
+    ("content page: the network (fr)", "/fr/le-reseau/"),
+    ("content page: history (en)", "/en/the-network/history/"),
+    ("contact form (fr)", "/fr/contact/"),
+    ("search results (fr)", "/fr/recherche/?q=mutuelle"),
+    ("registration (fr)", "/fr/comptes/signup/"),
+    ("not found (fr)", "/fr/nothing-here/"),
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    from playwright.sync_api import sync_playwright
+
+    tmp = Path(tempfile.mkdtemp(prefix="page-weight-"))
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+        "EMAIL_URL": "dummymail://",
+        "SECURE_SSL_REDIRECT": "false",
+        "MEDIA_ROOT": str(tmp / "media"),
+        "STATIC_ROOT": str(tmp / "static"),
+    }
+    python = sys.executable
+    run = {"cwd": ROOT, "env": env, "check": True, "stdout": subprocess.DEVNULL}
+    subprocess.run([python, "manage.py", "migrate", "--noinput"], **run)
+    subprocess.run([python, "manage.py", "load_demo", "--admin-password", "bench-only"], **run)
+    subprocess.run([python, "manage.py", "collectstatic", "--noinput"], **run)
+    server = subprocess.Popen(
+        [str(Path(python).parent / "gunicorn"), "portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
+        cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/fr/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        over = measure(sync_playwright, port)
+    finally:
+        server.terminate()
+        server.wait()
+    sys.exit(1 if over else 0)
+
+
+def measure(sync_playwright, port):
+    over = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        print(f"{'page':40} {'requests':>8} {'transferred':>12} {'html':>8}  budget")
+        for name, path in PAGES:
+            context = browser.new_context(viewport={"width": 375, "height": 800})
+            page = context.new_page()
+            responses = []
+            page.on("requestfinished", lambda request, bag=responses: bag.append(request))
+            page.goto(f"http://127.0.0.1:{port}{path}", wait_until="networkidle")
+            total = html = 0
+            for request in responses:
+                sizes = request.sizes()
+                size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                total += size
+                if request.resource_type == "document":
+                    html += size
+            ok = total <= BUDGET
+            if not ok:
+                over.append(name)
+            print(f"{name:40} {len(responses):>8} {total:>12,} {html:>8,}  {'ok' if ok else 'OVER'}")
+            context.close()
+        browser.close()
+    print(f"budget: {BUDGET:,} bytes per page on first view (empty cache)")
+    return over
+
+
+if __name__ == "__main__":
+    main()

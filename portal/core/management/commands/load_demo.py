@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from portal.demo.loader import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo content (idempotent: what already exists is left as it is)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--admin-password", default=None,
+            help="Password of the demo 'admin' account when it is created (random by default).",
+        )
+
+    def handle(self, *args, admin_password=None, **options):
+        report = load_demo(admin_password=admin_password)
+        for line in report.lines:
+            self.stdout.write(line)
+        # The password is shown again on later runs from this git-ignored file (development only).
+        credentials = settings.BASE_DIR / "var" / "demo-admin.txt"
+        if report.admin_password:
+            credentials.parent.mkdir(exist_ok=True)
+            credentials.write_text(f"{report.admin_email} / {report.admin_password}\n")
+        if credentials.exists():
+            self.stdout.write(self.style.SUCCESS(
+                f"Admin account: {credentials.read_text().strip()} — "
+                "log in at /admin/"
+            ))
+        self.stdout.write(self.style.SUCCESS("Demo content is loaded."))

@@ -1,0 +1,247 @@
+"""Builds the demo site from `content.py`: locales, countries, themes, the bilingual page tree.
+
+Idempotent: a record or page that exists already is left as it is, so editors' changes survive a
+second `make run`. Later apps add their own steps to `STEPS`.
+"""
+
+import json
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from wagtail.models import Locale, Page, Site
+
+from inventory.models import Country
+from library.models import Theme
+
+from . import content
+
+ADMIN_EMAIL = "admin@example.org"
+
+THEMES = [
+    ("financing", "Financement", "Financing"),
+    ("governance", "Gouvernance", "Governance"),
+    ("technical-management", "Gestion technique", "Technical management"),
+    ("contracting", "Contractualisation avec les prestataires", "Contracting with providers"),
+    ("legal-framework", "Cadre juridique", "Legal framework"),
+    ("microfinance", "Lien avec la microfinance", "Microfinance linkage"),
+    ("uhc", "Couverture sanitaire universelle", "Universal health coverage"),
+    ("feasibility", "Études de faisabilité", "Feasibility studies"),
+    ("monitoring-evaluation", "Suivi et évaluation", "Monitoring and evaluation"),
+]
+
+CONTACT_FIELDS = {
+    "fr": [
+        ("Votre nom", "singleline", True),
+        ("Votre adresse e-mail", "email", True),
+        ("Votre organisation", "singleline", False),
+        ("Objet", "singleline", True),
+        ("Votre message", "multiline", True),
+    ],
+    "en": [
+        ("Your name", "singleline", True),
+        ("Your e-mail address", "email", True),
+        ("Your organization", "singleline", False),
+        ("Subject", "singleline", True),
+        ("Your message", "multiline", True),
+    ],
+}
+
+
+@dataclass
+class Report:
+    lines: list = field(default_factory=list)
+    admin_email: str = ""
+    admin_password: str = ""
+
+    def add(self, line):
+        self.lines.append(line)
+
+
+def _stream(blocks):
+    """Raw StreamField JSON from the `(block_type, value)` pairs of content.py."""
+    return json.dumps([{"type": kind, "value": value} for kind, value in blocks])
+
+
+def _locales():
+    fr, _ = Locale.objects.get_or_create(language_code="fr")
+    en, _ = Locale.objects.get_or_create(language_code="en")
+    return fr, en
+
+
+def load_countries(report):
+    created = 0
+    for row in content.COUNTRIES:
+        _, was_created = Country.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "name_fr": row["name_fr"], "name_en": row["name_en"],
+                "currency": row["currency"], "focal_point": row["focal_point"],
+            },
+        )
+        created += was_created
+    report.add(f"Countries: {created} created, {Country.objects.count()} in all.")
+
+
+def load_themes(report):
+    created = 0
+    for slug, name_fr, name_en in THEMES:
+        _, was_created = Theme.objects.get_or_create(
+            slug=slug, defaults={"name_fr": name_fr, "name_en": name_en}
+        )
+        created += was_created
+    report.add(f"Themes: {created} created.")
+
+
+def _fill(page, data, **extra):
+    page.title = data["title"]
+    page.slug = data["slug"]
+    if "intro" in data:
+        page.intro = data["intro"]
+    if "body" in data:
+        page.body = _stream(data["body"])
+    for name, value in extra.items():
+        setattr(page, name, value)
+
+
+def _translate(page, locale, data, **extra):
+    """The page's translation into `locale`, created from `data` and published when missing."""
+    translation = page.get_translation_or_none(locale)
+    if translation is not None:
+        return translation.specific, False
+    translation = page.copy_for_translation(locale)
+    _fill(translation, data, **extra)
+    translation.save_revision().publish()
+    return translation, True
+
+
+def _child(parent, model, data, **extra):
+    """The child of `parent` with the slug in `data`, created and published when missing."""
+    existing = parent.get_children().filter(slug=data["slug"]).first()
+    if existing is not None:
+        return existing.specific, False
+    page = model(locale=parent.locale)
+    _fill(page, data, **extra)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page, True
+
+
+def _load_home(report, fr, en):
+    from portal.home.models import HomePage
+
+    home = HomePage.objects.filter(locale=fr).first()
+    if home is None:
+        # The tree root comes from Wagtail's migrations; a flushed test database has none.
+        root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root", locale=fr)
+        home, _ = _child(root, HomePage, {**content.HOME["fr"], "slug": "accueil"})
+        site = Site.objects.filter(is_default_site=True).first()
+        old_root = site.root_page if site else None
+        if site is None:
+            site = Site(hostname="localhost", port=80, is_default_site=True)
+        site.root_page = home
+        site.site_name = settings.WAGTAIL_SITE_NAME
+        site.save()
+        if old_root is not None and old_root.specific_class is Page:
+            old_root.delete()  # Wagtail's placeholder "Welcome" page
+        report.add("Home page created.")
+    _translate(home, en, {**content.HOME["en"], "slug": "home"})
+    return home
+
+
+def _load_contact(report, home, en):
+    from portal.core.models import ContactFormField, ContactPage
+
+    data_fr, data_en = content.CONTACT["fr"], content.CONTACT["en"]
+    contact, created = _child(
+        home, ContactPage, {"slug": data_fr["slug"], "title": data_fr["title"]},
+        intro=data_fr["intro"], thank_you_text=data_fr["thank_you"],
+        address=data_fr.get("address", ""), to_address="secretariat@example.org",
+        from_address=settings.DEFAULT_FROM_EMAIL, subject="Message reçu par le site",
+        show_in_menus=True,
+    )
+    if created:
+        for order, (label, field_type, required) in enumerate(CONTACT_FIELDS["fr"]):
+            ContactFormField.objects.create(
+                page=contact, sort_order=order, label=label, field_type=field_type,
+                required=required,
+            )
+        contact.save_revision().publish()
+        report.add("Contact page created.")
+    contact_en, created = _translate(
+        contact, en, {"slug": data_en["slug"], "title": data_en["title"]},
+        intro=data_en["intro"], thank_you_text=data_en["thank_you"],
+        address=data_en.get("address", ""), subject="Message received through the site",
+    )
+    if created:
+        labels = [label for label, _, _ in CONTACT_FIELDS["en"]]
+        for form_field, label in zip(contact_en.form_fields.order_by("sort_order"), labels, strict=True):
+            form_field.label = label
+            form_field.clean_name = ""  # recomputed from the English label on save
+            form_field.save()
+        contact_en.save_revision().publish()
+    return contact
+
+
+def load_pages(report):
+    from portal.core.models import SiteLinks, StandardPage
+
+    fr, en = _locales()
+    home = _load_home(report, fr, en)
+    pages = {}
+
+    def build(parent, entries):
+        for entry in entries:
+            page, created = _child(
+                parent, StandardPage, entry["fr"], show_in_menus=entry.get("show_in_menus", False)
+            )
+            _translate(page, en, entry["en"])
+            pages[entry["key"]] = page
+            if created:
+                report.add(f"Page created: {page.title}")
+            build(page, entry.get("children", []))
+
+    build(home, content.PAGES)
+    contact = _load_contact(report, home, en)
+
+    links = SiteLinks.for_site(Site.objects.get(is_default_site=True))
+    links.network_page = links.network_page or pages.get("network")
+    links.contact_page = links.contact_page or contact
+    links.legal_page = links.legal_page or pages.get("legal")
+    links.privacy_page = links.privacy_page or pages.get("privacy")
+    links.save()
+
+
+def load_admin(report, password=None):
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from portal.accounts.roles import GROUP_NAMES, Role
+
+    User = get_user_model()
+    if User.objects.filter(email=ADMIN_EMAIL).exists():
+        report.add(f"Admin account {ADMIN_EMAIL} exists already (password unchanged).")
+        return
+    password = password or secrets.token_urlsafe(12)
+    user = User.objects.create_superuser(
+        username="admin", email=ADMIN_EMAIL, password=password,
+        first_name="Admin", last_name="Secrétariat",
+    )
+    user.groups.add(Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT]))
+    EmailAddress.objects.create(user=user, email=ADMIN_EMAIL, verified=True, primary=True)
+    report.admin_email, report.admin_password = ADMIN_EMAIL, password
+
+
+STEPS = [load_countries, load_themes, load_pages]
+
+
+@transaction.atomic
+def load_demo(admin_password=None) -> Report:
+    """Run every demo step, then make sure the admin account exists."""
+    report = Report()
+    for step in STEPS:
+        step(report)
+    load_admin(report, admin_password)
+    return report

@@ -1,0 +1,39 @@
+"""A reader on a phone opens the home page, switches to English and back."""
+
+import pytest
+
+from portal.demo import content
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_home_page_language_switch_round_trip(page, live_server, demo_site):
+    page.goto(f"{live_server.url}/")
+    assert page.url == f"{live_server.url}/fr/"
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("h1").inner_text() == content.HOME["fr"]["title"]
+    assert page.get_by_role("link", name="Aller au contenu").count() == 1
+
+    page.get_by_role("navigation", name="Langue").get_by_role("link", name="English").click()
+    assert page.url == f"{live_server.url}/en/"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == content.HOME["en"]["title"]
+
+    # Move to an inner page in English, then back to French: the switcher keeps the page.
+    network = content.PAGES[0]
+    page.get_by_role("navigation", name="Main menu").get_by_role(
+        "link", name=network["en"]["title"]
+    ).click()
+    assert page.locator("h1").inner_text() == network["en"]["title"]
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
+    assert page.url == f"{live_server.url}/fr/{network['fr']['slug']}/"
+    assert page.locator("h1").inner_text() == network["fr"]["title"]
+    assert page.get_by_role("button", name="Rechercher").is_visible()
+
+
+def test_pages_fit_a_320px_screen_without_sideways_scrolling(page, live_server, demo_site):
+    page.set_viewport_size({"width": 320, "height": 700})
+    for path in ("/fr/", f"/fr/{content.PAGES[0]['fr']['slug']}/", "/fr/comptes/signup/"):
+        page.goto(f"{live_server.url}{path}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, path

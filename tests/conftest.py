@@ -1,0 +1,35 @@
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside live_server
+
+DEMO_ADMIN_PASSWORD = "demo-admin-password"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo content, loaded once into the test database: the site visitors would see."""
+    from portal.demo.loader import load_demo
+
+    with django_db_blocker.unblock():
+        load_demo(admin_password=DEMO_ADMIN_PASSWORD)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def home_fr(db):
+    from portal.home.models import HomePage
+
+    return HomePage.objects.get(locale__language_code="fr")
+
+
+@pytest.fixture
+def home_en(home_fr):
+    from wagtail.models import Locale
+
+    return home_fr.get_translation(Locale.objects.get(language_code="en")).specific

@@ -1,0 +1,172 @@
+"""Every public page answers in both languages, in the right language, with working links."""
+
+import re
+
+import pytest
+from django.core import mail
+from wagtail.models import Page
+
+from portal.demo import content
+
+pytestmark = pytest.mark.django_db
+
+
+def live_pages(language):
+    return Page.objects.live().filter(locale__language_code=language, depth__gt=1).specific()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_page_answers_in_its_language(client, language):
+    pages = list(live_pages(language))
+    assert len(pages) >= 8  # home, network (+3), legal, privacy, contact
+    for page in pages:
+        url = page.get_url()
+        assert url.startswith(f"/{language}/"), url
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert f'<html lang="{language}">' in html
+        assert f"<h1>{page.title}</h1>" in html.replace("&#x27;", "'").replace("&amp;", "&")
+
+
+def test_root_redirects_to_french_by_default(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/"
+
+
+def test_root_follows_an_english_browser(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert response["Location"] == "/en/"
+
+
+def test_home_page_in_french_and_english(client):
+    fr = client.get("/fr/").content.decode()
+    en = client.get("/en/").content.decode()
+    assert content.HOME["fr"]["title"] in fr
+    assert "Aller au contenu" in fr and "Rechercher" in fr
+    assert content.HOME["en"]["title"] in en
+    assert "Skip to content" in en and "Search" in en
+
+
+def test_language_switcher_links_to_the_same_page_in_the_other_language(client):
+    history_fr = Page.objects.get(slug=content.PAGES[0]["children"][0]["fr"]["slug"])
+    history_en = history_fr.get_translations().get()
+    html = client.get(history_fr.url).content.decode()
+    assert f'href="{history_en.url}" hreflang="en"' in html
+    html = client.get(history_en.url).content.decode()
+    assert f'href="{history_fr.url}" hreflang="fr"' in html
+
+
+def test_language_switcher_on_a_django_view_keeps_the_view(client):
+    html = client.get("/fr/recherche/?q=mutuelle").content.decode()
+    assert 'href="/en/search/?q=mutuelle" hreflang="en"' in html
+
+
+def test_main_menu_lists_the_network_pages_in_the_reader_language(client):
+    html = client.get("/en/").content.decode()
+    menu = re.search(r'<nav class="main-nav".*?</nav>', html, re.S).group(0)
+    assert content.PAGES[0]["en"]["title"] in menu
+    assert content.PAGES[0]["fr"]["title"] not in menu
+
+
+def test_footer_links_to_legal_privacy_and_contact_in_the_reader_language(client):
+    html = client.get("/en/").content.decode()
+    footer = re.search(r"<footer.*?</footer>", html, re.S).group(0)
+    for key in ("legal", "privacy"):
+        entry = next(p for p in content.PAGES if p["key"] == key)
+        assert f'/en/{entry["en"]["slug"]}/' in footer
+    assert f'/en/{content.CONTACT["en"]["slug"]}/' in footer
+
+
+@pytest.mark.parametrize("language,text", [("fr", "Page introuvable"), ("en", "Page not found")])
+def test_unknown_page_is_a_translated_404(client, language, text):
+    response = client.get(f"/{language}/no-such-page/")
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+def test_server_error_page_renders_without_the_database(rf):
+    from portal.core.views import server_error
+
+    response = server_error(rf.get("/fr/"))
+    assert response.status_code == 500
+    assert "Une erreur est survenue" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_search_finds_pages_of_the_reader_language(client, language):
+    history = next(p for p in content.PAGES[0]["children"] if p["key"] == "history")[language]
+    word = "Abidjan"
+    response = client.get(f"/{language}/{'recherche' if language == 'fr' else 'search'}/", {"q": word})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert history["title"] in html
+    other = "en" if language == "fr" else "fr"
+    assert f'href="/{other}/' not in re.search(r'<ol class="results".*?</ol>', html, re.S).group(0)
+
+
+def test_search_with_no_match_says_so(client):
+    html = client.get("/fr/recherche/", {"q": "zzzyxwq"}).content.decode()
+    assert "0 résultat" in html
+
+
+def test_search_rejects_an_overlong_query_with_a_400(client):
+    response = client.get("/fr/recherche/", {"q": "x" * 500})
+    assert response.status_code == 400
+    assert "200" in response.content.decode()  # the error says the limit
+
+
+def contact_url(language):
+    return f"/{language}/{content.CONTACT[language]['slug']}/"
+
+
+def test_contact_form_keeps_what_was_typed_when_invalid(client):
+    response = client.post(contact_url("fr"), {
+        "votre_nom": "Awa Diop", "votre_adresse_e_mail": "not-an-address",
+        "objet": "", "votre_message": "Bonjour, je voudrais adhérer.",
+    })
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Bonjour, je voudrais adhérer." in html
+    assert 'value="Awa Diop"' in html
+    assert "Saisissez une adresse e-mail valide" in html
+    assert not mail.outbox
+
+
+def test_contact_form_stores_and_emails_the_message(client):
+    from wagtail.contrib.forms.models import FormSubmission
+
+    response = client.post(contact_url("en"), {
+        "your_name": "John Mensah", "your_e_mail_address": "john@example.org",
+        "subject": "Inventory", "your_message": "How do we register our mutual?",
+    })
+    assert response.status_code == 200
+    assert "How do we register our mutual?" in FormSubmission.objects.latest("id").form_data[
+        "your_message"
+    ]
+    assert len(mail.outbox) == 1
+    assert "How do we register our mutual?" in mail.outbox[0].body
+
+
+def test_numbers_and_dates_follow_the_language():
+    import datetime
+
+    from django.utils import formats, translation
+
+    with translation.override("fr"):
+        assert formats.number_format(1234.5, use_l10n=True, force_grouping=True) == "1\u00a0234,5"
+        assert formats.date_format(datetime.date(2026, 11, 22)) == "22 novembre 2026"
+    with translation.override("en"):
+        assert formats.number_format(1234.5, use_l10n=True, force_grouping=True) == "1,234.5"
+        assert formats.date_format(datetime.date(2026, 11, 22)) == "Nov. 22, 2026"
+
+
+def test_public_pages_carry_no_personal_contact_data(client):
+    phone = re.compile(r"\+\d{3}[\s\d]{6,}")
+    email = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+    for language in ("fr", "en"):
+        for page in live_pages(language):
+            html = client.get(page.get_url()).content.decode()
+            assert not phone.search(html), page.url
+            assert not email.search(html), page.url
