@@ -31,7 +31,7 @@ test: lint pytest
 
 # French catalogue: extract the strings, then translate the new entries in locale/fr/LC_MESSAGES/django.po.
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
 # Re-pin the dependencies after changing pyproject.toml.

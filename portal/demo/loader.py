@@ -158,7 +158,7 @@ def _load_contact(report, home, en):
         home, ContactPage, {"slug": data_fr["slug"], "title": data_fr["title"]},
         intro=data_fr["intro"], thank_you_text=data_fr["thank_you"],
         address=data_fr.get("address", ""), to_address="secretariat@example.org",
-        from_address=settings.DEFAULT_FROM_EMAIL, subject="Message reçu par le site",
+        subject="Message reçu par le site",
         show_in_menus=True,
     )
     if created:

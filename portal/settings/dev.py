@@ -12,3 +12,8 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR
 
 (BASE_DIR / "var").mkdir(exist_ok=True)
+
+# Static files straight from static/ and the apps (WhiteNoise finders); collectstatic is for production.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

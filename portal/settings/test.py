@@ -15,3 +15,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 ACCOUNT_RATE_LIMITS = False
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Static files straight from static/ and the apps (WhiteNoise finders); collectstatic is for production.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

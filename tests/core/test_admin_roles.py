@@ -1,8 +1,10 @@
 """Wagtail's editors and moderators map to the portal's focal points and secretariat."""
 
 import pytest
+from django.urls import reverse
 from wagtail.models import Page
 
+from portal.accounts.permissions import can
 from portal.accounts.roles import GROUP_NAMES, Role
 from tests.factories import UserFactory
 
@@ -38,7 +40,16 @@ def test_page_permissions_in_the_admin(role, can_publish):
 def test_secretariat_sets_a_focal_point_countries_in_the_user_admin(client):
     focal = UserFactory(roles=[Role.FOCAL_POINT])
     client.force_login(UserFactory(roles=[Role.SECRETARIAT], is_superuser=True))
-    url = f"/admin/users/{focal.pk}/"
+    url = reverse("wagtailusers_users:edit", args=[focal.pk])
     form = client.get(url)
     assert form.status_code == 200
     assert 'name="focal_point_countries"' in form.content.decode()
+    data = {
+        "username": focal.username, "email": focal.email, "first_name": "Awa", "last_name": "Diop",
+        "is_active": "on", "groups": [g.pk for g in focal.groups.all()],
+        "organization": "UTM", "country": "ML", "focal_point_countries": ["ML", "SN"],
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert sorted(focal.focal_point_countries.values_list("code", flat=True)) == ["ML", "SN"]
+    assert can(focal, "validate_return", country="ML")

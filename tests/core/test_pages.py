@@ -130,7 +130,7 @@ def test_contact_form_keeps_what_was_typed_when_invalid(client):
     html = response.content.decode()
     assert "Bonjour, je voudrais adhérer." in html
     assert 'value="Awa Diop"' in html
-    assert "Saisissez une adresse e-mail valide" in html
+    assert "Saisissez une adresse de courriel valide" in html
     assert not mail.outbox
 
 

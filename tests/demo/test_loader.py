@@ -1,0 +1,49 @@
+"""The demo content: bilingual, idempotent, and free of personal contact data."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from wagtail.models import Locale, Page
+
+from inventory.models import Country
+from portal.demo import content
+from portal.demo.loader import load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_loading_twice_changes_nothing():
+    before = (Page.objects.count(), Country.objects.count(), get_user_model().objects.count())
+    report = load_demo()
+    assert (Page.objects.count(), Country.objects.count(), get_user_model().objects.count()) == before
+    assert report.admin_password == ""  # the existing admin account is left alone
+
+
+def test_an_editor_change_survives_a_second_load():
+    page = Page.objects.get(slug=content.PAGES[0]["fr"]["slug"]).specific
+    page.title = "Le réseau, revu par le secrétariat"
+    page.save_revision().publish()
+    load_demo()
+    page.refresh_from_db()
+    assert page.title == "Le réseau, revu par le secrétariat"
+
+
+def test_every_french_page_has_its_english_translation():
+    french = Page.objects.live().filter(locale__language_code="fr", depth__gt=1)
+    assert french.count() >= 8
+    for page in french:
+        english = page.get_translation_or_none(Locale.objects.get(language_code="en"))
+        assert english is not None and english.live, page.title
+        assert english.title != page.title or page.title == "Contact"
+
+
+def test_the_fourteen_focal_point_countries():
+    assert Country.objects.in_network().count() == 14
+    senegal = Country.objects.get(code="SN")
+    assert (senegal.name_fr, senegal.name_en, senegal.currency) == ("Sénégal", "Senegal", "XOF")
+
+
+def test_the_admin_account_can_use_the_admin(client):
+    from tests.conftest import DEMO_ADMIN_PASSWORD
+
+    assert client.login(username="admin", password=DEMO_ADMIN_PASSWORD)
+    assert client.get("/admin/").status_code == 200
