@@ -162,6 +162,20 @@ def test_numbers_and_dates_follow_the_language():
         assert formats.date_format(datetime.date(2026, 11, 22)) == "Nov. 22, 2026"
 
 
+def test_content_pages_show_their_date_in_the_reader_language(client):
+    import datetime
+
+    from django.utils import timezone
+
+    page = Page.objects.get(slug=content.PAGES[0]["fr"]["slug"]).specific
+    published = timezone.make_aware(datetime.datetime(2026, 3, 1, 12, 0))
+    Page.objects.filter(pk=page.pk).update(last_published_at=published)
+    english = page.get_translations().get()
+    Page.objects.filter(pk=english.pk).update(last_published_at=published)
+    assert "Mis à jour le 1 mars 2026" in client.get(page.url).content.decode()
+    assert "Last updated on March 1, 2026" in client.get(english.url).content.decode()
+
+
 def test_public_pages_carry_no_personal_contact_data(client):
     phone = re.compile(r"\+\d{3}[\s\d]{6,}")
     email = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")

@@ -17,12 +17,15 @@ class Command(BaseCommand):
         report = load_demo(admin_password=admin_password)
         for line in report.lines:
             self.stdout.write(line)
-        # The password is shown again on later runs from this git-ignored file (development only).
+        # A generated password is shown again on later runs from this git-ignored file (development
+        # only); a password given on the command line is the caller's to remember.
         credentials = settings.BASE_DIR / "var" / "demo-admin.txt"
-        if report.admin_password:
+        if report.admin_password and not admin_password:
             credentials.parent.mkdir(exist_ok=True)
             credentials.write_text(f"{report.admin_email} / {report.admin_password}\n")
-        if credentials.exists():
+        if report.admin_password and admin_password:
+            self.stdout.write(self.style.SUCCESS(f"Admin account: {report.admin_email} (password as given)"))
+        elif credentials.exists():
             self.stdout.write(self.style.SUCCESS(
                 f"Admin account: {credentials.read_text().strip()} — "
                 "log in at /admin/"
