@@ -184,3 +184,9 @@ def test_public_pages_carry_no_personal_contact_data(client):
             html = client.get(page.get_url()).content.decode()
             assert not phone.search(html), page.url
             assert not email.search(html), page.url
+
+
+def test_pages_travel_compressed_to_browsers_that_accept_it(client):
+    response = client.get("/fr/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert response["Content-Encoding"] == "gzip"
+    assert len(response.content) < len(client.get("/fr/").content) / 2

@@ -1,0 +1,36 @@
+"""axe-core (the engine behind browser accessibility audits) finds no serious problem on the main pages."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from portal.demo import content
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES = [
+    "/fr/",
+    "/en/",
+    f"/fr/{content.PAGES[0]['fr']['slug']}/",
+    f"/en/{content.PAGES[0]['en']['slug']}/{content.PAGES[0]['children'][0]['en']['slug']}/",
+    f"/fr/{content.CONTACT['fr']['slug']}/",
+    "/fr/recherche/?q=mutuelle",
+    "/fr/comptes/signup/",
+    "/en/accounts/login/",
+    "/fr/page-absente/",
+]
+
+
+def test_main_pages_have_no_serious_accessibility_violation(page, live_server, demo_site):
+    axe = Axe()
+    problems = {}
+    for path in PAGES:
+        page.goto(f"{live_server.url}{path}")
+        results = axe.run(page)
+        serious = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])}×)"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if serious:
+            problems[path] = serious
+    assert problems == {}
