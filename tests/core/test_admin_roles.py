@@ -53,3 +53,17 @@ def test_secretariat_sets_a_focal_point_countries_in_the_user_admin(client):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert sorted(focal.focal_point_countries.values_list("code", flat=True)) == ["ML", "SN"]
     assert can(focal, "validate_return", country="ML")
+
+
+def test_secretariat_cannot_make_anyone_an_administrator(client):
+    member = UserFactory(roles=[Role.MEMBER])
+    client.force_login(UserFactory(roles=[Role.SECRETARIAT]))
+    url = reverse("wagtailusers_users:edit", args=[member.pk])
+    assert 'name="is_superuser"' not in client.get(url).content.decode()
+    client.post(url, {
+        "username": member.username, "email": member.email, "first_name": "Awa",
+        "last_name": "Diop", "is_active": "on", "is_superuser": "on",
+        "groups": [g.pk for g in member.groups.all()],
+    })
+    member.refresh_from_db()
+    assert not member.is_superuser
