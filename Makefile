@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint pytest migrate messages lock bench clean
 
 $(STAMP): requirements.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	touch $(STAMP)

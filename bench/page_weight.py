@@ -51,6 +51,7 @@ def main():
         "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
         "EMAIL_URL": "dummymail://",
         "SECURE_SSL_REDIRECT": "false",
+        "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
         "MEDIA_ROOT": str(tmp / "media"),
         "STATIC_ROOT": str(tmp / "static"),
     }

@@ -9,6 +9,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal.core import views as core_views
 
 urlpatterns = [
+    # One login for everyone, allauth's: it enforces e-mail confirmation and rate limits, which
+    # Wagtail's own login form would bypass.
+    path("admin/login/", core_views.admin_login_redirect, name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

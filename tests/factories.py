@@ -47,4 +47,6 @@ def user_with_role(role: Role, **kwargs):
 
     if role == Role.VISITOR:
         return AnonymousUser()
+    if role == Role.AUTHENTICATED:
+        return UserFactory(**kwargs)  # logged in, in no role group
     return UserFactory(roles=[role], **kwargs)

@@ -15,13 +15,14 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://portal:secret@db.example.org:5432/portal",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
     "CACHE_URL": "locmemcache://",
+    "WAGTAILADMIN_BASE_URL": "https://portail.example.org",
 }
 
 
 def run_django(settings_module, code, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {
         "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL", "CACHE_URL",
-        "ELASTICSEARCH_URL", "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "ELASTICSEARCH_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "WAGTAILADMIN_BASE_URL",
     }}
     clean.update(env, DJANGO_SETTINGS_MODULE=settings_module)
     script = "import django, json; django.setup(); from django.conf import settings as s; " + code
@@ -84,11 +85,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
-def test_production_refuses_to_start_without_a_database_url():
-    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DATABASE_URL"}
+@pytest.mark.parametrize(
+    "missing", ["DATABASE_URL", "ALLOWED_HOSTS", "EMAIL_URL", "WAGTAILADMIN_BASE_URL"]
+)
+def test_production_refuses_to_start_without_its_required_settings(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = run_django("portal.settings.production", "print(s.DATABASES)", **env)
     assert result.returncode != 0
-    assert "DATABASE_URL" in result.stderr
+    assert missing in result.stderr
 
 
 def test_production_debug_defaults_to_off():

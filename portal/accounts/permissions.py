@@ -18,7 +18,8 @@ from django.core.exceptions import PermissionDenied
 from .roles import Role, roles_of
 
 EVERYONE = frozenset(Role)
-REGISTERED = frozenset(Role) - {Role.VISITOR}
+# Members of the network: whoever holds one of the role groups (signing up joins *Member*).
+MEMBERS = frozenset(Role) - {Role.VISITOR, Role.AUTHENTICATED}
 SECRETARIAT = frozenset({Role.SECRETARIAT})
 
 
@@ -50,10 +51,10 @@ for _action in [
     Action("view_public_pages", EVERYONE),
     Action("download_public_data", EVERYONE),
     Action("register", frozenset({Role.VISITOR})),
-    Action("edit_own_profile", REGISTERED),
-    Action("submit_article", REGISTERED),
-    Action("propose_resource", REGISTERED),
-    Action("register_to_event", REGISTERED),
+    Action("edit_own_profile", EVERYONE - {Role.VISITOR}),
+    Action("submit_article", MEMBERS),
+    Action("propose_resource", MEMBERS),
+    Action("register_to_event", MEMBERS),
     Action("access_admin", frozenset({Role.FOCAL_POINT, Role.SECRETARIAT})),
     Action("edit_pages", frozenset({Role.FOCAL_POINT, Role.SECRETARIAT})),
     Action("publish_pages", SECRETARIAT),
@@ -68,6 +69,7 @@ for _action in [
     ),
     Action("manage_campaign", SECRETARIAT),
     Action("manage_users", SECRETARIAT),
+    Action("read_contact_messages", SECRETARIAT),
     Action("send_newsletter", SECRETARIAT),
 ]:
     register(_action)

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 class Role(StrEnum):
     VISITOR = "visitor"
+    # Anyone logged in, whatever their groups (a pseudo-role: no group carries it).
+    AUTHENTICATED = "authenticated"
     MEMBER = "member"
     MUTUAL_MANAGER = "mutual_manager"
     SUPPORTING_ORGANIZATION = "supporting_organization"
@@ -29,6 +31,7 @@ GROUP_NAMES = {
 }
 ROLE_LABELS = {
     Role.VISITOR: _("Visitor"),
+    Role.AUTHENTICATED: _("Registered user"),
     Role.MEMBER: _("Member"),
     Role.MUTUAL_MANAGER: _("Mutual manager"),
     Role.SUPPORTING_ORGANIZATION: _("Supporting organization"),
@@ -47,7 +50,6 @@ _MODEL_PERMISSIONS = {
         ("wagtail_localize", "submit_translation"),
         ("accounts", "add_user"),
         ("accounts", "change_user"),
-        ("auth", "change_group"),
         ("inventory", "add_country"),
         ("inventory", "change_country"),
         ("library", "add_theme"),
@@ -82,9 +84,11 @@ _COLLECTION_PERMISSIONS = {
 
 
 def ensure_role_groups(using="default"):
-    """Create (or rename from Wagtail's defaults) the role groups and grant their permissions.
+    """Create (or rename from Wagtail's defaults) the role groups and give them exactly the
+    permissions listed above: the code is the one place a role's rights are defined, so what
+    Wagtail's default groups carried, or anything granted by hand, is taken away again.
 
-    Idempotent: run after every migrate; permissions granted by hand in the admin are kept.
+    Idempotent: runs after every migrate.
     """
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
@@ -109,34 +113,35 @@ def ensure_role_groups(using="default"):
     root_collection = Collection.objects.using(using).filter(depth=1).first()
     for role, name in GROUP_NAMES.items():
         group, _created = Group.objects.using(using).get_or_create(name=name)
-        for app_label, codename in _MODEL_PERMISSIONS.get(role, []):
-            perm = permission(app_label, codename)
-            if perm:
-                group.permissions.add(perm)
+        group.permissions.set(
+            [p for p in (permission(*key) for key in _MODEL_PERMISSIONS.get(role, [])) if p]
+        )
+        GroupPagePermission.objects.using(using).filter(group=group).delete()
         if root_page:
             for codename in _PAGE_PERMISSIONS.get(role, []):
                 perm = permission("wagtailcore", codename)
                 if perm:
-                    GroupPagePermission.objects.using(using).get_or_create(
+                    GroupPagePermission.objects.using(using).create(
                         group=group, page=root_page, permission=perm
                     )
+        GroupCollectionPermission.objects.using(using).filter(group=group).delete()
         if root_collection:
             for app_label, codename in _COLLECTION_PERMISSIONS.get(role, []):
                 perm = permission(app_label, codename)
                 if perm:
-                    GroupCollectionPermission.objects.using(using).get_or_create(
+                    GroupCollectionPermission.objects.using(using).create(
                         group=group, collection=root_collection, permission=perm
                     )
 
-
 def roles_of(user) -> set[Role]:
-    """The roles a user holds: visitor when anonymous, else one per role group they belong to."""
+    """The roles a user holds: visitor when anonymous; else `AUTHENTICATED` plus one role per
+    role group they belong to (taking someone out of a group takes the role away)."""
     if not user or not user.is_authenticated:
         return {Role.VISITOR}
     names = {name: role for role, name in GROUP_NAMES.items()}
     if not hasattr(user, "_portal_roles"):
         group_names = user.groups.values_list("name", flat=True)
-        user._portal_roles = {names[n] for n in group_names if n in names} | {Role.MEMBER}
+        user._portal_roles = {names[n] for n in group_names if n in names} | {Role.AUTHENTICATED}
         if user.is_superuser:
             user._portal_roles.add(Role.SECRETARIAT)
     return user._portal_roles

@@ -1,7 +1,9 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page
 
@@ -27,6 +29,15 @@ def search(request):
     status = 400 if form.is_bound and not form.is_valid() else 200
     context = {"form": form, "results": results, "query": query}
     return render(request, "core/search.html", context, status=status)
+
+
+def admin_login_redirect(request):
+    """Wagtail's login page sends people to the site's login, keeping where they were going."""
+    target = reverse("account_login")
+    next_url = request.GET.get("next")
+    if next_url:
+        target += "?" + urlencode({"next": next_url})
+    return redirect(target)
 
 
 def page_not_found(request, exception=None):

@@ -5,6 +5,8 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -22,7 +24,9 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Django's deploy check asks for both. They are hard to undo once browsers have seen them: a site
+# that serves sub-domains over plain HTTP sets them to false before its first deployment.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in env.list("ALLOWED_HOSTS")]
@@ -31,5 +35,11 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 # X_FRAME_OPTIONS stays SAMEORIGIN (base.py): Wagtail's live preview frames the site's own pages.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
-if "EMAIL_URL" not in os.environ:
-    raise RuntimeError("EMAIL_URL must be set in production (smtp://user:password@host:587)")
+_REQUIRED = {
+    "ALLOWED_HOSTS": "the site's host names, comma-separated",
+    "EMAIL_URL": "smtp+tls://user:password@host:587",
+    "WAGTAILADMIN_BASE_URL": "the site's public address, e.g. https://portail.example.org",
+}
+for _name, _example in _REQUIRED.items():
+    if not os.environ.get(_name):
+        raise ImproperlyConfigured(f"{_name} must be set in production ({_example})")

@@ -6,22 +6,23 @@ from portal.accounts.permissions import ACTIONS, can
 from portal.accounts.roles import Role
 from tests.factories import CountryFactory, user_with_role
 
-V, M, MM, SO, FP, S = (
-    Role.VISITOR, Role.MEMBER, Role.MUTUAL_MANAGER, Role.SUPPORTING_ORGANIZATION,
-    Role.FOCAL_POINT, Role.SECRETARIAT,
+V, A, M, MM, SO, FP, S = (
+    Role.VISITOR, Role.AUTHENTICATED, Role.MEMBER, Role.MUTUAL_MANAGER,
+    Role.SUPPORTING_ORGANIZATION, Role.FOCAL_POINT, Role.SECRETARIAT,
 )
-ALL = {V, M, MM, SO, FP, S}
-REGISTERED = ALL - {V}
+ALL = {V, A, M, MM, SO, FP, S}
+LOGGED_IN = ALL - {V}
+MEMBERS = ALL - {V, A}  # A: an account taken out of every role group
 
 # Who may do each action, with no scope (for scoped actions: somewhere outside their scope).
 EXPECTED = {
     "view_public_pages": ALL,
     "download_public_data": ALL,
     "register": {V},
-    "edit_own_profile": REGISTERED,
-    "submit_article": REGISTERED,
-    "propose_resource": REGISTERED,
-    "register_to_event": REGISTERED,
+    "edit_own_profile": LOGGED_IN,
+    "submit_article": MEMBERS,
+    "propose_resource": MEMBERS,
+    "register_to_event": MEMBERS,
     "access_admin": {FP, S},
     "edit_pages": {FP, S},
     "publish_pages": {S},
@@ -30,6 +31,7 @@ EXPECTED = {
     "view_country_dashboard": {S},
     "manage_campaign": {S},
     "manage_users": {S},
+    "read_contact_messages": {S},
     "send_newsletter": {S},
 }
 

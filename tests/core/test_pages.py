@@ -114,7 +114,7 @@ def test_search_with_no_match_says_so(client):
 def test_search_rejects_an_overlong_query_with_a_400(client):
     response = client.get("/fr/recherche/", {"q": "x" * 500})
     assert response.status_code == 400
-    assert "200" in response.content.decode()  # the error says the limit
+    assert "au plus 200 caractères" in response.content.decode()  # the error says the limit
 
 
 def contact_url(language):

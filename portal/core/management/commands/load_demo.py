@@ -28,6 +28,6 @@ class Command(BaseCommand):
         elif credentials.exists():
             self.stdout.write(self.style.SUCCESS(
                 f"Admin account: {credentials.read_text().strip()} — "
-                "log in at /admin/"
+                "log in at /fr/comptes/login/ with the e-mail address"
             ))
         self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
