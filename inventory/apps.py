@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class InventoryConfig(AppConfig):
     name = "inventory"
     verbose_name = _("Inventory")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the inventory's actions)

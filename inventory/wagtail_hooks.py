@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Country
+from .models import Country, Mutual, SupportingOrganization, Union
 
 
 class CountryViewSet(SnippetViewSet):
@@ -18,3 +18,39 @@ class CountryViewSet(SnippetViewSet):
 
 
 register_snippet(CountryViewSet)
+
+
+class MutualViewSet(SnippetViewSet):
+    model = Mutual
+    icon = "group"
+    menu_label = _("Mutuals")
+    add_to_admin_menu = True
+    menu_order = 290
+    list_display = ["mutual_id", "name", "country", "mutual_type", "registration_state", "is_public"]
+    list_filter = ["country", "mutual_type", "registration_state", "is_public"]
+    list_export = [
+        "mutual_id", "name", "acronym", "country", "region", "locality", "year_created",
+        "mutual_type", "legal_status", "registration_state",
+    ]
+    search_fields = ["mutual_id", "name", "acronym", "locality"]
+
+
+class UnionViewSet(SnippetViewSet):
+    model = Union
+    icon = "group"
+    menu_label = _("Unions and networks")
+    list_display = ["name", "acronym", "country"]
+    search_fields = ["name", "acronym"]
+
+
+class SupportingOrganizationViewSet(SnippetViewSet):
+    model = SupportingOrganization
+    icon = "group"
+    menu_label = _("Supporting organizations")
+    list_display = ["name", "acronym", "website"]
+    search_fields = ["name", "acronym"]
+
+
+register_snippet(MutualViewSet)
+register_snippet(UnionViewSet)
+register_snippet(SupportingOrganizationViewSet)

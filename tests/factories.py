@@ -50,3 +50,27 @@ def user_with_role(role: Role, **kwargs):
     if role == Role.AUTHENTICATED:
         return UserFactory(**kwargs)  # logged in, in no role group
     return UserFactory(roles=[role], **kwargs)
+
+
+class MutualFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "inventory.Mutual"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Mutuelle de santé n° {n}")
+    country = factory.SubFactory(CountryFactory, code="SN")
+    mutual_type = "community"
+    registration_state = "approved"
+
+    @factory.post_generation
+    def managers(self, create, extracted, **kwargs):
+        for user in extracted or []:
+            self.managers.add(user)
+
+
+class ReturnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "inventory.YearlyReturn"
+
+    mutual = factory.SubFactory(MutualFactory)
+    year = 2025

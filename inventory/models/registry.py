@@ -1,0 +1,190 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from portal.i18n import BilingualNameMixin
+
+from ..choices import (
+    LegalStatus,
+    MutualType,
+    RegistrationState,
+)
+
+
+class CountryQuerySet(models.QuerySet):
+    def in_network(self):
+        """Countries where the network has a focal point or a national committee."""
+        return self.filter(in_network=True)
+
+
+class Country(BilingualNameMixin, models.Model):
+    """A country of the inventory, identified by its ISO 3166-1 alpha-2 code."""
+
+    code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
+    name_fr = models.CharField(_("name in French"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100)
+    currency = models.CharField(
+        _("currency"), max_length=3, help_text=_("ISO 4217 code of the local currency, e.g. XOF.")
+    )
+    focal_point = models.CharField(
+        _("focal point organization"), max_length=255, blank=True,
+        help_text=_("Organization only: the names of persons are never published."),
+    )
+    in_network = models.BooleanField(_("in the network"), default=True)
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name_fr"]
+
+    def __str__(self):
+        return self.name
+
+
+    def save(self, *args, **kwargs):
+        self.code = self.code.upper()
+        self.currency = self.currency.upper()
+        super().save(*args, **kwargs)
+
+
+class Union(models.Model):
+    """A union or network of mutuals (e.g. a national union)."""
+
+    name = models.CharField(_("name"), max_length=255)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT,
+        help_text=_("Empty for a network spanning several countries."),
+    )
+
+    class Meta:
+        verbose_name = _("union or network")
+        verbose_name_plural = _("unions and networks")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+class SupportingOrganization(models.Model):
+    """An NGO, union or agency that supports mutuals and may report for them."""
+
+    name = models.CharField(_("name"), max_length=255)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    countries = models.ManyToManyField(Country, verbose_name=_("countries"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff reporting for it"), blank=True,
+        related_name="supporting_organizations",
+    )
+
+    class Meta:
+        verbose_name = _("supporting organization")
+        verbose_name_plural = _("supporting organizations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+class MutualIdSequence(models.Model):
+    """The last number given in a country: identifiers are never reused, even after a merge."""
+
+    country = models.OneToOneField(Country, primary_key=True, on_delete=models.PROTECT)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.country_id}: {self.last_number}"
+
+
+class MutualQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(registration_state=RegistrationState.APPROVED)
+
+    def public(self):
+        """Mutuals a visitor may see: approved and not withdrawn from publication."""
+        return self.approved().filter(is_public=True)
+
+
+class Mutual(models.Model):
+    """A mutual health organization: its stable identity (the first columns of the returns table)."""
+
+    mutual_id = models.CharField(
+        _("mutual identifier"), max_length=12, unique=True, editable=False,
+        help_text=_("Assigned by the portal, e.g. SN-0042; never reused."),
+    )
+    name = models.CharField(_("name"), max_length=255)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT)
+    region = models.CharField(_("region"), max_length=120, blank=True)
+    locality = models.CharField(_("locality"), max_length=120, blank=True)
+    year_created = models.PositiveSmallIntegerField(
+        _("year created"), null=True, blank=True, validators=[MinValueValidator(1900)]
+    )
+    mutual_type = models.CharField(_("type"), max_length=20, choices=MutualType.choices, blank=True)
+    legal_status = models.CharField(
+        _("legal status"), max_length=20, choices=LegalStatus.choices, blank=True
+    )
+    union = models.ForeignKey(
+        Union, verbose_name=_("union or network"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="mutuals",
+    )
+    supporting_organizations = models.ManyToManyField(
+        SupportingOrganization, verbose_name=_("supporting organizations"), blank=True,
+        related_name="mutuals",
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("managers"), blank=True,
+        related_name="managed_mutuals",
+    )
+    registration_state = models.CharField(
+        _("registration"), max_length=10, choices=RegistrationState.choices,
+        default=RegistrationState.PENDING,
+    )
+    is_public = models.BooleanField(_("shown to the public"), default=True)
+    # The organization's own contact details: public.
+    address = models.TextField(_("postal address"), blank=True)
+    phone = models.CharField(_("telephone (office)"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail (office)"), blank=True)
+    # The contact person: personal data, never on a public page or in a public download.
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_phone = models.CharField(_("contact person's telephone"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("contact person's e-mail"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MutualQuerySet.as_manager()
+
+    PERSONAL_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
+    class Meta:
+        verbose_name = _("mutual")
+        verbose_name_plural = _("mutuals")
+        ordering = ["country", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.mutual_id})"
+
+    def save(self, *args, **kwargs):
+        if not self.mutual_id:
+            with transaction.atomic():
+                self.mutual_id = next_mutual_id(self.country)
+                super().save(*args, **kwargs)
+            return
+        super().save(*args, **kwargs)
+
+
+def next_mutual_id(country: Country) -> str:
+    """The next identifier for `country` (locks the country's counter until the transaction ends).
+
+    Above the counter and above any identifier already in use: an import may bring its own.
+    """
+    sequence, _created = MutualIdSequence.objects.select_for_update().get_or_create(country=country)
+    taken = Mutual.objects.filter(country=country).values_list("mutual_id", flat=True)
+    highest = max((int(m.split("-")[1]) for m in taken), default=0)
+    sequence.last_number = max(sequence.last_number, highest) + 1
+    sequence.save(update_fields=["last_number"])
+    return f"{country.code}-{sequence.last_number:04d}"
