@@ -5,6 +5,10 @@ the return's columns, `validation_status`, `last_updated`, then the computed ind
 data of contact persons is not a column of this table and so never leaves through it.
 """
 
+import csv
+from datetime import datetime
+from decimal import Decimal
+
 from .choices import ReturnState
 from .indicators import compute_indicators
 from .models import YearlyReturn
@@ -52,3 +56,62 @@ def return_row(ret: YearlyReturn, previous: YearlyReturn | None = None) -> dict:
 _DECIMALS = {
     f.name for f in YearlyReturn._meta.concrete_fields if f.get_internal_type() == "DecimalField"
 }
+
+
+def format_cell(value) -> str:
+    """One CSV cell as the contract writes it: empty for missing, `true`/`false`, plain decimal
+    notation (never 1e-07), ratios with Python's shortest round-trip repr (≥ 6 significant digits),
+    datetimes in ISO 8601."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        text = repr(value)
+        return format(Decimal(text), "f") if "e" in text or "E" in text else text
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def returns_rows(queryset=None):
+    """Rows of the returns table, one per return, streamed in (country, mutual, year) order.
+
+    By default the public table: validated returns of public mutuals. Growth and renewal use the
+    same mutual's validated return of year − 1.
+    """
+    queryset = YearlyReturn.objects.public() if queryset is None else queryset
+    validated_members = {
+        (mutual_id, year): members
+        for mutual_id, year, members in YearlyReturn.objects.validated().values_list(
+            "mutual_id", "year", "members"
+        )
+    }
+    ordered = queryset.select_related("mutual", "mutual__union").order_by(
+        "mutual__country_id", "mutual__mutual_id", "year"
+    )
+    for ret in ordered.iterator(chunk_size=2000):
+        key = (ret.mutual_id, ret.year - 1)
+        previous = _Previous(validated_members[key]) if key in validated_members else None
+        yield return_row(ret, previous)
+
+
+class _Previous:
+    """Stands for last year's validated return where only its member count is needed."""
+
+    def __init__(self, members):
+        self.members = members
+
+
+def write_returns_csv(rows, stream) -> int:
+    """Write the header and `rows` to a text stream as UTF-8 CSV; returns the number of rows."""
+    writer = csv.writer(stream, lineterminator="\n")
+    columns = column_names()
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        writer.writerow([format_cell(row[c]) for c in columns])
+        count += 1
+    return count

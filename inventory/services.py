@@ -45,7 +45,8 @@ def _snapshot(ret: YearlyReturn) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def _revise(ret, *, user, changed, note=""):
+def record_revision(ret, *, user, changed, note=""):
+    """Keep the return's current figures as its next revision (callers hold the row lock)."""
     number = (ret.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     ReturnRevision.objects.create(
         yearly_return=ret, number=number, data=_snapshot(ret), changed_fields=changed,
@@ -94,7 +95,7 @@ def return_save_draft(*, ret: YearlyReturn, data: Mapping, user, base_version: i
     changed = [name for name, value in _snapshot(ret).items() if before.get(name) != value]
     ret.version += 1
     ret.save()
-    _revise(ret, user=user, changed=changed)
+    record_revision(ret, user=user, changed=changed)
     return ret
 
 
@@ -163,5 +164,6 @@ def return_restore(*, revision: ReturnRevision, user) -> YearlyReturn:
     changed = [name for name, value in _snapshot(ret).items() if before.get(name) != value]
     ret.version += 1
     ret.save()
-    _revise(ret, user=user, changed=changed, note=_("Restored version %(n)s") % {"n": revision.number})
+    note = _("Restored version %(n)s") % {"n": revision.number}
+    record_revision(ret, user=user, changed=changed, note=note)
     return ret

@@ -1,0 +1,319 @@
+"""Import of the returns table (CSV or XLSX), as `../shared/inventory/README.md` defines it.
+
+All-or-nothing: the whole file is read and checked first; one invalid cell and nothing is written,
+and every problem is listed (row number as in the file — the header is row 1 —, column, value,
+reason). Rows are matched on `mutual_id` + `year`, so importing the same file again changes nothing.
+Plausibility warnings are reported, never blocking. The command and the web upload share this code.
+"""
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from . import schema
+from .choices import RegistrationState, ReturnState
+from .models import Country, Mutual, ReturnTransition, Union, YearlyReturn
+from .services import record_revision
+from .validation import Problem, check_value, plausibility_warnings
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+IDENTITY_COLUMNS = [
+    "mutual_name", "acronym", "country", "region", "locality", "year_created", "mutual_type",
+    "legal_status", "union",
+]
+# Identity columns -> Mutual fields (the union is matched by name separately).
+_MUTUAL_FIELDS = {"mutual_name": "name", "acronym": "acronym", "region": "region",
+                  "locality": "locality", "year_created": "year_created",
+                  "mutual_type": "mutual_type", "legal_status": "legal_status"}
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported; `problems` lists every reason and nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(_("%(n)s problem(s): nothing was imported.") % {"n": len(problems)})
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class RowProblem(Problem):
+    row: int = 0
+
+
+@dataclass
+class ImportReport:
+    mutuals_created: int = 0
+    mutuals_updated: int = 0
+    returns_created: int = 0
+    returns_updated: int = 0
+    returns_unchanged: int = 0
+    warnings: list = field(default_factory=list)  # (row number, PlausibilityWarning)
+
+
+def read_table(path_or_file, filename: str | None = None) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Header and (row number, {column: raw value}) pairs from a .csv (UTF-8) or .xlsx file."""
+    name = filename or str(path_or_file)
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        if isinstance(path_or_file, str | Path):
+            raw = Path(path_or_file).read_bytes()
+        else:
+            raw = path_or_file.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ImportFailed([RowProblem("", "", _("The file is not UTF-8 text."), row=0)]) from error
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows = list(reader)
+    elif suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(path_or_file, read_only=True, data_only=True)
+        except Exception as error:
+            reason = _("The file is not a readable XLSX workbook.")
+            raise ImportFailed([RowProblem("", "", reason, row=0)]) from error
+        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        book.close()
+    else:
+        raise ImportFailed([RowProblem("", name, _("Only .csv and .xlsx files can be imported."), row=0)])
+    if not rows:
+        raise ImportFailed([RowProblem("", "", _("The file is empty."), row=0)])
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    body = []
+    for number, values in enumerate(rows[1:], start=2):
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue  # blank lines, common at the end of spreadsheets
+        padded = list(values) + [None] * (len(header) - len(values))
+        body.append((number, dict(zip(header, padded, strict=False))))
+    return header, body
+
+
+def parse_cell(field_def: dict, raw):
+    """The typed value of a cell, or raises ValueError with the reason. Empty cells are None."""
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return None
+    kind = field_def["type"]
+    if kind == "string":
+        return str(raw).strip()
+    if kind == "integer":
+        if isinstance(raw, bool):
+            raise ValueError(_("A whole number is expected."))
+        if isinstance(raw, float) and raw.is_integer():
+            return int(raw)
+        if isinstance(raw, int):
+            return raw
+        text = str(raw).strip()
+        if not text.lstrip("-").isdigit():
+            raise ValueError(_("A whole number is expected."))
+        return int(text)
+    if kind == "number":
+        if isinstance(raw, bool):
+            raise ValueError(_("A number is expected."))
+        try:
+            value = Decimal(str(raw).strip())
+        except InvalidOperation as error:
+            raise ValueError(_("A number is expected.")) from error
+        if not value.is_finite():
+            raise ValueError(_("A number is expected."))
+        return value
+    if kind == "boolean":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValueError(_("true or false is expected."))
+    if kind == "datetime":
+        if isinstance(raw, datetime):
+            return raw
+        if isinstance(raw, date):
+            return datetime(raw.year, raw.month, raw.day)
+        value = parse_datetime(str(raw).strip())
+        if value is None:
+            raise ValueError(_("A date and time (ISO 8601) is expected."))
+        return value
+    return raw
+
+
+def check_table(header: list[str], body: Iterable[tuple[int, dict]]):
+    """Typed rows and every problem: unknown or missing columns, cell constraints, and a mutual's
+    identity disagreeing between two rows, or the same mutual and year twice."""
+    problems: list[RowProblem] = []
+    known = schema.column_names()
+    computed = set(schema.indicator_names())
+    for column in header:
+        if column not in known:
+            problems.append(RowProblem(column, column, _("Unknown column."), row=1))
+    if len(set(header)) != len(header):
+        problems.append(RowProblem("", "", _("A column appears twice in the header."), row=1))
+    required = [f["name"] for f in schema.fields() if f.get("constraints", {}).get("required")]
+    for column in required:
+        if column not in header:
+            problems.append(RowProblem(column, "", _("This required column is missing."), row=1))
+    if problems:
+        return [], problems
+
+    columns = [c for c in header if c not in computed]
+    typed_rows = []
+    identities: dict[str, tuple[int, dict]] = {}
+    seen: dict[tuple, int] = {}
+    for number, raw in body:
+        row = {}
+        for column in columns:
+            field_def = schema.field(column)
+            try:
+                value = parse_cell(field_def, raw.get(column))
+            except ValueError as error:
+                problems.append(RowProblem(column, raw.get(column), str(error), row=number))
+                continue
+            reason = check_value(field_def, value)
+            if reason:
+                problems.append(RowProblem(column, raw.get(column), reason, row=number))
+            row[column] = value
+        key = (row.get("mutual_id"), row.get("year"))
+        if None not in key:
+            if key in seen:
+                problems.append(RowProblem(
+                    "year", row.get("year"),
+                    _("Same mutual and year as row %(row)s.") % {"row": seen[key]}, row=number,
+                ))
+            seen[key] = number
+            identity = {c: row.get(c) for c in IDENTITY_COLUMNS if c in row}
+            first = identities.setdefault(row["mutual_id"], (number, identity))
+            for column, value in identity.items():
+                if first[1].get(column) != value:
+                    problems.append(RowProblem(
+                        column, raw.get(column),
+                        _("Disagrees with row %(row)s for the same mutual.") % {"row": first[0]},
+                        row=number,
+                    ))
+        typed_rows.append((number, row))
+    return typed_rows, problems
+
+
+def import_returns(path_or_file, filename: str | None = None, *, user=None) -> ImportReport:
+    """Check the whole file, then write it in one transaction; raises ImportFailed otherwise."""
+    header, body = read_table(path_or_file, filename)
+    rows, problems = check_table(header, body)
+    if problems:
+        raise ImportFailed(problems)
+    with transaction.atomic():
+        return _apply(rows, user=user, source=Path(filename or str(path_or_file)).name)
+
+
+def _apply(rows, *, user, source) -> ImportReport:
+    report = ImportReport()
+    data_fields = [f for f in YearlyReturn.data_field_names() if f != "warning_comments"]
+    countries = {c.code: c for c in Country.objects.all()}
+    unions = {(u.name, u.country_id): u for u in Union.objects.all()}
+    mutual_ids = {r["mutual_id"] for _, r in rows}
+    mutuals = {m.mutual_id: m for m in Mutual.objects.filter(mutual_id__in=mutual_ids)}
+    existing = {
+        (r.mutual.mutual_id, r.year): r
+        for r in YearlyReturn.objects.filter(mutual__mutual_id__in=mutual_ids).select_related("mutual")
+    }
+    note = _("Imported from %(file)s") % {"file": source}
+    done_mutuals = set()
+    for _number, row in sorted(rows, key=lambda item: (item[1]["mutual_id"], item[1]["year"])):
+        code = row["country"]
+        if code not in countries:
+            # A fresh database knows no country yet: the secretariat completes names and currency.
+            countries[code] = Country.objects.create(
+                code=code, name_fr=code, name_en=code, currency=row.get("currency") or "XXX",
+                in_network=False,
+            )
+        mutual = mutuals.get(row["mutual_id"])
+        if row["mutual_id"] not in done_mutuals:
+            done_mutuals.add(row["mutual_id"])
+            mutual = _apply_mutual(mutual, row, countries[code], unions, report)
+            mutuals[row["mutual_id"]] = mutual
+        ret = existing.get((row["mutual_id"], row["year"]))
+        created = ret is None
+        if created:
+            ret = YearlyReturn(mutual=mutual, year=row["year"], state=ReturnState.DRAFT)
+        changed = [
+            name for name in data_fields
+            if name in row and _differs(getattr(ret, name), _model_value(name, row[name]))
+        ]
+        # A row without validation_status is imported as submitted (the contract's rule).
+        validated = row.get("validation_status") == "validated"
+        target = ReturnState.VALIDATED if validated else ReturnState.SUBMITTED
+        if not created and not changed and ret.state == target:
+            report.returns_unchanged += 1
+            continue
+        for name in changed:
+            setattr(ret, name, _model_value(name, row[name]))
+        if not created:
+            ret.version += 1
+        previous_state = ret.state
+        ret.state = target
+        ret.save()
+        if changed or created:
+            record_revision(ret, user=user, changed=changed, note=note)
+        if previous_state != target:
+            ReturnTransition.objects.create(
+                yearly_return=ret, from_state=previous_state, to_state=target, user=user, comment=note
+            )
+        if created:
+            report.returns_created += 1
+        else:
+            report.returns_updated += 1
+    for number, row in rows:
+        for warning in plausibility_warnings(row):
+            report.warnings.append((number, warning))
+    return report
+
+
+def _apply_mutual(mutual, row, country, unions, report):
+    union = None
+    if row.get("union"):
+        key = (row["union"], country.code)
+        union = unions.get(key) or Union.objects.create(name=row["union"], country=country)
+        unions[key] = union
+    values = {attr: row[column] or ("" if column not in ("year_created",) else None)
+              for column, attr in _MUTUAL_FIELDS.items() if column in row}
+    if mutual is None:
+        mutual = Mutual(mutual_id=row["mutual_id"], country=country,
+                        registration_state=RegistrationState.APPROVED, union=union, **values)
+        mutual.save()
+        report.mutuals_created += 1
+        return mutual
+    updates = {k: v for k, v in values.items() if getattr(mutual, k) != v}
+    if mutual.country_id != country.code:
+        updates["country"] = country
+    if "union" in row and mutual.union_id != (union.pk if union else None):
+        updates["union"] = union
+    if updates:
+        for key, value in updates.items():
+            setattr(mutual, key, value)
+        mutual.save()
+        report.mutuals_updated += 1
+    return mutual
+
+
+def _model_value(name, value):
+    if value is None:
+        field_def = YearlyReturn._meta.get_field(name)
+        return "" if field_def.get_internal_type() == "CharField" else None
+    return value
+
+
+def _differs(current, new) -> bool:
+    if isinstance(current, Decimal) or isinstance(new, Decimal):
+        if current is None or new is None:
+            return current is not new
+        return Decimal(current) != Decimal(new)
+    return current != new

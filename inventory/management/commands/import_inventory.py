@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from inventory.imports import ImportFailed, import_returns
+
+
+class Command(BaseCommand):
+    help = "Import returns (CSV or XLSX with the returns columns): all or nothing, idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="A .csv (UTF-8) or .xlsx file")
+
+    def handle(self, *args, path, **options):
+        try:
+            report = import_returns(path)
+        except FileNotFoundError as error:
+            raise CommandError(f"No such file: {path}") from error
+        except ImportFailed as failure:
+            for p in failure.problems:
+                self.stderr.write(f"row {p.row}, column {p.column or '-'}, value {p.value!r}: {p.reason}")
+            raise CommandError(str(failure)) from failure
+        for number, warning in report.warnings:
+            self.stdout.write(self.style.WARNING(f"row {number}: {warning.message}"))
+        self.stdout.write(self.style.SUCCESS(
+            f"Mutuals: {report.mutuals_created} created, {report.mutuals_updated} updated. "
+            f"Returns: {report.returns_created} created, {report.returns_updated} updated, "
+            f"{report.returns_unchanged} unchanged. Warnings: {len(report.warnings)}."
+        ))
