@@ -1,6 +1,7 @@
 """The portal's copy of the data contract is the contract."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ SHARED = Path(__file__).resolve().parents[3] / "shared" / "inventory"
 def test_published_schema_starts_with_the_contract_columns_in_order(table):
     contract = SHARED / f"{table}.schema.json"
     if not contract.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI runs with ../shared beside the checkout; {contract} is missing")
         pytest.skip("../shared/inventory is not beside this checkout")
     expected = json.loads(contract.read_text(encoding="utf-8"))["fields"]
     ours = schema.fields(table)
