@@ -13,7 +13,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from portal.demo.loader import load_demo
 
     with django_db_blocker.unblock():
-        load_demo(admin_password=DEMO_ADMIN_PASSWORD)
+        # Without the demo inventory: inventory tests build exactly the mutuals they need.
+        load_demo(admin_password=DEMO_ADMIN_PASSWORD, with_inventory=False)
 
 
 @pytest.fixture(autouse=True)

@@ -234,14 +234,32 @@ def load_admin(report, password=None):
     report.admin_email, report.admin_password = ADMIN_EMAIL, password
 
 
+def load_inventory(report):
+    """The demo inventory, through the same import as a real file (once: its import is idempotent
+    anyway, but a second pass would only cost time)."""
+    from inventory.demo import LABEL, demo_csv, demo_rows
+    from inventory.imports import import_returns
+    from inventory.models import Mutual
+
+    if Mutual.objects.filter(name__endswith=LABEL).exists():
+        return
+    result = import_returns(demo_csv(demo_rows()), "demo-inventory.csv")
+    report.add(
+        f"Demo inventory: {result.mutuals_created} mutuals, {result.returns_created} yearly returns "
+        f"(every name ends with '{LABEL.strip()}')."
+    )
+
+
 STEPS = [load_countries, load_themes, load_pages]
 
 
 @transaction.atomic
-def load_demo(admin_password=None) -> Report:
+def load_demo(admin_password=None, *, with_inventory=True) -> Report:
     """Run every demo step, then make sure the admin account exists."""
     report = Report()
     for step in STEPS:
         step(report)
+    if with_inventory:
+        load_inventory(report)
     load_admin(report, admin_password)
     return report

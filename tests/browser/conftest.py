@@ -39,4 +39,4 @@ def demo_site(transactional_db):
     """Transactional tests start from a flushed database: load the demo content again."""
     from portal.demo.loader import load_demo
 
-    load_demo(admin_password="demo-admin-password")
+    load_demo(admin_password="demo-admin-password", with_inventory=False)
