@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path(_("search/"), core_views.search, name="search"),
     path(_("accounts/"), include("allauth.urls")),
     path(_("accounts/"), include("portal.accounts.urls")),
+    path(_("inventory/"), include("inventory.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -17,6 +17,7 @@ PAGES = [
     "/fr/comptes/signup/",
     "/en/accounts/login/",
     "/fr/page-absente/",
+    "/fr/inventaire/mutuelles/",
 ]
 
 

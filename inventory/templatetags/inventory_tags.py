@@ -1,0 +1,45 @@
+from django import template
+from django.utils.formats import number_format
+
+from inventory import schema
+from inventory.choices import ENUM_CHOICES
+
+register = template.Library()
+
+# Indicators read as percentages; the others keep their unit (a cost, a number of months).
+PERCENT_COLUMNS = {
+    "penetration_rate", "growth_rate", "renewal_rate", "collection_rate", "claims_ratio",
+    "expense_ratio", "own_resources_coverage", "subsidy_dependence",
+}
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def column_title(column):
+    """The contract column's title in the reader's language."""
+    return schema.title(column)
+
+
+@register.filter
+def choice_label(code, column):
+    choices = ENUM_CHOICES.get(column)
+    if not code or choices is None:
+        return code or "—"
+    return dict(choices.choices).get(code, code)
+
+
+@register.filter
+def figure(value, column=""):
+    """A figure for reading: grouped digits in the reader's format, ratios as percentages,
+    empty when missing or not computable."""
+    if value is None or value == "":
+        return ""
+    if column in PERCENT_COLUMNS:
+        return number_format(value * 100, decimal_pos=1, use_l10n=True, force_grouping=True) + " %"
+    if isinstance(value, float) and not value.is_integer():
+        return number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)
+    return number_format(value, use_l10n=True, force_grouping=True)

@@ -1,0 +1,40 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from portal.accounts.permissions import can
+
+from .filters import SERVICES, MutualFilter
+from .selectors import mutual_profile, public_mutuals
+
+PER_PAGE = 50
+# The columns of a mutual's evolution table (contract names, in this order).
+PROFILE_COLUMNS = [
+    "members", "beneficiaries", "target_population", "contributions_collected", "benefits_paid",
+    "penetration_rate", "growth_rate", "renewal_rate", "collection_rate", "claims_ratio",
+]
+
+
+def mutual_list(request):
+    """The public directory of mutuals, filtered by the query string (bad values: 400)."""
+    filterset = MutualFilter(request.GET or None, queryset=public_mutuals())
+    valid = filterset.is_valid() if filterset.is_bound else True
+    mutuals = filterset.qs if valid else public_mutuals().none()
+    page = Paginator(mutuals.order_by("country__name_fr", "name"), PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"filter": filterset, "page": page, "querystring": params.urlencode()}
+    return render(request, "inventory/mutual_list.html", context, status=200 if valid else 400)
+
+
+def mutual_detail(request, mutual_id):
+    """A mutual's public profile. Its contact person is shown only to who works on its returns."""
+    mutual = get_object_or_404(public_mutuals(), mutual_id=mutual_id)
+    context = {
+        "mutual": mutual,
+        **mutual_profile(mutual),
+        "services": SERVICES,
+        "profile_columns": PROFILE_COLUMNS,
+        "show_contact_person": can(request.user, "view_return_history", mutual=mutual),
+        "supporting_organizations": mutual.supporting_organizations.all(),
+    }
+    return render(request, "inventory/mutual_detail.html", context)
