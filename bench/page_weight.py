@@ -28,6 +28,8 @@ PAGES = [
     ("contact form (fr)", "/fr/contact/"),
     ("search results (fr)", "/fr/recherche/?q=mutuelle"),
     ("registration (fr)", "/fr/comptes/signup/"),
+    ("directory of mutuals (fr)", "/fr/inventaire/mutuelles/"),
+    ("mutual profile (fr)", "/fr/inventaire/mutuelles/SN-0001/"),
     ("not found (fr)", "/fr/nothing-here/"),
 ]
 
