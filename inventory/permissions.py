@@ -24,7 +24,16 @@ def _focal_point_of(user, *, mutual=None, **_):
     return user.focal_point_countries.filter(code=mutual.country_id).exists()
 
 
+def _approves_for(user, *, mutual=None, country=None, **_):
+    """A focal point approves the sign-ups of mutuals of their countries."""
+    code = mutual.country_id if mutual is not None else getattr(country, "code", country)
+    if not code:
+        return False
+    return user.focal_point_countries.filter(code=str(code).upper()).exists()
+
+
 REPORTERS = frozenset({Role.MUTUAL_MANAGER, Role.SUPPORTING_ORGANIZATION})
+LOGGED_IN = frozenset(Role) - {Role.VISITOR}
 
 for _action in [
     Action("edit_return", REPORTERS | {Role.SECRETARIAT}, scoped_roles=REPORTERS, scope_check=_reports_for),
@@ -35,5 +44,14 @@ for _action in [
         scope_check=lambda user, **scope: _reports_for(user, **scope) or _focal_point_of(user, **scope),
     ),
     Action("restore_return_revision", frozenset({Role.SECRETARIAT})),
+    # Anyone with an account may ask for their mutual to be listed (pending until approved); a
+    # supporting organization registers the mutuals it supports the same way.
+    Action("register_mutual", LOGGED_IN),
+    Action(
+        "approve_mutual", frozenset({Role.FOCAL_POINT, Role.SECRETARIAT}),
+        scoped_roles=frozenset({Role.FOCAL_POINT}), scope_check=_approves_for,
+    ),
+    # The web upload of an inventory file (the import command's code) is the secretariat's.
+    Action("import_inventory", frozenset({Role.SECRETARIAT})),
 ]:
     register(_action)

@@ -1,10 +1,10 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from .views import public
 
 app_name = "inventory"
 urlpatterns = [
-    path(_("mutuals/"), views.mutual_list, name="mutual_list"),
-    path(_("mutuals/<str:mutual_id>/"), views.mutual_detail, name="mutual_detail"),
+    path(_("mutuals/"), public.mutual_list, name="mutual_list"),
+    path(_("mutuals/<str:mutual_id>/"), public.mutual_detail, name="mutual_detail"),
 ]

@@ -145,6 +145,18 @@ class Mutual(models.Model):
         default=RegistrationState.PENDING,
     )
     is_public = models.BooleanField(_("shown to the public"), default=True)
+    # Who asked for the mutual to be listed (a manager signing up, a supporting organization), and
+    # the focal point's decision.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="registered_mutuals",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_comment = models.TextField(_("focal point's comment"), blank=True)
     # The organization's own contact details: public.
     address = models.TextField(_("postal address"), blank=True)
     phone = models.CharField(_("telephone (office)"), max_length=40, blank=True)

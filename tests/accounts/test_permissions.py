@@ -39,6 +39,9 @@ EXPECTED = {
     "submit_return": {S},
     "view_return_history": {S},
     "restore_return_revision": {S},
+    "register_mutual": LOGGED_IN,
+    "approve_mutual": {S},
+    "import_inventory": {S},
 }
 
 

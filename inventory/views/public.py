@@ -3,8 +3,8 @@ from django.shortcuts import get_object_or_404, render
 
 from portal.accounts.permissions import can
 
-from .filters import SERVICES, MutualFilter
-from .selectors import mutual_profile, public_mutuals
+from ..filters import SERVICES, MutualFilter
+from ..selectors import mutual_profile, public_mutuals
 
 PER_PAGE = 50
 # The columns of a mutual's evolution table (contract names, in this order).
