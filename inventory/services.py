@@ -70,6 +70,61 @@ def previous_validated(ret: YearlyReturn) -> YearlyReturn | None:
     return YearlyReturn.objects.validated().filter(mutual=ret.mutual, year=ret.year - 1).first()
 
 
+def previous_return(mutual, year: int) -> YearlyReturn | None:
+    """The return a new year's form starts from: the latest earlier year's, validated ones first
+    (a draft left unfinished years ago is a worse starting point than last year's validated figures)."""
+    earlier = YearlyReturn.objects.filter(mutual=mutual, year__lt=year).order_by("-year")
+    return earlier.filter(state=ReturnState.VALIDATED).first() or earlier.first()
+
+
+def prefill(mutual, year: int) -> tuple[dict, YearlyReturn | None]:
+    """The figures a new return for `year` starts with, and the return they come from.
+
+    Everything last year's return holds except the comments on its warnings; the currency defaults
+    to the country's.
+    """
+    source = previous_return(mutual, year)
+    data = {}
+    if source:
+        data = {name: getattr(source, name) for name in YearlyReturn.data_field_names()}
+        data.pop("warning_comments", None)
+    if not data.get("currency"):
+        data["currency"] = mutual.country.currency
+    return data, source
+
+
+def check_reporting_year(year: int) -> None:
+    """A return is for a past or the current year, not before the inventory began."""
+    from django.utils import timezone
+
+    if not 1998 <= year <= timezone.localdate().year:
+        raise ValidationError(
+            {"year": _("A return can be started for the years 1998 to %(year)s.")
+             % {"year": timezone.localdate().year}}
+        )
+
+
+@transaction.atomic
+def return_start(*, mutual, year: int, user) -> YearlyReturn:
+    """Create the mutual's draft for `year`, pre-filled from last year (first revision kept).
+
+    Idempotent under concurrency: if the return exists already it is returned unchanged.
+    """
+    if not can(user, "edit_return", mutual=mutual):
+        raise PermissionDenied
+    check_reporting_year(year)
+    existing = YearlyReturn.objects.select_for_update().filter(mutual=mutual, year=year).first()
+    if existing:
+        return existing
+    data, source = prefill(mutual, year)
+    ret = YearlyReturn(mutual=mutual, year=year, **data)
+    ret.full_clean(exclude=["mutual"], validate_unique=False)
+    ret.save()
+    note = _("Pre-filled from %(year)s") % {"year": source.year} if source else _("Started")
+    record_revision(ret, user=user, changed=[], note=note)
+    return ret
+
+
 @transaction.atomic
 def return_save_draft(*, ret: YearlyReturn, data: Mapping, user, base_version: int) -> YearlyReturn:
     """Save what the reporter typed, complete or not, as a new revision.
