@@ -68,6 +68,15 @@ def check_row(row: Mapping, columns: list[str] | None = None) -> list[Problem]:
     return problems
 
 
+def _grouped(value) -> str:
+    """A figure in a message, grouped the reader's way (1 500 in French, 1,500 in English)."""
+    from django.utils.formats import number_format
+
+    if isinstance(value, float | Decimal) and value == int(value):
+        value = int(value)
+    return number_format(value, use_l10n=True, force_grouping=True)
+
+
 # A change beyond these factors from last year asks for a comment.
 PLAUSIBLE_CHANGE = 3.0
 
@@ -102,7 +111,7 @@ def plausibility_warnings(row: Mapping, previous: Mapping | None = None) -> list
                 warnings.append(PlausibilityWarning(
                     f"{name}_changed", (name,),
                     str(_("%(field)s changed from %(before)s to %(now)s since last year.") % {
-                        "field": schema.title(name), "before": before, "now": now,
+                        "field": schema.title(name), "before": _grouped(before), "now": _grouped(now),
                     }),
                 ))
     return warnings

@@ -103,6 +103,7 @@ def _sections_view(row, previous_row):
             "fields": [
                 {
                     "name": name, "title": schema.title(name),
+                    "numeric": isinstance(row.get(name), int | float) and not isinstance(row.get(name), bool),
                     "value": shown(name, row.get(name)),
                     "previous": shown(name, previous_row.get(name)) if previous_row else "",
                 }
@@ -195,10 +196,14 @@ def return_edit(request, mutual_id, year, section=None):
     else:
         form = ReturnSectionForm(initial={**current, "base_version": version}, section=section)
     keys = list(SECTIONS)
-    fields = [
-        {"field": bound, "previous": _previous_value(previous_row, bound.name)}
-        for bound in form.data_fields
-    ]
+    fields = []
+    for bound in form.data_fields:
+        described_by = [f"{bound.auto_id}_previous"] if previous_row else []
+        if bound.errors:
+            described_by.append(f"{bound.auto_id}_error")
+        if described_by:
+            bound.field.widget.attrs["aria-describedby"] = " ".join(described_by)
+        fields.append({"field": bound, "previous": _previous_value(previous_row, bound.name)})
     return render(request, "inventory/return_form.html", {
         "mutual": mutual, "year": year, "ret": ret, "form": form, "fields": fields,
         "section": section, "section_label": SECTIONS[section][0],
@@ -292,7 +297,7 @@ def return_submit(request, mutual_id, year):
         warnings = plausibility_warnings(row, return_row(validated_previous) if validated_previous else None)
         comments_form = WarningCommentsForm(request.POST, warnings=warnings)
         if not comments_form.is_valid():
-            return _detail_after_refusal(request, ret, comments_form=comments_form)
+            return _detail_after_refusal(request, ret, comments_form=comments_form, needs_comments=True)
         try:
             ret = services.return_save_draft(
                 ret=ret, data={"warning_comments": {**ret.warning_comments, **comments_form.comments()}},
