@@ -1,10 +1,16 @@
 """Reads that shape inventory data for pages."""
 
-from django.db.models import OuterRef, Subquery
+from dataclasses import dataclass, field
 
+from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from .campaign import expected_mutuals, reporters_by_mutual
+from .choices import ReturnState
+from .disclosure import diamonds, disclosure_score
 from .exports import return_row
 from .filters import SERVICES
-from .models import Mutual, YearlyReturn
+from .models import Country, Mutual, YearlyReturn
 
 
 def public_mutuals():
@@ -19,8 +25,141 @@ def public_mutuals():
 
 def mutual_profile(mutual: Mutual) -> dict:
     """What a mutual's public page shows: its validated years as rows of the returns table
-    (indicators included, oldest first) and the latest of them."""
+    (indicators included, oldest first), the latest of them, and its disclosure diamonds and score."""
     validated = list(mutual.returns.validated().order_by("year"))
     by_year = {r.year: r for r in validated}
     rows = [return_row(r, by_year.get(r.year - 1)) for r in validated]
-    return {"rows": rows, "latest": rows[-1] if rows else None}
+    latest = rows[-1] if rows else None
+    latest_diamonds = diamonds(latest) if latest else []
+    return {"rows": rows, "latest": latest, "diamonds": latest_diamonds,
+            "score": sum(d.earned for d in latest_diamonds)}
+
+
+# --- Disclosure scores on public pages --------------------------------------------------------
+
+def latest_disclosure_scores(mutuals) -> dict[int, int]:
+    """Mutual pk -> disclosure score of its latest validated return, for mutuals from
+    `public_mutuals()` (their `latest_year` annotation says which return); one query."""
+    wanted = Q()
+    by_pk = {}
+    for mutual in mutuals:
+        if mutual.latest_year:
+            wanted |= Q(mutual_id=mutual.pk, year=mutual.latest_year)
+            by_pk[mutual.pk] = mutual
+    if not by_pk:
+        return {}
+    scores = {}
+    for ret in YearlyReturn.objects.validated().filter(wanted):
+        ret.mutual = by_pk[ret.mutual_id]  # already loaded, with its union
+        scores[ret.mutual_id] = disclosure_score(return_row(ret))
+    return scores
+
+
+# --- Completion dashboards ---------------------------------------------------------------------
+
+# A mutual's place in the year's reporting: no return yet, or its return's state.
+NOT_STARTED = "not_started"
+COMPLETION_STATES = (NOT_STARTED, *ReturnState.values)
+COMPLETION_LABELS = {NOT_STARTED: _("Not started"), **dict(ReturnState.choices)}
+
+
+@dataclass
+class Completion:
+    """How far a country's (or, with `country` None, all countries') expected mutuals are."""
+
+    country: Country | None
+    expected: int = 0
+    counts: dict = field(default_factory=dict)  # state (COMPLETION_STATES) -> mutuals
+
+    def __getattr__(self, name):
+        if name in COMPLETION_STATES:
+            return self.counts.get(name, 0)
+        raise AttributeError(name)
+
+    @property
+    def responded(self) -> int:
+        return self.counts.get(ReturnState.SUBMITTED, 0) + self.counts.get(ReturnState.VALIDATED, 0)
+
+    @property
+    def response_rate(self) -> float | None:
+        """(submitted + validated) / expected; None when nothing is expected."""
+        return self.responded / self.expected if self.expected else None
+
+
+def completion_by_country(year: int, countries=None) -> list[Completion]:
+    """One Completion per country for `year`, by country name: the given countries (a queryset),
+    or with None every country of the network and any other that has expected mutuals.
+
+    One aggregate query over the expected mutuals joined to their return of the year (at most one
+    per mutual), plus one for the countries.
+    """
+    year_return = FilteredRelation("returns", condition=Q(returns__year=year))
+    aggregates = {"expected": Count("pk"), NOT_STARTED: Count("pk", filter=Q(year_return__isnull=True))}
+    for state in ReturnState.values:
+        aggregates[state] = Count("year_return", filter=Q(year_return__state=state))
+    figures = {
+        row.pop("country_id"): row
+        for row in expected_mutuals(year, countries).annotate(year_return=year_return)
+        .values("country_id").annotate(**aggregates).order_by()
+    }
+    if countries is None:
+        countries = Country.objects.filter(Q(in_network=True) | Q(code__in=list(figures)))
+    result = []
+    for country in countries.order_by("name_fr"):
+        row = dict(figures.get(country.code, {}))
+        expected = row.pop("expected", 0)
+        result.append(Completion(country, expected, row))
+    return result
+
+
+def completion_total(rows: list[Completion]) -> Completion:
+    """The ALL row: the sums of `rows`."""
+    total = Completion(None)
+    for row in rows:
+        total.expected += row.expected
+        for state in COMPLETION_STATES:
+            total.counts[state] = total.counts.get(state, 0) + row.counts.get(state, 0)
+    return total
+
+
+@dataclass
+class MutualProgress:
+    """One expected mutual on a country's dashboard."""
+
+    mutual: Mutual
+    state: str  # one of COMPLETION_STATES
+    yearly_return: YearlyReturn | None
+    reporters: int
+
+    @property
+    def state_label(self):
+        return COMPLETION_LABELS[self.state]
+
+    @property
+    def last_change(self):
+        return self.yearly_return.updated_at if self.yearly_return else None
+
+    @property
+    def disclosure_score(self) -> int | None:
+        return disclosure_score(return_row(self.yearly_return)) if self.yearly_return else None
+
+
+def country_progress(year: int, country: Country, state: str | None = None) -> list[MutualProgress]:
+    """Each mutual of `country` expected for `year`, with its return of the year (if any) and how
+    many people report for it; only those in `state` when given. Four queries whatever the size."""
+    mutuals = expected_mutuals(year, [country]).select_related("union").order_by("name", "mutual_id")
+    returns = {
+        r.mutual_id: r for r in YearlyReturn.objects.filter(year=year, mutual__in=mutuals.values("pk"))
+    }
+    people = reporters_by_mutual(mutuals)
+    result = []
+    for mutual in mutuals:
+        ret = returns.get(mutual.pk)
+        if ret is not None:
+            ret.mutual = mutual
+        progress = MutualProgress(
+            mutual, ret.state if ret else NOT_STARTED, ret, len(people.get(mutual.pk, ()))
+        )
+        if state is None or progress.state == state:
+            result.append(progress)
+    return result

@@ -2,6 +2,7 @@ from django import template
 from django.utils.formats import number_format
 
 from inventory import schema
+from inventory.campaign import dashboard_scope
 from inventory.choices import ENUM_CHOICES
 
 register = template.Library()
@@ -43,3 +44,26 @@ def figure(value, column=""):
     if isinstance(value, float) and not value.is_integer():
         return number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)
     return number_format(value, use_l10n=True, force_grouping=True)
+
+
+# --- Campaign, dashboards, disclosure score ---------------------------------------------------
+
+@register.filter
+def percent(ratio):
+    """A ratio (0.25) as a percentage in the reader's format ("25,0 %"); empty when None."""
+    if ratio is None or ratio == "":
+        return ""
+    return number_format(ratio * 100, decimal_pos=1, use_l10n=True) + " %"
+
+
+@register.filter
+def score_diamonds(score):
+    """A disclosure score (0 to 5) as five diamonds, earned first: ◆◆◆◇◇."""
+    score = int(score or 0)
+    return "◆" * score + "◇" * (5 - score)
+
+
+@register.simple_tag
+def sees_dashboard(user):
+    """Whether the completion dashboard is for `user` (secretariat, or focal point of a country)."""
+    return dashboard_scope(user)[0]

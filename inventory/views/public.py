@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from portal.accounts.permissions import can
 
 from ..filters import SERVICES, MutualFilter
-from ..selectors import mutual_profile, public_mutuals
+from ..selectors import latest_disclosure_scores, mutual_profile, public_mutuals
 
 PER_PAGE = 50
 # The columns of a mutual's evolution table (contract names, in this order).
@@ -20,6 +20,10 @@ def mutual_list(request):
     valid = filterset.is_valid() if filterset.is_bound else True
     mutuals = filterset.qs if valid else public_mutuals().none()
     page = Paginator(mutuals.order_by("country__name_fr", "name"), PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    scores = latest_disclosure_scores(page.object_list)
+    for mutual in page.object_list:
+        mutual.disclosure_score = scores.get(mutual.pk)
     params = request.GET.copy()
     params.pop("page", None)
     context = {"filter": filterset, "page": page, "querystring": params.urlencode()}
