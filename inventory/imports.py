@@ -8,6 +8,7 @@ Plausibility warnings are reported, never blocking. The command and the web uplo
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,8 +34,8 @@ IDENTITY_COLUMNS = [
 _MUTUAL_FIELDS = {"mutual_name": "name", "acronym": "acronym", "region": "region",
                   "locality": "locality", "year_created": "year_created",
                   "mutual_type": "mutual_type", "legal_status": "legal_status"}
-_TRUE = {"true", "1", "yes"}
-_FALSE = {"false", "0", "no"}
+_TRUE = {"true", "1", "yes", "vrai", "oui"}
+_FALSE = {"false", "0", "no", "faux", "non"}
 
 
 class ImportFailed(Exception):
@@ -58,45 +59,127 @@ class ImportReport:
     returns_updated: int = 0
     returns_unchanged: int = 0
     warnings: list = field(default_factory=list)  # (row number, PlausibilityWarning)
+    dry_run: bool = False  # checked only: nothing was kept
 
 
-def read_table(path_or_file, filename: str | None = None) -> tuple[list[str], list[tuple[int, dict]]]:
-    """Header and (row number, {column: raw value}) pairs from a .csv (UTF-8) or .xlsx file."""
+def read_table(
+    path_or_file, filename: str | None = None, *, sheet: str | None = None, max_rows: int | None = None,
+    problems: list | None = None,
+) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Header and (row number, {column: raw value}) pairs from a .csv (UTF-8) or .xlsx file.
+
+    A file object is read as a stream: an uploaded file is never copied into memory whole. Given a
+    `problems` list, the rows come as a lazy iterator (a large file's raw rows are not all held at
+    once) and the problems of a row's shape are appended to that list; otherwise the rows are a list
+    and those problems raise ImportFailed. `sheet` names the XLSX worksheet to read (default: the
+    first); more than `max_rows` data rows raises ImportFailed.
+    """
     name = filename or str(path_or_file)
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
-        if isinstance(path_or_file, str | Path):
-            raw = Path(path_or_file).read_bytes()
-        else:
-            raw = path_or_file.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ImportFailed([RowProblem("", "", _("The file is not UTF-8 text."), row=0)]) from error
-        reader = csv.reader(io.StringIO(text, newline=""))
-        rows = list(reader)
+        rows = _csv_rows(path_or_file)
     elif suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(path_or_file, read_only=True, data_only=True)
-        except Exception as error:
-            reason = _("The file is not a readable XLSX workbook.")
-            raise ImportFailed([RowProblem("", "", reason, row=0)]) from error
-        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-        book.close()
+        rows = _xlsx_rows(path_or_file, sheet)
     else:
         raise ImportFailed([RowProblem("", name, _("Only .csv and .xlsx files can be imported."), row=0)])
-    if not rows:
-        raise ImportFailed([RowProblem("", "", _("The file is empty."), row=0)])
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    body = []
-    for number, values in enumerate(rows[1:], start=2):
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue  # blank lines, common at the end of spreadsheets
-        padded = list(values) + [None] * (len(header) - len(values))
-        body.append((number, dict(zip(header, padded, strict=False))))
+    try:
+        header_values = next(rows)
+    except StopIteration:
+        raise ImportFailed([RowProblem("", "", _("The file is empty."), row=0)]) from None
+    header = [str(h).strip() if h is not None else "" for h in header_values]
+    while len(header) > 1 and header[-1] == "":
+        header.pop()  # spreadsheets often carry empty formatted columns at the right
+    if len(header) == 1 and ";" in header[0]:
+        reason = _("Columns must be separated by commas; this file seems to use semicolons.")
+        raise ImportFailed([RowProblem("", header[0][:80], reason, row=1)])
+    if problems is not None:
+        return header, _body(header, rows, max_rows, problems)
+    found = []
+    body = list(_body(header, rows, max_rows, found))
+    if found:
+        raise ImportFailed(found)
     return header, body
+
+
+def _body(header, rows, max_rows, problems):
+    count = 0
+    for number, values in enumerate(rows, start=2):
+        if all(_blank(v) for v in values):
+            continue  # blank lines, common at the end of spreadsheets
+        count += 1
+        if max_rows is not None and count > max_rows:
+            reason = _("This file may hold at most %(n)s row(s).") % {"n": max_rows}
+            raise ImportFailed([RowProblem("", "", reason, row=number)])
+        # A value beyond the named columns would otherwise be dropped without a word.
+        for position in range(len(header), len(values)):
+            if not _blank(values[position]):
+                problems.append(RowProblem(
+                    "", values[position], _("This value stands in a column without a name."), row=number
+                ))
+        padded = list(values) + [None] * (len(header) - len(values))
+        yield number, dict(zip(header, padded, strict=False))
+
+
+def _blank(value) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def _csv_rows(path_or_file):
+    """Rows of a UTF-8 CSV file, decoded as they are read."""
+    if isinstance(path_or_file, str | Path):
+        stream = open(path_or_file, "rb")  # closed below, after the last row
+        owned = True
+    else:
+        stream = getattr(path_or_file, "file", path_or_file)  # an UploadedFile's underlying file
+        owned = False
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    number = 0  # rows read so far, for the error's row number
+    try:
+        for values in csv.reader(text):
+            number += 1
+            yield values
+    except UnicodeDecodeError as error:
+        raise ImportFailed([RowProblem("", "", _("The file is not UTF-8 text."), row=number + 1)]) from error
+    except csv.Error as error:
+        raise ImportFailed([RowProblem("", "", _("The CSV file is malformed: %(error)s") % {"error": error},
+                                      row=number + 1)]) from error
+    finally:
+        if owned:
+            text.close()
+        else:
+            text.detach()  # leave the caller's file open
+
+
+def _xlsx_rows(path_or_file, sheet):
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path_or_file, read_only=True, data_only=True)
+    except Exception as error:  # zipfile, XML and openpyxl errors alike
+        reason = _("The file is not a readable XLSX workbook.")
+        raise ImportFailed([RowProblem("", "", reason, row=0)]) from error
+    number = 0
+    try:
+        if sheet is None:
+            worksheet = book.worksheets[0]
+        elif sheet in book.sheetnames:
+            worksheet = book[sheet]
+        else:
+            reason = _("The workbook has no sheet named “%(sheet)s”.") % {"sheet": sheet}
+            raise ImportFailed([RowProblem("", sheet, reason, row=0)])
+        rows = worksheet.iter_rows(values_only=True)
+        while True:
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception as error:  # a damaged sheet inside a readable archive
+                reason = _("The file is not a readable XLSX workbook.")
+                raise ImportFailed([RowProblem("", "", reason, row=number + 1)]) from error
+            number += 1
+            yield list(values)
+    finally:
+        book.close()
 
 
 def parse_cell(field_def: dict, raw):
@@ -113,15 +196,19 @@ def parse_cell(field_def: dict, raw):
             return int(raw)
         if isinstance(raw, int):
             return raw
-        text = str(raw).strip()
+        text = _ungrouped(str(raw), _("A whole number is expected."))
         if not text.lstrip("-").isdigit():
             raise ValueError(_("A whole number is expected."))
         return int(text)
     if kind == "number":
         if isinstance(raw, bool):
             raise ValueError(_("A number is expected."))
+        if isinstance(raw, int | float | Decimal):
+            text = str(raw)
+        else:
+            text = _ungrouped(str(raw), _("A number is expected.")).replace(",", ".")
         try:
-            value = Decimal(str(raw).strip())
+            value = Decimal(text)
         except InvalidOperation as error:
             raise ValueError(_("A number is expected.")) from error
         if not value.is_finite():
@@ -148,12 +235,34 @@ def parse_cell(field_def: dict, raw):
     return raw
 
 
-def check_table(header: list[str], body: Iterable[tuple[int, dict]]):
+# French formatting, as people type it: 1 234 567,5 (spaces, no-break spaces or thin no-break spaces
+# between groups of three digits, a comma before the decimals). Plain 1234567.5 is the contract's.
+_GROUP_SEPARATORS = " \u00a0\u202f"
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?")
+
+
+def _ungrouped(text: str, message) -> str:
+    """`text` without digit-group separators, or ValueError(message) when they are misplaced;
+    a number may carry either a decimal comma or a decimal point, not both."""
+    text = text.strip()
+    if any(sep in text for sep in _GROUP_SEPARATORS):
+        if not _GROUPED.fullmatch(text):
+            raise ValueError(message)
+        text = "".join(c for c in text if c not in _GROUP_SEPARATORS)
+    if "," in text and ("." in text or text.count(",") > 1):
+        raise ValueError(message)
+    return text
+
+
+def check_table(header: list[str], body: Iterable[tuple[int, dict]], *, ignored: Iterable[str] = ()):
     """Typed rows and every problem: unknown or missing columns, cell constraints, and a mutual's
-    identity disagreeing between two rows, or the same mutual and year twice."""
+    identity disagreeing between two rows, or the same mutual and year twice.
+
+    Columns in `ignored` (known columns the caller does not use) are neither required nor read.
+    """
     problems: list[RowProblem] = []
     known = schema.column_names()
-    computed = set(schema.indicator_names())
+    ignored = set(ignored) | set(schema.indicator_names())
     for column in header:
         if column not in known:
             problems.append(RowProblem(column, column, _("Unknown column."), row=1))
@@ -161,12 +270,12 @@ def check_table(header: list[str], body: Iterable[tuple[int, dict]]):
         problems.append(RowProblem("", "", _("A column appears twice in the header."), row=1))
     required = [f["name"] for f in schema.fields() if f.get("constraints", {}).get("required")]
     for column in required:
-        if column not in header:
+        if column not in header and column not in ignored:
             problems.append(RowProblem(column, "", _("This required column is missing."), row=1))
     if problems:
         return [], problems
 
-    columns = [c for c in header if c not in computed]
+    columns = [c for c in header if c not in ignored]
     typed_rows = []
     identities: dict[str, tuple[int, dict]] = {}
     seen: dict[tuple, int] = {}
@@ -204,14 +313,26 @@ def check_table(header: list[str], body: Iterable[tuple[int, dict]]):
     return typed_rows, problems
 
 
-def import_returns(path_or_file, filename: str | None = None, *, user=None) -> ImportReport:
-    """Check the whole file, then write it in one transaction; raises ImportFailed otherwise."""
-    header, body = read_table(path_or_file, filename)
+def import_returns(
+    path_or_file, filename: str | None = None, *, user=None, dry_run: bool = False
+) -> ImportReport:
+    """Check the whole file, then write it in one transaction; raises ImportFailed otherwise.
+
+    With `dry_run`, everything is written and then rolled back: the report says what an import
+    would do (the database is left as it was).
+    """
+    shape_problems: list[RowProblem] = []
+    header, body = read_table(path_or_file, filename, problems=shape_problems)
     rows, problems = check_table(header, body)
+    problems = sorted(shape_problems + problems, key=lambda p: p.row)
     if problems:
         raise ImportFailed(problems)
     with transaction.atomic():
-        return _apply(rows, user=user, source=Path(filename or str(path_or_file)).name)
+        report = _apply(rows, user=user, source=Path(filename or str(path_or_file)).name)
+        report.dry_run = dry_run
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
 
 
 def _apply(rows, *, user, source) -> ImportReport:
@@ -246,7 +367,7 @@ def _apply(rows, *, user, source) -> ImportReport:
             ret = YearlyReturn(mutual=mutual, year=row["year"], state=ReturnState.DRAFT)
         changed = [
             name for name in data_fields
-            if name in row and _differs(getattr(ret, name), _model_value(name, row[name]))
+            if name in row and _differs(getattr(ret, name), model_value(name, row[name]))
         ]
         # A row without validation_status is imported as submitted (the contract's rule).
         validated = row.get("validation_status") == "validated"
@@ -255,7 +376,7 @@ def _apply(rows, *, user, source) -> ImportReport:
             report.returns_unchanged += 1
             continue
         for name in changed:
-            setattr(ret, name, _model_value(name, row[name]))
+            setattr(ret, name, model_value(name, row[name]))
         if not created:
             ret.version += 1
         previous_state = ret.state
@@ -304,7 +425,8 @@ def _apply_mutual(mutual, row, country, unions, report):
     return mutual
 
 
-def _model_value(name, value):
+def model_value(name, value):
+    """A typed cell as the return's field stores it (an empty text field is "", not None)."""
     if value is None:
         field_def = YearlyReturn._meta.get_field(name)
         return "" if field_def.get_internal_type() == "CharField" else None

@@ -6,11 +6,13 @@ Validating or sending back a return is the portal-wide `validate_return`, scoped
 from portal.accounts.permissions import Action, register
 from portal.accounts.roles import Role
 
+from .choices import RegistrationState
+
 
 def _reports_for(user, *, mutual=None, **_):
     """A manager reports for the mutuals they manage; a supporting organization's staff for the
-    mutuals it supports."""
-    if mutual is None:
+    mutuals it supports. Nobody reports for a mutual whose sign-up is not approved (yet)."""
+    if mutual is None or mutual.registration_state != RegistrationState.APPROVED:
         return False
     return (
         mutual.managers.filter(pk=user.pk).exists()

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from .views import campaign, public, returns
+from .views import campaign, public, registration, returns, uploads
 
 app_name = "inventory"
 urlpatterns = [
@@ -26,4 +26,13 @@ urlpatterns = [
     path(_("campaigns/<int:year>/send/"), campaign.campaign_send, name="campaign_send"),
     path(_("dashboard/"), campaign.dashboard, name="dashboard"),
     path(_("dashboard/<str:country>/"), campaign.country_dashboard, name="country_dashboard"),
+    # Mutuals asking to be listed (anyone logged in) and the focal points' decisions
+    path(_("sign-ups/new/"), registration.mutual_register, name="mutual_register"),
+    path(_("sign-ups/mine/"), registration.my_registrations, name="my_registrations"),
+    path(_("sign-ups/pending/"), registration.registration_queue, name="registration_queue"),
+    path(_("sign-ups/<str:mutual_id>/"), registration.registration_review, name="registration_review"),
+    # Files: the secretariat's inventory upload, a mutual's offline form for one year
+    path(_("import/"), uploads.import_upload, name="import_upload"),
+    path(_("returns/<str:mutual_id>/<int:year>/offline-form.xlsx"), uploads.return_xlsx, name="return_xlsx"),
+    path(_("returns/<str:mutual_id>/<int:year>/upload/"), uploads.return_upload, name="return_upload"),
 ]

@@ -16,6 +16,7 @@ from inventory.services import (
     return_submit,
     return_validate,
 )
+from portal.accounts.permissions import can
 from portal.accounts.roles import Role
 from tests.factories import CountryFactory, MutualFactory, ReturnFactory, UserFactory
 
@@ -167,3 +168,21 @@ def test_secretariat_restores_an_earlier_version_as_a_new_one(ret, manager):
 def test_returns_are_never_deleted(ret):
     with pytest.raises(ProtectedError):
         ret.delete()
+
+
+@pytest.mark.parametrize("state", ["pending", "rejected"])
+def test_nobody_reports_for_a_mutual_whose_sign_up_is_not_approved(ret, manager, state):
+    staff = UserFactory(roles=[Role.SUPPORTING_ORGANIZATION])
+    organization = SupportingOrganization.objects.create(name="Appui Santé")
+    organization.staff.add(staff)
+    ret.mutual.supporting_organizations.add(organization)
+    Mutual.objects.filter(pk=ret.mutual.pk).update(registration_state=state)
+    ret.mutual.refresh_from_db()
+    for user in (manager, staff):
+        for action in ("edit_return", "submit_return", "view_return_history"):
+            assert not can(user, action, mutual=ret.mutual), (user, action)
+        with pytest.raises(PermissionDenied):
+            return_save_draft(ret=ret, data={"members": 10}, user=user, base_version=1)
+    Mutual.objects.filter(pk=ret.mutual.pk).update(registration_state="approved")
+    ret.mutual.refresh_from_db()
+    assert can(manager, "edit_return", mutual=ret.mutual) and can(staff, "submit_return", mutual=ret.mutual)

@@ -8,10 +8,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="A .csv (UTF-8) or .xlsx file")
+        parser.add_argument(
+            "--check", action="store_true",
+            help="Check the file and report what the import would do, then roll everything back.",
+        )
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args, path, check=False, **options):
         try:
-            report = import_returns(path)
+            report = import_returns(path, dry_run=check)
         except FileNotFoundError as error:
             raise CommandError(f"No such file: {path}") from error
         except ImportFailed as failure:
@@ -24,4 +28,5 @@ class Command(BaseCommand):
             f"Mutuals: {report.mutuals_created} created, {report.mutuals_updated} updated. "
             f"Returns: {report.returns_created} created, {report.returns_updated} updated, "
             f"{report.returns_unchanged} unchanged. Warnings: {len(report.warnings)}."
+            + (" Checked only: nothing was saved." if report.dry_run else "")
         ))

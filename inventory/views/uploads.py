@@ -1,0 +1,218 @@
+"""Files in and out of the inventory on the site: the secretariat's upload of an inventory file (the
+`import_inventory` command's code) and a mutual's offline form for one year (download, upload)."""
+
+import codecs
+import logging
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.accounts.permissions import can, permission_required
+
+from .. import offline_form, schema, services
+from ..imports import MAX_UPLOAD_BYTES, ImportFailed, import_returns
+from ..models import Mutual, YearlyReturn
+
+logger = logging.getLogger(__name__)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_SNIFF_BYTES = 64 * 1024
+
+
+def sniff_upload(upload, allowed: tuple[str, ...]) -> str | None:
+    """Why `upload` cannot be an inventory file (size, extension, content), or None.
+
+    Only the first bytes are read: the whole file is read once, by the import.
+    """
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in allowed:
+        return _("Only %(types)s files are accepted.") % {"types": " / ".join(allowed)}
+    if upload.size > MAX_UPLOAD_BYTES:
+        return _("The file is too large (%(size)s); the limit is %(limit)s.") % {
+            "size": filesizeformat(upload.size), "limit": filesizeformat(MAX_UPLOAD_BYTES)}
+    if upload.size == 0:
+        return _("The file is empty.")
+    upload.seek(0)
+    head = upload.read(_SNIFF_BYTES)
+    upload.seek(0)
+    is_zip = head.startswith(b"PK\x03\x04")
+    if suffix == ".xlsx" and not is_zip:
+        return _("This file is not an XLSX workbook, whatever its name says.")
+    if suffix == ".csv":
+        if is_zip:
+            return _("This is a spreadsheet workbook named .csv: upload it as .xlsx, or save it as CSV.")
+        if b"\x00" in head:
+            return _("This file is not CSV text.")
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        except UnicodeDecodeError:
+            return _("The file is not UTF-8 text: save it as “CSV UTF-8” in your spreadsheet.")
+    return None
+
+
+class InventoryUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Inventory file (.csv or .xlsx)"),
+        help_text=gettext_lazy("The returns table's columns, header row first; at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    check_only = forms.BooleanField(
+        label=gettext_lazy("Check only: run everything, then undo it (nothing is saved)"), required=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        reason = sniff_upload(upload, (".csv", ".xlsx"))
+        if reason:
+            raise forms.ValidationError(reason)
+        return upload
+
+
+def _too_large(request) -> bool:
+    """Refuse an oversized request before Django stores the upload (the form's limit plus room for
+    the other fields)."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES + 64 * 1024
+    except ValueError:
+        return True
+
+
+@permission_required("import_inventory")
+def import_upload(request):
+    """The secretariat uploads an inventory file: all or nothing, every problem listed, or the report."""
+    report = failure = None
+    status = 200
+    if request.method == "POST" and _too_large(request):
+        form = InventoryUploadForm()
+        form.add_error("file", _("The file is too large; the limit is %(limit)s.")
+                       % {"limit": filesizeformat(MAX_UPLOAD_BYTES)})
+        status = 413
+    else:
+        form = InventoryUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    report = import_returns(upload, upload.name, user=request.user,
+                                            dry_run=form.cleaned_data["check_only"])
+                except ImportFailed as error:
+                    failure, status = error, 400
+                    logger.info("Inventory upload %s by user %s refused: %s problem(s)", upload.name,
+                                request.user.pk, len(error.problems))
+                else:
+                    logger.info(
+                        "Inventory upload %s by user %s%s: mutuals %s created, %s updated; returns %s "
+                        "created, %s updated, %s unchanged", upload.name, request.user.pk,
+                        " (check only)" if report.dry_run else "", report.mutuals_created,
+                        report.mutuals_updated, report.returns_created, report.returns_updated,
+                        report.returns_unchanged,
+                    )
+            else:
+                status = 400
+    return render(request, "inventory/upload_import.html", {
+        "form": form, "report": report, "failure": failure, "max_bytes": MAX_UPLOAD_BYTES,
+    }, status=status)
+
+
+def _reported_mutual(request, mutual_id, year):
+    """The mutual whose form is asked for, if the user reports for it (anonymous: login first)."""
+    mutual = get_object_or_404(Mutual.objects.select_related("country", "union"), mutual_id=mutual_id)
+    if not can(request.user, "edit_return", mutual=mutual):
+        raise PermissionDenied
+    try:
+        services.check_reporting_year(year)
+    except ValidationError as error:
+        raise Http404(error.messages[0]) from error
+    return mutual
+
+
+@login_required
+def return_xlsx(request, mutual_id, year):
+    """Download the mutual's offline form for `year`, pre-filled."""
+    mutual = _reported_mutual(request, mutual_id, year)
+    response = HttpResponse(offline_form.build_workbook(mutual, year), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{mutual.mutual_id}-{year}.xlsx"'
+    response["Cache-Control"] = "private, no-store"  # holds unpublished figures
+    return response
+
+
+class ReturnUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Filled-in form (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        reason = sniff_upload(upload, (".xlsx",))
+        if reason:
+            raise forms.ValidationError(reason)
+        return upload
+
+
+@login_required
+def return_upload(request, mutual_id, year):
+    """Upload the filled-in offline form: its figures become the year's draft (never submitted)."""
+    mutual = _reported_mutual(request, mutual_id, year)
+    ret = YearlyReturn.objects.filter(mutual=mutual, year=year).first()
+    failure = conflict = None
+    status = 200
+    if request.method == "POST" and _too_large(request):
+        form = ReturnUploadForm()
+        form.add_error("file", _("The file is too large; the limit is %(limit)s.")
+                       % {"limit": filesizeformat(MAX_UPLOAD_BYTES)})
+        status = 413
+    else:
+        form = ReturnUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            status = 400
+            if form.is_valid():
+                try:
+                    result = offline_form.return_upload(
+                        mutual=mutual, year=year, file=form.cleaned_data["file"], user=request.user
+                    )
+                except ImportFailed as error:
+                    failure = error
+                except services.ConcurrentEdit as error:
+                    conflict = _conflict(error)
+                else:
+                    _report_upload(request, result)
+                    return redirect("inventory:return_upload", mutual.mutual_id, year)
+    return render(request, "inventory/upload_return.html", {
+        "mutual": mutual, "year": year, "ret": ret, "form": form, "failure": failure,
+        "conflict": conflict, "editable": ret is None or ret.state in services.EDITABLE_STATES,
+    }, status=status)
+
+
+def _conflict(error) -> list[tuple[str, object, object]]:
+    """(column title, figure on the portal, figure in the file) where they differ."""
+    current = error.current
+    rows = []
+    for name, value in error.submitted.items():
+        now = getattr(current, name)
+        if now != value and not (now in (None, "") and value in (None, "")):
+            rows.append((schema.title(name), now, value))
+    return rows
+
+
+def _report_upload(request, result):
+    if result.changed:
+        titles = ", ".join(schema.title(c) for c in result.changed if c in schema.column_names())
+        messages.success(request, _("Your figures are saved as a draft of the %(year)s return (changed: "
+                                    "%(fields)s). Check them and submit the return when it is complete.")
+                         % {"year": result.ret.year, "fields": titles})
+    else:
+        messages.success(request, _("The file holds the same figures as the draft: nothing changed."))
+    for column, in_file, kept in result.ignored:
+        messages.info(request, _("%(column)s is not changed by the form (the file says “%(file)s”, the "
+                                 "portal keeps “%(kept)s”): ask the secretariat to correct it.")
+                      % {"column": schema.title(column), "file": in_file, "kept": kept or "—"})
+    for warning in result.warnings:
+        messages.warning(request, _("To explain when you submit: %(message)s") % {"message": warning.message})
