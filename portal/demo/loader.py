@@ -54,6 +54,8 @@ class Report:
     lines: list = field(default_factory=list)
     admin_email: str = ""
     admin_password: str = ""
+    # Demo accounts created in this run, with their password (the admin's when created with it).
+    people: list = field(default_factory=list)
 
     def add(self, line):
         self.lines.append(line)
@@ -250,6 +252,66 @@ def load_inventory(report):
     )
 
 
+# One account per reporting role, to try the yearly return's round trip (e-mails of example.org).
+DEMO_PEOPLE = [
+    ("gerant.demo@example.org", "Gérant", "Démo", "mutual_manager", "Mutuelle de santé (démo)"),
+    ("appui.demo@example.org", "Chargée d'appui", "Démo", "supporting_organization", "ONG d'appui (démo)"),
+    ("point-focal.demo@example.org", "Point focal", "Sénégal", "focal_point", "Point focal Sénégal (démo)"),
+]
+DEMO_CAMPAIGN_YEAR = 2025
+
+
+def load_people(report):
+    """Demo accounts for the inventory's roles, the mutuals they report for or validate, and an open
+    campaign for the demo inventory's latest year. Skipped for accounts that exist already."""
+    import datetime
+
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from inventory.demo import LABEL
+    from inventory.models import Campaign, Country, Mutual, SupportingOrganization
+    from portal.accounts.roles import GROUP_NAMES, Role
+
+    User = get_user_model()
+    senegal = Country.objects.filter(code="SN").first()
+    mutuals = Mutual.objects.filter(country=senegal, name__endswith=LABEL).order_by("mutual_id")
+    if senegal is None or not mutuals.exists():
+        return
+    Campaign.objects.get_or_create(
+        year=DEMO_CAMPAIGN_YEAR,
+        defaults={"deadline": datetime.date.today() + datetime.timedelta(days=40),
+                  "message": "Campagne de démonstration : aucun e-mail n'est envoyé tant que "
+                             "la commande send_reminders n'est pas lancée."},
+    )
+    for email, first, last, role, organization in DEMO_PEOPLE:
+        if User.objects.filter(email=email).exists():
+            continue
+        password = report.admin_password or secrets.token_urlsafe(12)
+        user = User.objects.create_user(
+            username=email.split("@")[0], email=email, password=password,
+            first_name=first, last_name=last, organization=organization, country=senegal,
+        )
+        user.groups.add(Group.objects.get(name=GROUP_NAMES[Role(role)]))
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        if role == "mutual_manager":
+            # A mutual named in the seeds, and one still missing its return for the campaign year.
+            named = mutuals.filter(name__startswith="Bokk Faj").first()
+            missing = mutuals.exclude(returns__year=DEMO_CAMPAIGN_YEAR).first()
+            for mutual in {m for m in (named, missing) if m}:
+                mutual.managers.add(user)
+        elif role == "supporting_organization":
+            ngo, _created = SupportingOrganization.objects.get_or_create(name=organization)
+            ngo.countries.add(senegal)
+            ngo.staff.add(user)
+            for mutual in mutuals.filter(region="Kolda")[:5]:
+                mutual.supporting_organizations.add(ngo)
+        else:
+            user.focal_point_countries.add(senegal)
+        report.people.append((email, password, role))
+
+
 STEPS = [load_countries, load_themes, load_pages]
 
 
@@ -262,4 +324,6 @@ def load_demo(admin_password=None, *, with_inventory=True) -> Report:
     if with_inventory:
         load_inventory(report)
     load_admin(report, admin_password)
+    if with_inventory:
+        load_people(report)
     return report

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_loading_twice_changes_nothing():
     before = (Page.objects.count(), Country.objects.count(), get_user_model().objects.count())
-    report = load_demo()
+    report = load_demo(with_inventory=False)  # as loaded for the tests (the inventory: test_demo.py)
     assert (Page.objects.count(), Country.objects.count(), get_user_model().objects.count()) == before
     assert report.admin_password == ""  # the existing admin account is left alone
 

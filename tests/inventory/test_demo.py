@@ -39,3 +39,35 @@ def test_demo_inventory_loads_once_with_every_mutual_labelled():
     assert next(returns_rows())["validation_status"] == "validated"
     load_inventory(Report())
     assert YearlyReturn.objects.count() == returns
+
+
+def test_demo_accounts_can_try_the_round_trip(client):
+    """`make run` gives a manager, a supporting organization and Senegal's focal point to log in as,
+    and an open campaign, so the yearly return can be tried at once."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from inventory.models import Campaign
+    from portal.accounts.permissions import can
+    from portal.demo.loader import DEMO_CAMPAIGN_YEAR, load_people
+
+    load_inventory(Report())
+    report = Report(admin_password="same-as-admin")
+    load_people(report)
+    assert {role for _email, _password, role in report.people} == {
+        "mutual_manager", "supporting_organization", "focal_point",
+    }
+    assert all(password == "same-as-admin" for _email, password, _role in report.people)
+    assert Campaign.objects.get(year=DEMO_CAMPAIGN_YEAR).is_open
+    from django.contrib.auth import get_user_model
+
+    manager = get_user_model().objects.get(email="gerant.demo@example.org")
+    mutuals = list(manager.managed_mutuals.all())
+    assert any(m.name.startswith("Bokk Faj") for m in mutuals)
+    assert all(can(manager, "edit_return", mutual=m) for m in mutuals)
+    client.force_login(manager)
+    with translation.override("fr"):
+        page = client.get(reverse("inventory:my_mutuals")).content.decode()
+    assert all(m.name in page.replace("&#x27;", "'") for m in mutuals)
+    load_people(Report())  # a second run changes nothing
+    assert get_user_model().objects.filter(email__endswith=".demo@example.org").count() == 3

@@ -22,12 +22,13 @@ class Command(BaseCommand):
         credentials = settings.BASE_DIR / "var" / "demo-admin.txt"
         if report.admin_password and not admin_password:
             credentials.parent.mkdir(exist_ok=True)
-            credentials.write_text(f"{report.admin_email} / {report.admin_password}\n")
+            people = "".join(f"{email} / {password} ({role})\n" for email, password, role in report.people)
+            credentials.write_text(f"{report.admin_email} / {report.admin_password}\n{people}")
         if report.admin_password and admin_password:
             self.stdout.write(self.style.SUCCESS(f"Admin account: {report.admin_email} (password as given)"))
         elif credentials.exists():
             self.stdout.write(self.style.SUCCESS(
-                f"Admin account: {credentials.read_text().strip()} — "
-                "log in at /fr/comptes/login/ with the e-mail address"
+                f"Demo accounts (e-mail / password):\n{credentials.read_text().strip()}\n"
+                "Log in at /fr/comptes/login/ with the e-mail address."
             ))
         self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
