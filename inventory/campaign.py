@@ -163,7 +163,7 @@ def campaign_close(*, campaign: Campaign, user) -> Campaign:
 def current_campaign_year() -> int:
     """The year the dashboards show by default: the open campaign's, else the latest campaign's,
     else last year."""
-    campaign = Campaign.objects.order_by("closed_at", "-year").first()  # open ones (NULL) first
+    campaign = Campaign.objects.open().order_by("-year").first() or Campaign.objects.order_by("-year").first()
     if campaign:
         return campaign.year
     return timezone.localdate().year - 1

@@ -53,7 +53,8 @@ def percent(ratio):
     """A ratio (0.25) as a percentage in the reader's format ("25,0 %"); empty when None."""
     if ratio is None or ratio == "":
         return ""
-    return number_format(ratio * 100, decimal_pos=1, use_l10n=True) + " %"
+    # Rounded here: number_format cuts the extra decimals off (14.29 would read 14.2).
+    return number_format(round(ratio * 100, 1), decimal_pos=1, use_l10n=True) + " %"
 
 
 @register.filter
