@@ -32,6 +32,12 @@ PAGES = [
     ("mutual profile (fr)", "/fr/inventaire/mutuelles/SN-0001/"),
     ("not found (fr)", "/fr/nothing-here/"),
 ]
+# Pages behind a login (demo accounts of `load_demo`, password "bench-only"): (name, path, e-mail).
+# A path of None is the reporting home's first "fill in" link: the new year's pre-filled form.
+LOGGED_IN_PAGES = [
+    ("reporting home (fr, manager)", "/fr/inventaire/espace-declarant/", "gerant.demo@example.org"),
+    ("return form, first section (fr)", None, "gerant.demo@example.org"),
+]
 
 
 def free_port():
@@ -80,6 +86,23 @@ def main():
     sys.exit(1 if over else 0)
 
 
+def log_in(context, port, email, path):
+    """Log in through the login form with the context's own request API (nothing enters the
+    browser's cache); returns `path`, or the reporting home's first link to a new year's form."""
+    import re
+
+    base = f"http://127.0.0.1:{port}"
+    form = context.request.get(f"{base}/fr/comptes/login/").text()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    context.request.post(f"{base}/fr/comptes/login/", form={
+        "csrfmiddlewaretoken": token, "login": email, "password": "bench-only",
+    }, headers={"Referer": f"{base}/fr/comptes/login/"})
+    if path is None:
+        home = context.request.get(f"{base}/fr/inventaire/espace-declarant/").text()
+        path = re.search(r'href="(/fr/inventaire/declarations/[^"]+/modifier/)"', home).group(1)
+    return path
+
+
 def measure(sync_playwright, port):
     over = []
     with sync_playwright() as p:
@@ -89,8 +112,11 @@ def measure(sync_playwright, port):
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )
         print(f"{'page':40} {'requests':>8} {'transferred':>12} {'html':>8}  budget")
-        for name, path in PAGES:
+        pages = [(name, path, None) for name, path in PAGES] + LOGGED_IN_PAGES
+        for name, path, email in pages:
             context = browser.new_context(viewport={"width": 375, "height": 800})
+            if email:
+                path = log_in(context, port, email, path)
             page = context.new_page()
             responses = []
             page.on("requestfinished", lambda request, bag=responses: bag.append(request))
