@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from portal.accounts.permissions import can
 
-from .. import services
+from .. import notifications, services
 from ..choices import ReturnState
 from ..disclosure import diamonds
 from ..exports import return_row
@@ -312,7 +312,7 @@ def return_submit(request, mutual_id, year):
             messages.error(request, " ".join(error.messages))
             return redirect("inventory:return_detail", mutual_id=mutual.mutual_id, year=year)
     try:
-        services.return_submit(ret=ret, user=request.user)
+        ret = services.return_submit(ret=ret, user=request.user)
     except services.WarningsNeedComments as pending:
         form = comments_form or WarningCommentsForm(
             warnings=pending.warnings, initial_comments=ret.warning_comments
@@ -326,6 +326,7 @@ def return_submit(request, mutual_id, year):
         ]
         other = [] if hasattr(error, "error_dict") else error.messages
         return _detail_after_refusal(request, ret, submit_errors=errors, other_errors=other)
+    notifications.return_submitted(ret)
     messages.success(request, _(
         "Submitted to the focal point. You will be told when it is validated or if anything needs correcting."
     ))
@@ -347,10 +348,11 @@ def return_validate(request, mutual_id, year):
     _require(request, "validate_return", country=mutual.country_id)
     ret = _return(mutual, year) or _not_found()
     try:
-        services.return_validate(ret=ret, user=request.user)
+        ret = services.return_validate(ret=ret, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        notifications.return_validated(ret)
         messages.success(request, _("Validated: the figures are now public."))
     return redirect("inventory:return_detail", mutual_id=mutual.mutual_id, year=year)
 
@@ -365,10 +367,11 @@ def return_send_back(request, mutual_id, year):
     if not form.is_valid():
         return _detail_after_refusal(request, ret, send_back_form=form)
     try:
-        services.return_send_back(ret=ret, user=request.user, comment=form.cleaned_data["comment"])
+        ret = services.return_send_back(ret=ret, user=request.user, comment=form.cleaned_data["comment"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        notifications.return_sent_back(ret, form.cleaned_data["comment"].strip())
         messages.success(request, _("Returned to the mutual with your comment."))
     return redirect("inventory:return_detail", mutual_id=mutual.mutual_id, year=year)
 

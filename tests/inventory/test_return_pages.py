@@ -92,7 +92,9 @@ def test_a_decimal_where_a_whole_number_is_expected_is_refused():
 
 # The form ----------------------------------------------------------------------------------
 
-def test_new_years_form_is_prefilled_from_last_year_without_creating_anything(client, manager, mutual, last_year):
+def test_new_years_form_is_prefilled_from_last_year_without_creating_anything(
+    client, manager, mutual, last_year
+):
     response = logged_in(client, manager).get(url("return_edit", mutual, 2025))
     assert response.status_code == 200
     page = response.content.decode()
@@ -407,3 +409,45 @@ def test_validated_return_is_not_changed_by_the_managers_later_post(client, mana
     client.post(url("return_edit_section", mutual, 2025, "people"), section_post(99, members="99999"))
     ret.refresh_from_db()
     assert ret.members == 10
+
+
+# E-mails of the workflow -------------------------------------------------------------------------
+
+def test_each_step_tells_the_other_side_by_email_in_their_language(
+    client, manager, mutual, focal_point, django_capture_on_commit_callbacks, mailoutbox
+):
+    manager.languages = ["en"]
+    manager.save()
+    ret = ReturnFactory(mutual=mutual, year=2025, status="functional", members=100, beneficiaries=400)
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in(client, manager).post(url("return_submit", mutual, 2025))
+    assert [m.to for m in mailoutbox] == [[focal_point.email]]
+    assert mutual.name in mailoutbox[0].subject and "examiner" in mailoutbox[0].subject
+    assert url("return_detail", mutual, 2025) in mailoutbox[0].body
+
+    client.force_login(focal_point)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("return_send_back", mutual, 2025), {"comment": "Préciser les bénéficiaires."})
+    returned = mailoutbox[-1]
+    assert returned.to == [manager.email] and "corrections requested" in returned.subject
+    assert "Préciser les bénéficiaires." in returned.body
+    with translation.override("en"):
+        assert reverse("inventory:return_detail", args=[mutual.mutual_id, 2025]) in returned.body
+
+    ret.refresh_from_db()
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("return_submit", mutual, 2025))
+        client.force_login(focal_point)
+        client.post(url("return_validate", mutual, 2025))
+    assert "validated" in mailoutbox[-1].subject and mailoutbox[-1].to == [manager.email]
+    assert len(mailoutbox) == 4
+
+
+def test_a_refused_step_sends_nothing(
+    client, manager, mutual, django_capture_on_commit_callbacks, mailoutbox
+):
+    ReturnFactory(mutual=mutual, year=2025, members=10)  # no status: cannot be submitted
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in(client, manager).post(url("return_submit", mutual, 2025))
+    assert mailoutbox == []
