@@ -146,7 +146,7 @@ def _csv_rows(path_or_file):
     finally:
         if owned:
             text.close()
-        else:
+        elif not stream.closed:
             text.detach()  # leave the caller's file open
 
 
@@ -254,12 +254,15 @@ def _ungrouped(text: str, message) -> str:
     return text
 
 
-def check_table(header: list[str], body: Iterable[tuple[int, dict]], *, ignored: Iterable[str] = ()):
+def check_table(header: list[str], body: Iterable[tuple[int, dict]], *, ignored: Iterable[str] = (),
+                optional: Iterable[str] = ()):
     """Typed rows and every problem: unknown or missing columns, cell constraints, and a mutual's
     identity disagreeing between two rows, or the same mutual and year twice.
 
-    Columns in `ignored` (known columns the caller does not use) are neither required nor read.
+    Columns in `ignored` (known columns the caller does not use) are neither required nor read;
+    cells of `optional` columns may be empty even where the contract requires a value (a draft).
     """
+    optional = set(optional)
     problems: list[RowProblem] = []
     known = schema.column_names()
     ignored = set(ignored) | set(schema.indicator_names())
@@ -288,7 +291,7 @@ def check_table(header: list[str], body: Iterable[tuple[int, dict]], *, ignored:
             except ValueError as error:
                 problems.append(RowProblem(column, raw.get(column), str(error), row=number))
                 continue
-            reason = check_value(field_def, value)
+            reason = None if value is None and column in optional else check_value(field_def, value)
             if reason:
                 problems.append(RowProblem(column, raw.get(column), reason, row=number))
             row[column] = value
@@ -323,7 +326,10 @@ def import_returns(
     """
     shape_problems: list[RowProblem] = []
     header, body = read_table(path_or_file, filename, problems=shape_problems)
-    rows, problems = check_table(header, body)
+    try:
+        rows, problems = check_table(header, body)
+    finally:
+        body.close()  # a header problem leaves the rows unread: let go of the file now
     problems = sorted(shape_problems + problems, key=lambda p: p.row)
     if problems:
         raise ImportFailed(problems)

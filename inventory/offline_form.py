@@ -15,9 +15,10 @@ must hold exactly that mutual and year; the identity columns other than `mutual_
 are not read (identity is the secretariat's to change), the figures are saved as a draft.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -226,7 +227,8 @@ def read_offline_form(file, *, mutual, year: int) -> OfflineForm:
         raise ImportFailed([RowProblem("", "", reason, row=0)])
 
     header, body = read_table(file, "form.xlsx", sheet=DATA_SHEET, max_rows=MAX_ROWS)
-    rows, problems = check_table(header, body, ignored=IGNORED_COLUMNS)
+    # A draft may leave any figure empty, the contract's required `status` too: submission checks it.
+    rows, problems = check_table(header, body, ignored=IGNORED_COLUMNS, optional=FIGURE_COLUMNS)
     expected = {"mutual_id": mutual.mutual_id, "country": mutual.country_id, "year": year}
     for number, row in rows:
         for column, value in expected.items():
@@ -245,7 +247,7 @@ def read_offline_form(file, *, mutual, year: int) -> OfflineForm:
     if problems:
         raise ImportFailed(sorted(problems, key=lambda p: p.row))
     number, row = rows[0]
-    figures = {name: model_value(name, row[name]) for name in FIGURE_COLUMNS if name in row}
+    figures = {name: _stored(name, row[name]) for name in FIGURE_COLUMNS if name in row}
     raw = next(r for n, r in body if n == number)
     current = return_row(YearlyReturn(mutual=mutual, year=year))
     ignored = []
@@ -253,6 +255,17 @@ def read_offline_form(file, *, mutual, year: int) -> OfflineForm:
         if column in raw and column in current and _text(raw[column]) != _text(current[column]):
             ignored.append((column, raw[column], current[column]))
     return OfflineForm(figures=figures, base_version=base_version, ignored=ignored)
+
+
+def _stored(name, value):
+    """The value as the return's field holds it; decimals to the field's places, so that 9000000
+    read from the file is not taken for a change of the stored 9000000.00."""
+    value = model_value(name, value)
+    if isinstance(value, Decimal):
+        places = YearlyReturn._meta.get_field(name).decimal_places
+        with suppress(InvalidOperation):  # too many digits: the model's check names the field
+            value = value.quantize(Decimal(1).scaleb(-places))
+    return value
 
 
 def _text(value) -> str:
