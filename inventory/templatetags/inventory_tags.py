@@ -54,7 +54,7 @@ def percent(ratio):
     if ratio is None or ratio == "":
         return ""
     # Rounded here: number_format cuts the extra decimals off (14.29 would read 14.2).
-    return number_format(round(ratio * 100, 1), decimal_pos=1, use_l10n=True) + " %"
+    return number_format(round(ratio * 100, 1), decimal_pos=1, use_l10n=True) + "\u00a0%"
 
 
 @register.filter

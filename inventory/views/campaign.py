@@ -63,16 +63,16 @@ class CampaignOpenForm(forms.Form):
 class YearQuery(forms.Form):
     """The dashboards' query string: `year` (by default the current campaign's)."""
 
-    year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=campaigns.FIRST_YEAR)
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=campaigns.FIRST_YEAR)
 
     def clean_year(self):
         year = self.cleaned_data["year"]
         last = timezone.localdate().year
-        if year is not None and year > last:
+        if year > last:
             raise ValidationError(
                 _("Ensure this value is less than or equal to %(limit_value)s.") % {"limit_value": last}
             )
-        return year or campaigns.current_campaign_year()
+        return year
 
 
 class CountryQuery(YearQuery):
@@ -105,7 +105,7 @@ def _campaign_rows():
 @permission_required("manage_campaign")
 def campaign_list(request):
     """Campaigns with their figures; open a new one, close one, send the due e-mails now."""
-    form = CampaignOpenForm(request.POST or None)
+    form = CampaignOpenForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
         try:
             campaign = campaigns.campaign_open(user=request.user, **form.cleaned_data)
@@ -181,12 +181,21 @@ def _bad_query(request, template, context, form):
     return render(request, template, context, status=400)
 
 
+def _with_year(query):
+    """The query string, with the default year when none is given (so the year field shows it)."""
+    if query.get("year"):
+        return query
+    query = query.copy()
+    query["year"] = str(campaigns.current_campaign_year())
+    return query
+
+
 def dashboard(request):
     """Every country's completion for a year (the secretariat), or the focal point's countries."""
     allowed, countries = campaigns.dashboard_scope(request.user)
     if not allowed:
         return _deny(request)
-    form = YearQuery(request.GET)
+    form = YearQuery(_with_year(request.GET))
     template = "inventory/dashboard_countries.html"
     context = {"all_countries": countries is None,
                "may_manage": can(request.user, "manage_campaign")}
@@ -207,7 +216,7 @@ def country_dashboard(request, country):
     country = get_object_or_404(Country, code=country.upper())
     if not can(request.user, "view_country_dashboard", country=country):
         return _deny(request)
-    form = CountryQuery(request.GET)
+    form = CountryQuery(_with_year(request.GET))
     template = "inventory/dashboard_country.html"
     context = {"country": country}
     if not form.is_valid():

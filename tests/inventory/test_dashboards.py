@@ -100,7 +100,7 @@ def test_the_secretariat_dashboard_counts_like_an_independent_count(client, secr
     assert "All countries" in page
     # The response rate as a percentage, e.g. "41.2 %".
     sn = rows["SN"]
-    assert f"{100 * sn.response_rate:.1f} %" in page, sn.response_rate
+    assert f"{100 * sn.response_rate:.1f}\u00a0%" in page, sn.response_rate
 
 
 def test_the_country_dashboard_lists_each_expected_mutual_with_its_state(client, secretariat, inventory):
