@@ -136,6 +136,9 @@ def build_workbook(mutual, year: int) -> bytes:
         header.font = bold
         note = f"{schema.title(name)}\n{_type_label(schema.field(name))}. {_role(name)}."
         header.comment = Comment(note, "Concertation", width=260, height=110)
+        value_cell = sheet.cell(row=2, column=index)
+        if isinstance(value_cell.value, str) and value_cell.value.startswith("="):
+            value_cell.data_type = "s"  # a name typed as "=…" stays text, never a formula
         if name not in FIGURE_COLUMNS:
             header.fill = grey
             sheet.cell(row=2, column=index).fill = grey

@@ -471,3 +471,13 @@ def test_the_form_is_also_readable_in_english(client, manager, mutual):
         response = client.get(url("return_xlsx", mutual.mutual_id, 2025))
     codebook = load_workbook(io.BytesIO(response.content))[offline_form.CODEBOOK_SHEET]
     assert codebook["A1"].value == "column" and codebook["B1"].value == "title (French)"
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_form(client, manager, mutual):
+    Mutual.objects.filter(pk=mutual.pk).update(locality='=HYPERLINK("http://example.org","x")')
+    client.force_login(manager)
+    response = client.get(url("return_xlsx", mutual.mutual_id, 2025))
+    sheet = load_workbook(io.BytesIO(response.content))[offline_form.DATA_SHEET]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("locality") + 1)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
