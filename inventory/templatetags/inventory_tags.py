@@ -39,10 +39,11 @@ def figure(value, column=""):
     empty when missing or not computable."""
     if value is None or value == "":
         return ""
+    # Rounded here: number_format cuts extra decimals off (14.29 would read 14.2).
     if column in PERCENT_COLUMNS:
-        return number_format(value * 100, decimal_pos=1, use_l10n=True, force_grouping=True) + " %"
+        return number_format(round(value * 100, 1), decimal_pos=1, use_l10n=True, force_grouping=True) + " %"
     if isinstance(value, float) and not value.is_integer():
-        return number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)
+        return number_format(round(value, 1), decimal_pos=1, use_l10n=True, force_grouping=True)
     return number_format(value, use_l10n=True, force_grouping=True)
 
 

@@ -85,3 +85,15 @@ def test_the_mutual_manager_sees_the_contact_person(client, mutuals):
 @pytest.mark.parametrize("key", ["hidden", "private"])
 def test_pending_and_private_mutuals_have_no_public_page(client, mutuals, key):
     assert client.get(f"/fr/inventaire/mutuelles/{mutuals[key].mutual_id}/").status_code == 404
+
+
+def test_figures_are_rounded_not_cut_off():
+    from django.utils import translation
+
+    from inventory.templatetags.inventory_tags import figure
+
+    with translation.override("en"):
+        assert figure(0.14296, "penetration_rate") == "14.3 %"
+        assert figure(2.96, "reserve_cover_months") == "3.0"
+    with translation.override("fr"):
+        assert figure(0.14296, "penetration_rate") == "14,3 %"
