@@ -197,8 +197,13 @@ def dashboard(request):
         return _deny(request)
     form = YearQuery(_with_year(request.GET))
     template = "inventory/dashboard_countries.html"
+    from ..registration import reviewable_sign_ups
+
+    sign_ups = reviewable_sign_ups(request.user)
     context = {"all_countries": countries is None,
-               "may_manage": can(request.user, "manage_campaign")}
+               "may_manage": can(request.user, "manage_campaign"),
+               "may_import": can(request.user, "import_inventory"),
+               "pending_sign_ups": sign_ups.count() if sign_ups is not None else 0}
     if not form.is_valid():
         return _bad_query(request, template, context, form)
     year = form.cleaned_data["year"]

@@ -70,8 +70,10 @@ def my_mutuals(request):
             "earlier": [r for r in history if r.year != year][:5],
         })
     campaign = Campaign.objects.filter(year=year).first()
+    from ..registration import my_registrations_context
+
     return render(request, "inventory/return_home.html", {
-        "rows": rows, "year": year, "campaign": campaign,
+        "rows": rows, "year": year, "campaign": campaign, **my_registrations_context(request.user),
     })
 
 
