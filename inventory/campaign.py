@@ -17,19 +17,17 @@ import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import can
 from portal.accounts.roles import Role, roles_of
+from portal.mail import absolute_url, templated_email, user_language
 
 from .choices import MutualStatus, ReturnState
 from .models import Campaign, CampaignMessage, Mutual, SupportingOrganization, YearlyReturn
@@ -42,7 +40,6 @@ FIRST_YEAR = 1998
 DONE_STATES = (ReturnState.SUBMITTED, ReturnState.VALIDATED)
 # Reminders, latest first, with how many days before (−) or after (+) the deadline each is due.
 REMINDERS = ((Kind.OVERDUE, 1), (Kind.REMINDER_3, -3), (Kind.REMINDER_14, -14))
-EMAIL_LANGUAGES = ("fr", "en")
 # How long a message that could not be sent is tried again (each run of the command).
 RETRY_FOR = datetime.timedelta(hours=24)
 
@@ -218,33 +215,19 @@ def due_reminder(campaign: Campaign, today: datetime.date):
     return None, None
 
 
-def email_language(user) -> str:
-    """The first of the user's languages if the e-mails exist in it, else French."""
-    languages = user.languages if isinstance(user.languages, list) else []
-    first = str(languages[0]).lower() if languages else ""
-    return first if first in EMAIL_LANGUAGES else "fr"
-
-
 def return_form_url(mutual: Mutual, year: int, language: str) -> str:
     """The absolute address of the mutual's (pre-filled) return form, in `language`."""
-    with translation.override(language):
-        path = reverse("inventory:return_edit", args=[mutual.mutual_id, year])
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return absolute_url("inventory:return_edit", mutual.mutual_id, year, language=language)
 
 
 def build_email(campaign: Campaign, mutual: Mutual, kind: str, user) -> EmailMessage:
     """One campaign e-mail to one reporter, in the reporter's language."""
-    language = email_language(user)
-    with translation.override(language):
-        context = {
-            "campaign": campaign, "year": campaign.year, "deadline": campaign.deadline,
-            "message": campaign.message, "mutual": mutual, "kind": kind, "user": user,
-            "link": return_form_url(mutual, campaign.year, language),
-        }
-        subject = render_to_string("inventory/email/campaign_subject.txt", context)
-        body = render_to_string("inventory/email/campaign_body.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    return EmailMessage(subject, body, to=[user.email], headers={"Content-Language": language})
+    language = user_language(user)
+    return templated_email("inventory/email/campaign", to=[user.email], language=language, context=lambda: {
+        "campaign": campaign, "year": campaign.year, "deadline": campaign.deadline,
+        "message": campaign.message, "mutual": mutual, "kind": kind, "user": user,
+        "link": return_form_url(mutual, campaign.year, language),
+    })
 
 
 def _claim(campaign, mutual, kind, recipients, retry_of=None) -> CampaignMessage | None:

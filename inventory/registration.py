@@ -12,19 +12,16 @@ import unicodedata
 from collections.abc import Mapping
 from difflib import SequenceMatcher
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import can
 from portal.accounts.roles import GROUP_NAMES, Role, roles_of
+from portal.mail import absolute_url, templated_email, user_language
 
 from .choices import RegistrationState
 from .models import Mutual, SupportingOrganization
@@ -212,30 +209,9 @@ def my_registrations_context(user) -> dict:
 
 # E-mails ------------------------------------------------------------------------------------------
 
-def user_language(user) -> str:
-    """The language to write to `user` in: the first of their languages if French or English."""
-    codes = getattr(user, "languages", None) or []
-    first = codes[0] if codes else None
-    return first if first in ("fr", "en") else "fr"
-
-
-def absolute_url(name: str, *args) -> str:
-    """The site's address of a named URL, in the active language ("" if the URL does not exist)."""
-    try:
-        path = reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def _send(template: str, *, to: list[str], language: str, context) -> None:
-    """Render `inventory/email/<template>_{subject,body}.txt` in `language` (the context is built
-    inside, so that URLs and country names come in that language too) and send it."""
-    with translation.override(language):
-        data = {**context(), "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")}
-        subject = " ".join(render_to_string(f"inventory/email/{template}_subject.txt", data).split())
-        body = render_to_string(f"inventory/email/{template}_body.txt", data)
-    EmailMessage(subject, body, to=to).send()
+    """Render `inventory/email/<template>_{subject,body}.txt` in `language` and send it."""
+    templated_email(f"inventory/email/{template}", to=to, language=language, context=context).send()
 
 
 def _safely(send, mutual):
