@@ -304,13 +304,17 @@ def return_upload(*, mutual, year: int, file, user) -> UploadResult:
         elif base == 0:
             raise services.ConcurrentEdit(current=ret, submitted=form.figures)
         try:
-            ret = services.return_save_draft(ret=ret, data=form.figures, user=user, base_version=base)
+            ret = services.return_save_draft(
+                ret=ret, data=form.figures, user=user, base_version=base,
+                note=_("Uploaded from the offline form"),
+            )
         except ValidationError as error:
             raise ImportFailed(_problems(error, form.figures)) from error
     latest = ret.revisions.order_by("-number").first()
     previous = services.previous_validated(ret)
     warnings = plausibility_warnings(return_row(ret, previous), return_row(previous) if previous else None)
-    return UploadResult(ret=ret, changed=latest.changed_fields if latest else [], ignored=form.ignored,
+    saved = latest is not None and ret.version > base  # an unchanged file writes nothing
+    return UploadResult(ret=ret, changed=latest.changed_fields if saved else [], ignored=form.ignored,
                         warnings=warnings)
 
 

@@ -126,8 +126,11 @@ def return_start(*, mutual, year: int, user) -> YearlyReturn:
 
 
 @transaction.atomic
-def return_save_draft(*, ret: YearlyReturn, data: Mapping, user, base_version: int) -> YearlyReturn:
-    """Save what the reporter typed, complete or not, as a new revision.
+def return_save_draft(
+    *, ret: YearlyReturn, data: Mapping, user, base_version: int, note: str = ""
+) -> YearlyReturn:
+    """Save what the reporter typed, complete or not, as a new revision (with `note`, e.g. where
+    the figures came from). A save that changes nothing writes nothing.
 
     `base_version` is the version the person's form was built from: if someone saved in between,
     ConcurrentEdit is raised with both versions and nothing is written.
@@ -148,9 +151,11 @@ def return_save_draft(*, ret: YearlyReturn, data: Mapping, user, base_version: i
         setattr(ret, name, value)
     ret.full_clean(exclude=["mutual"])
     changed = [name for name, value in _snapshot(ret).items() if before.get(name) != value]
+    if not changed:
+        return ret
     ret.version += 1
     ret.save()
-    record_revision(ret, user=user, changed=changed)
+    record_revision(ret, user=user, changed=changed, note=note)
     return ret
 
 

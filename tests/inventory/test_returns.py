@@ -186,3 +186,9 @@ def test_nobody_reports_for_a_mutual_whose_sign_up_is_not_approved(ret, manager,
     Mutual.objects.filter(pk=ret.mutual.pk).update(registration_state="approved")
     ret.mutual.refresh_from_db()
     assert can(manager, "edit_return", mutual=ret.mutual) and can(staff, "submit_return", mutual=ret.mutual)
+
+
+def test_a_save_that_changes_nothing_writes_no_revision(ret, manager):
+    ret = return_save_draft(ret=ret, data={"members": 1200}, user=manager, base_version=1)
+    again = return_save_draft(ret=ret, data={"members": 1200}, user=manager, base_version=2)
+    assert again.version == 2 and ret.revisions.count() == 1
