@@ -23,7 +23,7 @@ class Campaign(models.Model):
     deadline = models.DateField(_("deadline"))
     message = models.TextField(
         _("message to the mutuals"), blank=True,
-        help_text=_("Optional: added to the invitation e-mail."),
+        help_text=_("Optional: added to every e-mail of the campaign."),
     )
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
     opened_by = models.ForeignKey(

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from portal.accounts.permissions import can, permission_required
@@ -163,8 +163,11 @@ def campaign_send(request, year):
         },
     )
     if report.failures:
-        messages.error(request, _("%(count)s e-mails could not be sent: see the list below.")
-                       % {"count": len(report.failures)})
+        count = len(report.failures)
+        messages.error(request, ngettext(
+            "%(count)s e-mail could not be sent: see the list below.",
+            "%(count)s e-mails could not be sent: see the list below.", count,
+        ) % {"count": count})
     return redirect("inventory:campaigns")
 
 

@@ -24,7 +24,7 @@ def test_a_mutual_signs_up_and_the_focal_point_approves_it(browser, live_server,
     person("point-focal@example.org", Role.FOCAL_POINT, focal_countries=["SN"])
 
     page = log_in(browser, live_server, "gerante@example.org")
-    page.goto(f"{live_server.url}/fr/inventaire/sign-ups/new/")
+    page.goto(f"{live_server.url}/fr/inventaire/inscriptions/nouvelle/")
     page.locator("[name=name]").fill("Mutuelle de santé de Fandene")
     page.locator("[name=country]").select_option("SN")
     page.locator("[name=year_created]").fill("2999")
@@ -49,7 +49,7 @@ def test_a_mutual_signs_up_and_the_focal_point_approves_it(browser, live_server,
     assert "Mutuelle de santé de Fandene" in page.locator("main").inner_text()
 
     focal = log_in(browser, live_server, "point-focal@example.org")
-    focal.goto(f"{live_server.url}/fr/inventaire/sign-ups/pending/")
+    focal.goto(f"{live_server.url}/fr/inventaire/inscriptions/en-attente/")
     assert "Mutuelle de santé de Fandène" in focal.locator(".registration-similar").inner_text()
     assert no_sideways_scroll(focal)
     focal.screenshot(path=shots / "sign-up-queue-360.png", full_page=True)
@@ -58,7 +58,7 @@ def test_a_mutual_signs_up_and_the_focal_point_approves_it(browser, live_server,
     assert mutual.registration_state == RegistrationState.APPROVED
 
     page.reload()
-    assert mutual.get_registration_state_display() in page.locator("main").inner_text()
+    assert "Approuvée" in page.locator("main").inner_text()  # the registrant reads it in French
     for context in (page.context, focal.context):
         context.close()
 
@@ -73,7 +73,7 @@ def test_a_manager_uploads_the_offline_form(browser, live_server, demo_site, sho
     manager = person("gerant@example.org", Role.MUTUAL_MANAGER)
     mutual = MutualFactory(country=Country.objects.get(code="SN"), managers=[manager])
     page = log_in(browser, live_server, "gerant@example.org")
-    page.goto(f"{live_server.url}/fr/inventaire/returns/{mutual.mutual_id}/2025/upload/")
+    page.goto(f"{live_server.url}/fr/inventaire/declarations/{mutual.mutual_id}/2025/envoyer-le-formulaire/")
     assert no_sideways_scroll(page)
     with page.expect_download() as download:
         page.locator("a[download]").click()

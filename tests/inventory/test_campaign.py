@@ -120,25 +120,26 @@ def test_only_the_secretariat_opens_and_closes_a_campaign(role):
 
 
 def test_one_campaign_per_year_and_one_open_at_a_time(secretariat):
-    first = campaign_open(year=YEAR - 1, deadline=TODAY, message=" Merci ! ", user=secretariat)
-    assert first.message == "Merci !"
-    with pytest.raises(ValidationError) as error:
-        campaign_open(year=YEAR, deadline=TODAY + 30 * DAY, message="", user=secretariat)
-    assert "still open" in str(error.value.message_dict["year"])
-    campaign_close(campaign=first, user=secretariat)
-    with pytest.raises(ValidationError, match="already closed"):
-        campaign_close(campaign=first, user=secretariat)
-    with pytest.raises(ValidationError) as error:
-        campaign_open(year=YEAR - 1, deadline=TODAY + 30 * DAY, message="", user=secretariat)
-    assert "already a campaign" in str(error.value.message_dict["year"])
-    with pytest.raises(ValidationError) as error:
-        campaign_open(year=YEAR, deadline=TODAY - DAY, message="", user=secretariat)
-    assert "deadline" in error.value.message_dict
-    for year in (1997, TODAY.year + 1):
+    with translation.override("en"):  # the messages asserted are the English ones
+        first = campaign_open(year=YEAR - 1, deadline=TODAY, message=" Merci ! ", user=secretariat)
+        assert first.message == "Merci !"
         with pytest.raises(ValidationError) as error:
-            campaign_open(year=year, deadline=TODAY + DAY, message="", user=secretariat)
-        assert "year" in error.value.message_dict
-    assert campaign_open(year=YEAR, deadline=TODAY + DAY, message="", user=secretariat).year == YEAR
+            campaign_open(year=YEAR, deadline=TODAY + 30 * DAY, message="", user=secretariat)
+        assert "still open" in str(error.value.message_dict["year"])
+        campaign_close(campaign=first, user=secretariat)
+        with pytest.raises(ValidationError, match="already closed"):
+            campaign_close(campaign=first, user=secretariat)
+        with pytest.raises(ValidationError) as error:
+            campaign_open(year=YEAR - 1, deadline=TODAY + 30 * DAY, message="", user=secretariat)
+        assert "already a campaign" in str(error.value.message_dict["year"])
+        with pytest.raises(ValidationError) as error:
+            campaign_open(year=YEAR, deadline=TODAY - DAY, message="", user=secretariat)
+        assert "deadline" in error.value.message_dict
+        for year in (1997, TODAY.year + 1):
+            with pytest.raises(ValidationError) as error:
+                campaign_open(year=year, deadline=TODAY + DAY, message="", user=secretariat)
+            assert "year" in error.value.message_dict
+        assert campaign_open(year=YEAR, deadline=TODAY + DAY, message="", user=secretariat).year == YEAR
 
 
 def test_the_campaign_page_is_the_secretariats(client):
