@@ -176,7 +176,10 @@ def mutual_reject(*, mutual: Mutual, user, comment: str) -> Mutual:
 
 
 def _decide(mutual, *, user, state, comment):
-    mutual = Mutual.objects.select_for_update().select_related("country", "registered_by").get(pk=mutual.pk)
+    mutual = (
+        Mutual.objects.select_for_update(of=("self",))  # the joined user may be NULL: lock the mutual only
+        .select_related("country", "registered_by").get(pk=mutual.pk)
+    )
     if not can(user, "approve_mutual", mutual=mutual):
         raise PermissionDenied
     if state == RegistrationState.REJECTED and not (comment or "").strip():

@@ -62,7 +62,7 @@ def _transition(ret, *, to, user, comment=""):
 
 
 def _locked(ret: YearlyReturn) -> YearlyReturn:
-    return YearlyReturn.objects.select_for_update().select_related("mutual").get(pk=ret.pk)
+    return YearlyReturn.objects.select_for_update(of=("self",)).select_related("mutual").get(pk=ret.pk)
 
 
 def previous_validated(ret: YearlyReturn) -> YearlyReturn | None:
