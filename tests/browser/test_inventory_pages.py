@@ -1,0 +1,84 @@
+"""The inventory's working pages on a 360 px phone: no sideways scrolling of the page (wide tables
+scroll inside their frame) and no serious accessibility problem found by axe-core, for the manager's,
+the focal point's and the secretariat's pages."""
+
+from decimal import Decimal
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-test-password"
+
+
+def person(email, role, **kwargs):
+    from allauth.account.models import EmailAddress
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(email=email, username=email.split("@")[0], roles=[role], **kwargs)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def logged_in_page(browser, live_server, email):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/fr/comptes/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    return page
+
+
+def test_working_pages_fit_a_phone_and_pass_the_audit(browser, live_server, demo_site):
+    from inventory.choices import ReturnState
+    from inventory.models import Campaign, Country
+    from portal.accounts.roles import Role
+    from tests.factories import MutualFactory, ReturnFactory
+
+    senegal = Country.objects.get(code="SN")
+    manager = person("gerant@example.org", Role.MUTUAL_MANAGER)
+    person("secretariat@example.org", Role.SECRETARIAT)
+    person("point-focal@example.org", Role.FOCAL_POINT, focal_countries=["SN"])
+    Campaign.objects.create(year=2025, deadline="2026-12-31")
+    for n, state in enumerate([ReturnState.DRAFT, ReturnState.SUBMITTED, ReturnState.VALIDATED, None]):
+        mutual = MutualFactory(
+            name=f"Mutuelle de santé communautaire de la commune de Ndiaganiao n° {n}",
+            country=senegal, managers=[manager], region="Thiès",
+        )
+        ReturnFactory(mutual=mutual, year=2024, state=ReturnState.VALIDATED, status="functional",
+                      members=1500, beneficiaries=6000, contributions_collected=Decimal("7200000"))
+        if state:
+            ReturnFactory(mutual=mutual, year=2025, state=state, status="functional", members=1600)
+    first = mutual.mutual_id
+    pages = {
+        "gerant@example.org": [
+            "/fr/inventaire/espace-declarant/",
+            f"/fr/inventaire/declarations/{first}/2025/modifier/",
+            f"/fr/inventaire/declarations/{first}/2024/",
+            f"/fr/inventaire/declarations/{first}/2024/historique/",
+            "/fr/inventaire/inscriptions/nouvelle/",
+        ],
+        "point-focal@example.org": ["/fr/inventaire/suivi/", "/fr/inventaire/suivi/SN/",
+                                    "/fr/inventaire/inscriptions/en-attente/"],
+        "secretariat@example.org": ["/fr/inventaire/campagnes/", "/fr/inventaire/importer/"],
+    }
+    axe = Axe()
+    problems = {}
+    for email, paths in pages.items():
+        page = logged_in_page(browser, live_server, email)
+        for path in paths:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200, path
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            serious = [
+                f"{v['id']}: {v['help']}" for v in axe.run(page).response["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+            if overflow > 0 or serious:
+                problems[path] = (overflow, serious)
+        page.context.close()
+    assert problems == {}
