@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import can
 
-from .choices import ReturnState
+from .choices import RegistrationState, ReturnState
 from .exports import return_row
 from .models import ReturnRevision, ReturnTransition, YearlyReturn
 from .validation import check_row, plausibility_warnings
@@ -104,6 +104,12 @@ def check_reporting_year(year: int) -> None:
         )
 
 
+def _require_approved(mutual) -> None:
+    """Nobody, the secretariat included, reports for a mutual whose sign-up is not approved."""
+    if mutual.registration_state != RegistrationState.APPROVED:
+        raise ValidationError(_("This mutual's sign-up is not approved: no return can be filled in for it."))
+
+
 @transaction.atomic
 def return_start(*, mutual, year: int, user) -> YearlyReturn:
     """Create the mutual's draft for `year`, pre-filled from last year (first revision kept).
@@ -112,6 +118,7 @@ def return_start(*, mutual, year: int, user) -> YearlyReturn:
     """
     if not can(user, "edit_return", mutual=mutual):
         raise PermissionDenied
+    _require_approved(mutual)
     check_reporting_year(year)
     existing = YearlyReturn.objects.select_for_update().filter(mutual=mutual, year=year).first()
     if existing:
@@ -138,6 +145,7 @@ def return_save_draft(
     ret = _locked(ret)
     if not can(user, "edit_return", mutual=ret.mutual):
         raise PermissionDenied
+    _require_approved(ret.mutual)
     if ret.state not in EDITABLE_STATES:
         raise ValidationError(_("A submitted or validated return cannot be edited."))
     if ret.version != base_version:

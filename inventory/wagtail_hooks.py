@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -33,6 +34,29 @@ class MutualViewSet(SnippetViewSet):
         "mutual_type", "legal_status", "registration_state",
     ]
     search_fields = ["mutual_id", "name", "acronym", "locality"]
+    panels = [
+        MultiFieldPanel([
+            FieldPanel("name"), FieldPanel("acronym"),
+            FieldRowPanel([FieldPanel("country"), FieldPanel("region"), FieldPanel("locality")]),
+            FieldRowPanel([
+                FieldPanel("year_created"), FieldPanel("mutual_type"), FieldPanel("legal_status"),
+            ]),
+            FieldPanel("union"), FieldPanel("supporting_organizations"),
+        ], heading=_("Identity")),
+        MultiFieldPanel([
+            FieldPanel("address"), FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+        ], heading=_("Contact (office, public)")),
+        MultiFieldPanel([
+            FieldPanel("contact_name"),
+            FieldRowPanel([FieldPanel("contact_phone"), FieldPanel("contact_email")]),
+        ], heading=_("Contact person (never public)")),
+        MultiFieldPanel([
+            FieldPanel("managers"),
+            FieldPanel("registration_state"), FieldPanel("is_public"),
+            FieldPanel("registered_by", read_only=True), FieldPanel("reviewed_by", read_only=True),
+            FieldPanel("reviewed_at", read_only=True), FieldPanel("review_comment", read_only=True),
+        ], heading=_("Reporting and registration")),
+    ]
 
 
 class UnionViewSet(SnippetViewSet):

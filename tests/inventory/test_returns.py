@@ -192,3 +192,17 @@ def test_a_save_that_changes_nothing_writes_no_revision(ret, manager):
     ret = return_save_draft(ret=ret, data={"members": 1200}, user=manager, base_version=1)
     again = return_save_draft(ret=ret, data={"members": 1200}, user=manager, base_version=2)
     assert again.version == 2 and ret.revisions.count() == 1
+
+
+def test_nobody_fills_in_a_return_for_a_mutual_awaiting_approval():
+    from inventory.services import return_start
+
+    secretariat = UserFactory(roles=[Role.SECRETARIAT])
+    pending = MutualFactory(registration_state="pending")
+    with pytest.raises(ValidationError, match="not approved"), translation.override("en"):
+        return_start(mutual=pending, year=2025, user=secretariat)
+    ret = ReturnFactory(mutual=pending)  # e.g. imported before the sign-up was reconsidered
+    with pytest.raises(ValidationError), translation.override("en"):
+        return_save_draft(ret=ret, data={"members": 5}, user=secretariat, base_version=ret.version)
+    ret.refresh_from_db()
+    assert ret.members is None
