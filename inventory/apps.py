@@ -7,4 +7,9 @@ class InventoryConfig(AppConfig):
     verbose_name = _("Inventory")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the inventory's actions)
+        from . import (
+            permissions,  # noqa: F401  (registers the inventory's actions)
+            signals,
+        )
+
+        signals.connect()
