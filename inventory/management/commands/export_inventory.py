@@ -1,10 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from inventory.exports import returns_rows, write_returns_csv
+from inventory.synthesis import write_synthesis_csv
 
 
 class Command(BaseCommand):
-    help = "Export the public inventory (validated returns) as CSV, in the contract's columns."
+    help = (
+        "Export the public inventory as CSV in the contract's columns: the returns table (validated "
+        "returns of public mutuals, with their indicators) or the synthesis table by country and year."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--what", choices=["returns", "synthesis"], default="returns")
@@ -12,11 +16,14 @@ class Command(BaseCommand):
         parser.add_argument("--output", default="-", help="A file path, or - for standard output")
 
     def handle(self, *args, what, output, **options):
-        if what == "synthesis":
-            raise CommandError("The synthesis export comes with the synthesis engine (issue 4).")
+        def write(stream):
+            if what == "synthesis":
+                return write_synthesis_csv(stream)
+            return write_returns_csv(returns_rows(), stream)
+
         if output == "-":
-            count = write_returns_csv(returns_rows(), self.stdout)
+            count = write(self.stdout)
         else:
             with open(output, "w", encoding="utf-8", newline="") as stream:
-                count = write_returns_csv(returns_rows(), stream)
-        self.stderr.write(f"{count} returns exported.")
+                count = write(stream)
+        self.stderr.write(f"{count} {'rows' if what == 'synthesis' else 'returns'} exported.")
