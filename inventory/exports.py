@@ -1,7 +1,9 @@
 """Rows of the published returns table from the database (one row per mutual and year).
 
 Column order, names and value types are the contract's (`schema.column_names()`): identity columns,
-the return's columns, `validation_status`, `last_updated`, then the computed indicators. Personal
+the return's columns, `validation_status`, `last_updated`, then the computed indicators. The
+downloads (`returns_rows`, `write_returns_csv`) then add the portal's columns at the end
+(`schema.published_column_names()`: the money in euros, `returns.extension.json`). Personal
 data of contact persons is not a column of this table and so never leaves through it.
 """
 
@@ -10,9 +12,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from .choices import ReturnState
+from .exchange_rates import eur_columns
 from .indicators import compute_indicators
-from .models import YearlyReturn
-from .schema import column_names
+from .models import ExchangeRate, YearlyReturn
+from .schema import column_names, published_column_names
 
 
 def _number(value):
@@ -77,25 +80,43 @@ def format_cell(value) -> str:
 
 
 def returns_rows(queryset=None):
-    """Rows of the returns table, one per return, streamed in (country, mutual, year) order.
+    """Rows of the published returns table, one per return, streamed in (country, mutual, year)
+    order: the contract's columns, then the EUR columns (`exchange_rates.eur_columns`).
 
     By default the public table: validated returns of public mutuals. Growth and renewal use the
     same mutual's validated return of year − 1.
     """
     queryset = YearlyReturn.objects.public() if queryset is None else queryset
-    validated_members = {
-        (mutual_id, year): members
-        for mutual_id, year, members in YearlyReturn.objects.validated().values_list(
-            "mutual_id", "year", "members"
-        )
-    }
+    rates = ExchangeRate.objects.table()
     ordered = queryset.select_related("mutual", "mutual__union").order_by(
         "mutual__country_id", "mutual__mutual_id", "year"
     )
-    for ret in ordered.iterator(chunk_size=2000):
+    # In chunks, each with one query for last year's validated members of its mutuals: memory
+    # stays flat however large the inventory.
+    chunk = []
+    for ret in ordered.iterator(chunk_size=CHUNK):
+        chunk.append(ret)
+        if len(chunk) == CHUNK:
+            yield from _rows_of(chunk, rates)
+            chunk = []
+    yield from _rows_of(chunk, rates)
+
+
+CHUNK = 2000
+
+
+def _rows_of(chunk, rates):
+    if not chunk:
+        return
+    wanted = YearlyReturn.objects.validated().filter(
+        mutual_id__in={r.mutual_id for r in chunk}, year__in={r.year - 1 for r in chunk}
+    ).values_list("mutual_id", "year", "members")
+    members = {(mutual_id, year): count for mutual_id, year, count in wanted}
+    for ret in chunk:
         key = (ret.mutual_id, ret.year - 1)
-        previous = _Previous(validated_members[key]) if key in validated_members else None
-        yield return_row(ret, previous)
+        row = return_row(ret, _Previous(members[key]) if key in members else None)
+        row.update(eur_columns(row, rates))
+        yield row
 
 
 class _Previous:
@@ -106,12 +127,14 @@ class _Previous:
 
 
 def write_returns_csv(rows, stream) -> int:
-    """Write the header and `rows` to a text stream as UTF-8 CSV; returns the number of rows."""
+    """Write the header and `rows` to a text stream as UTF-8 CSV; returns the number of rows.
+
+    The published columns: the contract's, then the portal's (empty cells if a row lacks them)."""
     writer = csv.writer(stream, lineterminator="\n")
-    columns = column_names()
+    columns = published_column_names()
     writer.writerow(columns)
     count = 0
     for row in rows:
-        writer.writerow([format_cell(row[c]) for c in columns])
+        writer.writerow([format_cell(row.get(c)) for c in columns])
         count += 1
     return count

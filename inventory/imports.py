@@ -264,8 +264,9 @@ def check_table(header: list[str], body: Iterable[tuple[int, dict]], *, ignored:
     """
     optional = set(optional)
     problems: list[RowProblem] = []
-    known = schema.column_names()
-    ignored = set(ignored) | set(schema.indicator_names())
+    # An exported file imports back: the portal's added columns (EUR) are computed, like the indicators.
+    known = schema.published_column_names()
+    ignored = set(ignored) | set(schema.indicator_names()) | set(schema.extension_names())
     for column in header:
         if column not in known:
             problems.append(RowProblem(column, column, _("Unknown column."), row=1))

@@ -55,5 +55,9 @@ for _action in [
     ),
     # The web upload of an inventory file (the import command's code) is the secretariat's.
     Action("import_inventory", frozenset({Role.SECRETARIAT})),
+    # Frozen dataset releases ("Inventaire 2025 v1.0") and the download counts and guestbook behind
+    # the secretariat's reports; downloading is everyone's `download_public_data`.
+    Action("publish_release", frozenset({Role.SECRETARIAT})),
+    Action("view_download_statistics", frozenset({Role.SECRETARIAT})),
 ]:
     register(_action)

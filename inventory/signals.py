@@ -14,9 +14,10 @@ def _changed(**kwargs):
 
 
 def connect():
-    from .models import Country, Mutual, Union, YearlyReturn
+    from .models import Country, ExchangeRate, Mutual, Union, YearlyReturn
 
-    for model in (YearlyReturn, Mutual, Union, Country):
+    # Exchange rates feed the EUR columns of the datasets.
+    for model in (YearlyReturn, Mutual, Union, Country, ExchangeRate):
         post_save.connect(_changed, sender=model, dispatch_uid=f"inventory-changed-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"inventory-deleted-{model.__name__}")
     # Supporting organizations are shown on profiles and in datasets.

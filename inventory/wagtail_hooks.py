@@ -3,7 +3,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Country, Mutual, SupportingOrganization, Union
+from .models import Country, ExchangeRate, Mutual, SupportingOrganization, Union
 
 
 class CountryViewSet(SnippetViewSet):
@@ -78,3 +78,25 @@ class SupportingOrganizationViewSet(SnippetViewSet):
 register_snippet(MutualViewSet)
 register_snippet(UnionViewSet)
 register_snippet(SupportingOrganizationViewSet)
+
+
+class ExchangeRateViewSet(SnippetViewSet):
+    """The secretariat's exchange rates to the euro (the datasets' EUR columns): XOF and XAF are
+    seeded at their fixed parity; a floating currency converts only for the years entered here."""
+
+    model = ExchangeRate
+    icon = "table"
+    menu_label = _("Exchange rates")
+    add_to_admin_menu = True
+    menu_order = 310
+    list_display = ["currency", "year", "rate", "source", "updated_at"]
+    list_filter = ["currency", "year"]
+    list_export = ["currency", "year", "rate", "source"]
+    search_fields = ["currency", "source"]
+    panels = [
+        FieldRowPanel([FieldPanel("currency"), FieldPanel("year"), FieldPanel("rate")]),
+        FieldPanel("source"),
+    ]
+
+
+register_snippet(ExchangeRateViewSet)

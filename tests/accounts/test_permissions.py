@@ -42,6 +42,8 @@ EXPECTED = {
     "register_mutual": LOGGED_IN,
     "approve_mutual": {S},
     "import_inventory": {S},
+    "publish_release": {S},
+    "view_download_statistics": {S},
 }
 
 
