@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/login/", core_views.admin_login_redirect, name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The read-only data API: the same data in every language, so outside the language prefix.
+    path("api/v1/", include("inventory.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,201 @@
+"""What every endpoint of the data API shares: errors as JSON, the query string's checks,
+pagination, conditional GET and caching, CORS.
+
+Errors: `{"error": message, "details": {parameter: [messages]}}` with 400 for a bad query string
+(unknown parameter, unknown code, malformed or out-of-range year, page size over the maximum), 404
+for a page past the last, 405 for a method other than GET, HEAD and OPTIONS.
+The API is the same for everyone (it serves what a visitor may download), so responses never vary
+on the session and public caches may keep them.
+"""
+
+import hashlib
+import json
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from portal.accounts.permissions import can
+
+from ..models import InventoryState
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+PAGE_PARAMETERS = ("page", "page_size")
+# Short: a validation shows in the API within a minute even through a shared cache; after that a
+# client revalidates with its ETag and gets a 304 while the inventory has not changed.
+MAX_AGE = 60
+ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, details: dict | None = None):
+        super().__init__(message)
+        self.status, self.message, self.details = status, message, details or {}
+
+    def response(self):
+        return JsonResponse({"error": self.message, "details": self.details}, status=self.status,
+                            json_dumps_params={"ensure_ascii": False})
+
+
+def api_view(view):
+    """GET and HEAD answered with CORS headers, OPTIONS as a CORS preflight, anything else 405;
+    `ApiError` becomes its JSON response."""
+
+    @csrf_exempt  # never reached by a form, and a POST must read 405, not a CSRF failure
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ALLOWED_METHODS:
+            response = ApiError(405, _("Method %(method)s not allowed: the API is read-only.")
+                                % {"method": request.method}).response()
+            response["Allow"] = ", ".join(ALLOWED_METHODS)
+            return response
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Allow"] = ", ".join(ALLOWED_METHODS)
+            response["Access-Control-Allow-Methods"] = ", ".join(ALLOWED_METHODS)
+            response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+            response["Access-Control-Max-Age"] = "86400"
+        else:
+            try:
+                if not can(AnonymousUser(), "download_public_data"):
+                    raise ApiError(403, _("The inventory's data is not public."))
+                response = view(request, *args, **kwargs)
+            except ApiError as error:
+                response = error.response()
+            if request.method == "HEAD" and response.streaming:
+                response.streaming_content = []
+            if response.status_code == 404:
+                # LocaleMiddleware would redirect a 404 to /<language>/api/… (Wagtail's catch-all
+                # makes any such path look valid); against the API's own URLs it leaves it alone.
+                request.urlconf = "inventory.api.root_urls"
+        for name, value in CORS_HEADERS.items():
+            response[name] = value
+        return response
+
+    return wrapper
+
+
+def _messages(errors) -> dict[str, list[str]]:
+    return {name: [str(m) for m in messages] for name, messages in errors.items()}
+
+
+class PageForm(forms.Form):
+    page = forms.IntegerField(min_value=1, required=False)
+    page_size = forms.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
+
+
+def parse_query(request, filterset_class, queryset=None):
+    """The filterset and the page form of a valid query string, or an ApiError (400) naming each
+    bad parameter: unknown ones, single-valued ones given twice, values the filters refuse."""
+    accepted = [*filterset_class.base_filters, *PAGE_PARAMETERS]
+    unknown = [name for name in request.GET if name not in accepted]
+    if unknown:
+        message = _("Unknown parameter. This endpoint accepts: %(names)s.") % {"names": ", ".join(accepted)}
+        raise ApiError(400, _("Unknown query parameter: %(names)s.") % {"names": ", ".join(unknown)},
+                       {name: [message] for name in unknown})
+    errors = {
+        name: [_("Give this parameter once.")]
+        for name in [*filterset_class.single_valued(), *PAGE_PARAMETERS] if len(request.GET.getlist(name)) > 1
+    }
+    filterset = filterset_class(request.GET, queryset=queryset)
+    if not filterset.is_valid():
+        errors.update(_messages(filterset.errors))
+    pages = PageForm(request.GET)
+    if not pages.is_valid():
+        errors.update(_messages(pages.errors))
+    if errors:
+        raise ApiError(400, _("Invalid query parameters: %(names)s.") % {"names": ", ".join(errors)}, errors)
+    return filterset, pages.cleaned_data
+
+
+def inventory_state(request):
+    """(version, changed_at) of the inventory, read once per request."""
+    if not hasattr(request, "_inventory_state"):
+        row = InventoryState.objects.filter(pk=1).values_list("version", "changed_at").first()
+        request._inventory_state = row or (0, None)
+    return request._inventory_state
+
+
+def etag_of(content: bytes) -> str:
+    return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+
+
+def data_validators(request):
+    """(etag, last_modified, 304 or None) of a data response. The ETag changes with the inventory's
+    version and with everything else the body depends on: the query, the host and scheme (absolute
+    links) and the language."""
+    version, changed_at = inventory_state(request)
+    etag = etag_of(f"{version}|{get_language()}|{request.build_absolute_uri()}".encode())
+    return etag, changed_at, not_modified(request, etag, changed_at)
+
+
+def cacheable(request, response, etag: str, last_modified=None):
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response
+
+
+def not_modified(request, etag: str, last_modified=None):
+    """A 304 when the client's copy is current, else None."""
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    return cacheable(request, response, etag, last_modified) if response is not None else None
+
+
+def _page_url(request, page: int) -> str:
+    params = request.GET.copy()
+    params["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+def paginated(request, pages: dict, count: int, rows_of_slice):
+    """The streamed JSON page `{"count", "next", "previous", "results"}`: `rows_of_slice(start,
+    stop)` yields the rows of that slice of the (stably ordered) result; next and previous are
+    absolute links, null at the ends. A page past the last is a 404; page 1 always exists."""
+    page = pages.get("page") or 1
+    size = pages.get("page_size") or DEFAULT_PAGE_SIZE
+    last_page = max(1, -(-count // size))
+    if page > last_page:
+        raise ApiError(404, _("Page %(page)s does not exist: the last page is %(last)s.")
+                       % {"page": page, "last": last_page},
+                       {"page": [_("The last page is %(last)s.") % {"last": last_page}]})
+    head = {
+        "count": count,
+        "next": _page_url(request, page + 1) if page < last_page else None,
+        "previous": _page_url(request, page - 1) if page > 1 else None,
+    }
+    start = (page - 1) * size
+    return StreamingHttpResponse(_json_page(head, rows_of_slice(start, start + size)),
+                                 content_type="application/json")
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _json_page(head: dict, rows, chunk=32_768):
+    """The page's JSON text in pieces of about `chunk` characters, a few rows at a time."""
+    buffer = [_dumps(head)[:-1] + ',"results":[']
+    size = 0
+    for i, row in enumerate(rows):
+        text = ("," if i else "") + _dumps(row)
+        buffer.append(text)
+        size += len(text)
+        if size >= chunk:
+            yield "".join(buffer)
+            buffer, size = [], 0
+    buffer.append("]}")
+    yield "".join(buffer)

@@ -1,0 +1,16 @@
+"""/api/v1/…: outside the language prefix (the data is the same in every language); a trailing
+slash is optional, and any other path under /api/v1/ is a JSON 404."""
+
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "inventory_api"
+urlpatterns = [
+    path("", views.api_root, name="root"),
+    re_path(r"^inventory/mutuals/?$", views.mutual_list, name="mutuals"),
+    re_path(r"^inventory/returns/?$", views.return_list, name="returns"),
+    re_path(r"^inventory/synthesis/?$", views.synthesis_list, name="synthesis"),
+    path("openapi.json", views.openapi_document, name="openapi"),
+    re_path(r"^(?P<path>.+)$", views.not_found),
+]
