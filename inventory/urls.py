@@ -1,7 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
 from django.utils.translation import gettext_lazy as _
 
-from .views import campaign, public, registration, returns, uploads
+from .models.releases import VERSION_PATTERN
+from .views import campaign, datasets, public, registration, returns, uploads
+
+
+class ReleaseVersionConverter:
+    """A release's version in a URL: 1.0, 1.1… (anything else is not a URL: 404)."""
+
+    regex = VERSION_PATTERN
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ReleaseVersionConverter, "release_version")
+
 
 app_name = "inventory"
 urlpatterns = [
@@ -35,4 +52,18 @@ urlpatterns = [
     path(_("import/"), uploads.import_upload, name="import_upload"),
     path(_("returns/<str:mutual_id>/<int:year>/offline-form.xlsx"), uploads.return_xlsx, name="return_xlsx"),
     path(_("returns/<str:mutual_id>/<int:year>/upload/"), uploads.return_upload, name="return_upload"),
+    # Open datasets (no account needed): the current data, the frozen releases, the codebook;
+    # the secretariat publishes releases and reads the download counts.
+    path(_("data/"), datasets.datasets_home, name="datasets"),
+    path(_("data/codebook/"), datasets.codebook, name="codebook"),
+    path(_("data/files/<str:filename>"), datasets.dataset_file, name="dataset_file"),
+    path(_("data/guestbook/"), datasets.guestbook, name="dataset_guestbook"),
+    path(_("data/publish/"), datasets.release_publish, name="release_publish"),
+    path(_("data/statistics/"), datasets.download_statistics, name="download_statistics"),
+    path(_("data/releases/latest/"), datasets.release_latest, name="release_latest"),
+    path(_("data/releases/latest/<str:filename>"), datasets.release_latest_file, name="release_latest_file"),
+    path(_("data/releases/<slug:slug>/<release_version:version>/"), datasets.release_detail,
+         name="release_detail"),
+    path(_("data/releases/<slug:slug>/<release_version:version>/<str:filename>"), datasets.release_file,
+         name="release_file"),
 ]

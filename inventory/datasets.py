@@ -1,0 +1,348 @@
+"""Writers of the open datasets: pure functions over rows (dicts keyed by column name) and the
+published Table Schemas (`schema.published(table)`). No ORM, no settings: `releases.py` feeds them
+the database's rows and decides where the files go.
+
+Format decisions, made here once for every download and release:
+
+- CSV: the contract's format (`exports.format_cell`): UTF-8 without BOM, comma-separated, header row
+  first, `\\n` line ends, empty cells for missing values, `true`/`false`, plain decimal numbers,
+  ISO 8601 datetimes. Rows are written as they come: memory stays flat however long the table.
+- XLSX: one workbook, one sheet per table (named after it, header row = column names) and a
+  `codebook` sheet. openpyxl's write-only mode streams rows to disk. Cells are typed: numbers,
+  booleans, datetimes in UTC without a time zone (Excel has none), empty cells for missing values.
+- Parquet: one file per table, columns typed from the schema (string, int64, float64, bool,
+  timestamp[us, UTC]), nulls for missing values; the titles in French and English and the
+  description ride along as field metadata. Written in row groups of `PARQUET_BATCH` rows.
+- `datapackage.json`: Frictionless Data Package (v1) listing every file; the tables carry their
+  published Table Schemas (titles in English, `title_fr` in French).
+- `CITATION.cff`: Citation File Format 1.2.0, written by hand (YAML's double-quoted scalars are
+  JSON strings, so every value goes through `json.dumps`).
+- Zip: every file under one folder named after the release, entries in a fixed order with a fixed
+  timestamp, so the same files always give the same archive.
+"""
+
+import csv
+import json
+import shutil
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from .exports import format_cell
+
+PARQUET_BATCH = 10_000
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+MEDIA_TYPES = {
+    ".csv": "text/csv",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".parquet": "application/vnd.apache.parquet",
+    ".json": "application/json",
+    ".cff": "application/x-yaml",
+    ".html": "text/html",
+    ".zip": "application/zip",
+}
+
+
+def column_names(table_schema: Mapping) -> list[str]:
+    return [f["name"] for f in table_schema["fields"]]
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+class _Line:
+    """A file-like sink that hands back what csv.writer wrote (one line at a time)."""
+
+    def write(self, text):
+        return text
+
+
+def csv_lines(rows: Iterable[Mapping], columns: list[str]) -> Iterator[str]:
+    """The header line, then one CSV line per row: what a streamed download sends."""
+    writer = csv.writer(_Line(), lineterminator="\n")
+    yield writer.writerow(columns)
+    for row in rows:
+        yield writer.writerow([format_cell(row.get(c)) for c in columns])
+
+
+class CsvFile:
+    """Rows written one at a time to a CSV file at `path` (`write`, then `close`)."""
+
+    def __init__(self, path: Path, columns: list[str]):
+        self.columns, self.count = columns, 0
+        self._out = open(path, "w", encoding="utf-8", newline="")  # closed by close()
+        self._writer = csv.writer(self._out, lineterminator="\n")
+        self._writer.writerow(columns)
+
+    def write(self, row: Mapping) -> None:
+        self._writer.writerow([format_cell(row.get(c)) for c in self.columns])
+        self.count += 1
+
+    def close(self) -> int:
+        self._out.close()
+        return self.count
+
+
+def write_csv(rows: Iterable[Mapping], columns: list[str], path: Path) -> int:
+    """Write `rows` as the contract's CSV at `path`; returns the number of rows."""
+    return _drain(rows, CsvFile(path, columns))
+
+
+def _drain(rows, sink) -> int:
+    try:
+        for row in rows:
+            sink.write(row)
+    finally:
+        count = sink.close()
+    return count
+
+
+# --- Codebook ------------------------------------------------------------------------------------
+
+def constraints_text(field: Mapping) -> str:
+    """A field's constraints in Table Schema's own words: `required; minimum: 0; enum: a | b`."""
+    parts = []
+    for key, value in field.get("constraints", {}).items():
+        if key == "required":
+            if value:
+                parts.append("required")
+        elif key == "enum":
+            parts.append("enum: " + " | ".join(str(v) for v in value))
+        else:
+            parts.append(f"{key}: {value}")
+    return "; ".join(parts)
+
+
+CODEBOOK_COLUMNS = ["table", "column", "title_fr", "title_en", "type", "constraints", "description"]
+
+
+def codebook_rows(schemas: Mapping[str, Mapping]) -> list[dict]:
+    """One row per column of every table ({table: Table Schema}): `CODEBOOK_COLUMNS`, the
+    description in English as published."""
+    return [
+        {
+            "table": table,
+            "column": f["name"],
+            "title_fr": f.get("title_fr", f.get("title", "")),
+            "title_en": f.get("title", ""),
+            "type": f["type"],
+            "constraints": constraints_text(f),
+            "description": f.get("description", ""),
+        }
+        for table, table_schema in schemas.items()
+        for f in table_schema["fields"]
+    ]
+
+
+# --- XLSX ----------------------------------------------------------------------------------------
+
+def _xlsx_cell(value):
+    if isinstance(value, datetime) and value.tzinfo:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+class XlsxSheet:
+    def __init__(self, sheet, columns: list[str]):
+        self._sheet, self.columns, self.count = sheet, columns, 0
+        sheet.append(columns)
+
+    def write(self, row: Mapping) -> None:
+        self._sheet.append([_xlsx_cell(row.get(c)) for c in self.columns])
+        self.count += 1
+
+    def close(self) -> int:
+        return self.count
+
+
+class XlsxWorkbook:
+    """A write-only workbook: `sheet(name, table_schema)` per table, rows written one at a time,
+    then `close(schemas)` adds the `codebook` sheet and saves."""
+
+    def __init__(self, path: Path):
+        from openpyxl import Workbook
+
+        self.path, self._book = path, Workbook(write_only=True)
+
+    def sheet(self, name: str, table_schema: Mapping) -> XlsxSheet:
+        return XlsxSheet(self._book.create_sheet(name), column_names(table_schema))
+
+    def close(self, schemas: Mapping[str, Mapping]) -> None:
+        sheet = self._book.create_sheet("codebook")
+        sheet.append(CODEBOOK_COLUMNS)
+        for entry in codebook_rows(schemas):
+            sheet.append([entry[c] for c in CODEBOOK_COLUMNS])
+        self._book.save(self.path)
+
+
+def write_xlsx(tables: Mapping[str, tuple[Mapping, Iterable[Mapping]]], path: Path) -> dict[str, int]:
+    """One workbook at `path`: a sheet per table ({name: (table_schema, rows)}) and `codebook`.
+
+    Returns the number of rows written per table.
+    """
+    book = XlsxWorkbook(path)
+    counts = {name: _drain(rows, book.sheet(name, table_schema))
+              for name, (table_schema, rows) in tables.items()}
+    book.close({name: table_schema for name, (table_schema, _rows) in tables.items()})
+    return counts
+
+
+# --- Parquet -------------------------------------------------------------------------------------
+
+def arrow_schema(table_schema: Mapping):
+    """The Arrow schema of a Table Schema: typed columns, titles and description as metadata."""
+    import pyarrow as pa
+
+    types = {
+        "string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
+        "datetime": pa.timestamp("us", tz="UTC"), "date": pa.date32(), "year": pa.int64(),
+    }
+    fields = []
+    for f in table_schema["fields"]:
+        metadata = {k: f[k] for k in ("title", "title_fr", "description") if f.get(k)}
+        fields.append(pa.field(f["name"], types[f["type"]], nullable=True, metadata=metadata))
+    return pa.schema(fields)
+
+
+class ParquetFile:
+    """Rows written to a Parquet file typed by `table_schema`, one row group per `PARQUET_BATCH`."""
+
+    def __init__(self, path: Path, table_schema: Mapping):
+        import pyarrow.parquet as pq
+
+        self.schema = arrow_schema(table_schema)
+        self.count, self._batch = 0, []
+        self._writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+
+    def write(self, row: Mapping) -> None:
+        self._batch.append(row)
+        if len(self._batch) >= PARQUET_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        data = {c: [row.get(c) for row in self._batch] for c in self.schema.names}
+        self._writer.write_table(pa.Table.from_pydict(data, schema=self.schema))
+        self.count += len(self._batch)
+        self._batch = []
+
+    def close(self) -> int:
+        if self._batch or self.count == 0:
+            self._flush()
+        self._writer.close()
+        return self.count
+
+
+def write_parquet(rows: Iterable[Mapping], table_schema: Mapping, path: Path) -> int:
+    """Write `rows` as a Parquet file typed by `table_schema`; returns the number of rows."""
+    return _drain(rows, ParquetFile(path, table_schema))
+
+
+# --- Data package, citation ------------------------------------------------------------------------
+
+def table_resource(name: str, path: str, table_schema: Mapping, *, title: str, title_fr: str,
+                   description: str = "") -> dict:
+    """A tabular resource of the data package: a CSV file with its Table Schema."""
+    resource = {
+        "name": name, "path": path, "profile": "tabular-data-resource",
+        "title": title, "title_fr": title_fr,
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "lineTerminator": "\n", "header": True, "doubleQuote": True},
+        "schema": dict(table_schema),
+    }
+    if description:
+        resource["description"] = description
+    return resource
+
+
+def file_resource(name: str, path: str, *, title: str, title_fr: str, table_schema: Mapping | None = None,
+                  description: str = "") -> dict:
+    """Any other file of the package (Parquet, XLSX, citation, codebook)."""
+    suffix = Path(path).suffix
+    resource = {
+        "name": name, "path": path, "profile": "data-resource", "title": title, "title_fr": title_fr,
+        "format": suffix.lstrip("."), "mediatype": MEDIA_TYPES.get(suffix, "application/octet-stream"),
+    }
+    if table_schema is not None:
+        resource["schema"] = dict(table_schema)
+    if description:
+        resource["description"] = description
+    return resource
+
+
+def datapackage(*, name: str, title: str, title_fr: str, version: str | None, created: datetime,
+                homepage: str, author: str, description: str, resources: list[dict],
+                checksums: Mapping[str, tuple[str, int]] | None = None) -> dict:
+    """A Frictionless Data Package descriptor. `checksums` {path: (sha256, bytes)}, when the files
+    are final, adds each resource's `hash` and `bytes`."""
+    checksums = checksums or {}
+    listed = []
+    for resource in resources:
+        resource = dict(resource)
+        if resource["path"] in checksums:
+            sha256, size = checksums[resource["path"]]
+            resource["hash"] = f"sha256:{sha256}"
+            resource["bytes"] = size
+        listed.append(resource)
+    package = {
+        "profile": "data-package",
+        "name": name,
+        "title": title,
+        "title_fr": title_fr,
+        "description": description,
+        "homepage": homepage,
+        "created": created.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "licenses": [LICENSE],
+        "contributors": [{"title": author, "role": "author"}],
+        "resources": listed,
+    }
+    if version:
+        package["version"] = version
+    return package
+
+
+def citation_cff(*, title: str, version: str | None, released: date, url: str, author: str,
+                 abstract: str, message: str) -> str:
+    """CITATION.cff (Citation File Format 1.2.0) for a dataset."""
+    q = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731
+    lines = [
+        "cff-version: 1.2.0",
+        f"message: {q(message)}",
+        "type: dataset",
+        f"title: {q(title)}",
+    ]
+    if version:
+        lines.append(f"version: {q(version)}")
+    lines += [
+        f"date-released: {released.isoformat()}",
+        f"url: {q(url)}",
+        f"license: {LICENSE['name']}",
+        "authors:",
+        f"  - name: {q(author)}",
+        f"abstract: {q(abstract)}",
+        "keywords:",
+        *(f"  - {q(k)}" for k in ["mutual health organizations", "mutuelles de santé",
+                                  "community-based health insurance", "West Africa", "Central Africa"]),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# --- Zip -----------------------------------------------------------------------------------------
+
+def write_zip(files: Iterable[tuple[str, Path]], path: Path, *, folder: str, timestamp: datetime) -> None:
+    """A zip of `files` ([(name in the archive, path on disk)]) under `folder/`, in the given order,
+    every entry dated `timestamp`: the same files give the same bytes."""
+    stamp = timestamp.astimezone(UTC).timetuple()[:6]
+    stamp = (max(stamp[0], 1980), *stamp[1:])
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, source in files:
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            with open(source, "rb") as src, archive.open(info, "w", force_zip64=True) as dst:
+                shutil.copyfileobj(src, dst, 1024 * 1024)

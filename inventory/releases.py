@@ -1,0 +1,469 @@
+"""The open datasets as files: the current data (rebuilt once per inventory version) and the frozen
+releases the secretariat publishes ("Inventaire 2025 v1.0").
+
+Both are made by `build_files`: one pass over the public returns table (`exports.returns_rows`)
+feeds the CSV, the Parquet file and the workbook's sheet at once, so the formats cannot disagree;
+then the synthesis (`synthesis.current_synthesis`), the codebook, `CITATION.cff`, `datapackage.json`
+with every file's checksum, and the zip of everything. A release's files are stored once under
+MEDIA_ROOT/releases/<name>-v<version>/ with their SHA-256 and never rewritten: downloading
+"Inventaire 2025 v1.0" years later gives the same bytes, whatever was validated since.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from portal.accounts.permissions import can
+
+from . import datasets, schema
+from .choices import ReturnState
+from .exports import returns_rows
+from .models import (
+    Country,
+    DatasetDownloadCount,
+    GuestbookEntry,
+    InventoryState,
+    Mutual,
+    Release,
+    ReleaseFile,
+    YearlyReturn,
+)
+from .models.releases import NAME_RE, RESERVED_SLUGS, VERSION_RE, version_key
+from .synthesis import current_synthesis, synthesis_rows
+
+logger = logging.getLogger(__name__)
+
+AUTHOR = ("Concertation entre les acteurs du développement des mutuelles de santé en Afrique de l'Ouest "
+          "et du Centre")
+AUTHOR_SHORT = "Concertation"
+LICENSE_LABEL = "CC BY 4.0"
+LICENSE_URL = datasets.LICENSE["path"]
+
+# The files of a data set, in the order of the zip and of the pages.
+TABLE_FILES = ["returns.csv", "synthesis.csv", "returns.parquet", "synthesis.parquet", "inventory.xlsx"]
+ZIP_NAME = "inventory.zip"
+FILES = [*TABLE_FILES, "codebook.html", "CITATION.cff", "datapackage.json", ZIP_NAME]
+
+# Published descriptions are data, frozen in the files: both languages written here, not translated.
+DESCRIPTION = (
+    "Self-reported inventory of mutual health organizations in West and Central Africa, kept by the "
+    "Concertation's portal: the returns table (one row per mutual and reporting year, figures "
+    "validated by the country's focal point, with computed indicators and money in EUR where a rate "
+    "is known) and the synthesis table by country and year. / Inventaire déclaratif des mutuelles de "
+    "santé d'Afrique de l'Ouest et du Centre tenu par le portail de la Concertation : la table des "
+    "fiches (une ligne par mutuelle et année, chiffres validés par le point focal du pays, avec les "
+    "indicateurs calculés et les montants en EUR quand un taux est connu) et la synthèse par pays et année."
+)
+CITE_MESSAGE = ("If you use these data, cite them as below (licence CC BY 4.0). / Si vous utilisez ces "
+                "données, citez-les comme ci-dessous (licence CC BY 4.0).")
+RESOURCES = {
+    "returns.csv": ("returns", "Returns: one row per mutual and reporting year",
+                    "Fiches : une ligne par mutuelle et année de référence"),
+    "synthesis.csv": ("synthesis", "Synthesis by country and year", "Synthèse par pays et année"),
+    "returns.parquet": ("returns-parquet", "Returns (Parquet, typed columns)",
+                        "Fiches (Parquet, colonnes typées)"),
+    "synthesis.parquet": ("synthesis-parquet", "Synthesis (Parquet, typed columns)",
+                          "Synthèse (Parquet, colonnes typées)"),
+    "inventory.xlsx": ("workbook", "Workbook: returns, synthesis and codebook sheets",
+                       "Classeur : feuilles returns, synthesis et codebook"),
+    "codebook.html": ("codebook", "Codebook: every column in French and English",
+                      "Dictionnaire des données : chaque colonne en français et en anglais"),
+    "CITATION.cff": ("citation", "How to cite these data (Citation File Format)",
+                     "Comment citer ces données (Citation File Format)"),
+}
+
+
+class InventoryChanged(Exception):
+    """The inventory changed since the confirmation page: what would be published is not what the
+    secretariat was shown."""
+
+
+# --- Building the files ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DatasetMeta:
+    """What the files say about themselves."""
+
+    name: str  # the data package's name, e.g. inventaire-2025
+    title: str
+    title_fr: str
+    version: str | None
+    created: datetime
+    url: str  # the page researchers should cite
+    folder: str  # the zip's top folder
+
+
+@dataclass
+class Built:
+    directory: Path
+    checksums: dict[str, tuple[str, int]] = field(default_factory=dict)  # filename -> (sha256, size)
+    returns_count: int = 0
+    synthesis_count: int = 0
+
+
+def sha256_of(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1024 * 1024):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def build_files(directory: Path, meta: DatasetMeta) -> Built:
+    """Write every file of a data set (`FILES`) into `directory` from the public inventory as it is."""
+    directory = Path(directory)
+    returns_schema, synthesis_schema = schema.published("returns"), schema.published("synthesis")
+    built = Built(directory)
+
+    book = datasets.XlsxWorkbook(directory / "inventory.xlsx")
+    sinks = [
+        datasets.CsvFile(directory / "returns.csv", datasets.column_names(returns_schema)),
+        datasets.ParquetFile(directory / "returns.parquet", returns_schema),
+        book.sheet("returns", returns_schema),
+    ]
+    for row in returns_rows():
+        for sink in sinks:
+            sink.write(row)
+    built.returns_count = min(sink.close() for sink in sinks)
+
+    synthesis = list(synthesis_rows(current_synthesis()))
+    sinks = [
+        datasets.CsvFile(directory / "synthesis.csv", datasets.column_names(synthesis_schema)),
+        datasets.ParquetFile(directory / "synthesis.parquet", synthesis_schema),
+        book.sheet("synthesis", synthesis_schema),
+    ]
+    for row in synthesis:
+        for sink in sinks:
+            sink.write(row)
+    built.synthesis_count = min(sink.close() for sink in sinks)
+    schemas = {"returns": returns_schema, "synthesis": synthesis_schema}
+    book.close(schemas)
+
+    (directory / "codebook.html").write_text(codebook_html(meta), encoding="utf-8")
+    (directory / "CITATION.cff").write_text(datasets.citation_cff(
+        title=meta.title, version=meta.version, released=meta.created.date(), url=meta.url,
+        author=AUTHOR, abstract=DESCRIPTION, message=CITE_MESSAGE,
+    ), encoding="utf-8")
+    for filename in FILES[:-2]:
+        built.checksums[filename] = sha256_of(directory / filename)
+    package = datasets.datapackage(
+        name=meta.name, title=meta.title, title_fr=meta.title_fr, version=meta.version,
+        created=meta.created, homepage=meta.url, author=AUTHOR, description=DESCRIPTION,
+        resources=_resources(schemas), checksums=built.checksums,
+    )
+    (directory / "datapackage.json").write_text(
+        json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    built.checksums["datapackage.json"] = sha256_of(directory / "datapackage.json")
+    datasets.write_zip(
+        [(name, directory / name) for name in FILES[:-1]], directory / ZIP_NAME,
+        folder=meta.folder, timestamp=meta.created,
+    )
+    built.checksums[ZIP_NAME] = sha256_of(directory / ZIP_NAME)
+    return built
+
+
+def _resources(schemas: dict) -> list[dict]:
+    resources = []
+    for filename in FILES[:-2]:
+        name, title, title_fr = RESOURCES[filename]
+        table = filename.split(".")[0]
+        if filename.endswith(".csv"):
+            resources.append(datasets.table_resource(
+                name, filename, schemas[table], title=title, title_fr=title_fr,
+                description=schemas[table].get("description", ""),
+            ))
+        else:
+            resources.append(datasets.file_resource(
+                name, filename, title=title, title_fr=title_fr,
+                table_schema=schemas[table] if filename.endswith(".parquet") else None,
+            ))
+    return resources
+
+
+def codebook_html(meta: DatasetMeta) -> str:
+    """The codebook as a standalone bilingual HTML file (no stylesheet, no script)."""
+    return render_to_string("inventory/datasets_codebook_file.html", {
+        "meta": meta, "tables": codebook_tables(), "author": AUTHOR,
+    })
+
+
+def codebook_tables() -> list[tuple[str, str, list[dict]]]:
+    """[(table, its description, its codebook rows)] for the published tables."""
+    tables = []
+    for table in ("returns", "synthesis"):
+        published = schema.published(table)
+        tables.append((table, published.get("description", ""), datasets.codebook_rows({table: published})))
+    return tables
+
+
+def absolute_url(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+# --- The current data ------------------------------------------------------------------------------
+
+LIVE_KEEP = 2  # versions of the current files kept on disk (a download may still be reading the older)
+
+
+def live_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "datasets" / "live"
+
+
+def live_meta(now: datetime | None = None) -> DatasetMeta:
+    now = now or timezone.now()
+    with translation.override("fr"):
+        url = absolute_url(reverse("inventory:datasets"))
+    return DatasetMeta(
+        name="inventaire-mutuelles-courant",
+        title="Inventory of mutual health organizations: current data",
+        title_fr="Inventaire des mutuelles de santé : données courantes",
+        version=None, created=now, url=url, folder=f"inventaire-mutuelles-{now:%Y-%m-%d}",
+    )
+
+
+def live_directory() -> Path:
+    """The current files, built on the first request after each change of the inventory (its
+    version counter names the folder) and served from disk until the next change."""
+    version = InventoryState.current_version()
+    root = live_root()
+    target = root / f"v{version}"
+    if (target / ZIP_NAME).exists():
+        return target
+    root.mkdir(parents=True, exist_ok=True)
+    building = root / f".build-{uuid.uuid4().hex}"
+    building.mkdir()
+    try:
+        build_files(building, live_meta())
+        try:
+            os.rename(building, target)  # atomic; fails if a parallel request got there first
+        except OSError:
+            shutil.rmtree(building, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    _prune_live(root)
+    return target
+
+
+def _prune_live(root: Path) -> None:
+    versions = sorted(
+        (int(m.group(1)), p) for p in root.iterdir() if (m := re.fullmatch(r"v(\d+)", p.name))
+    )
+    for _version, path in versions[:-LIVE_KEEP]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def count_live_download(filename: str) -> None:
+    counter, _created = DatasetDownloadCount.objects.get_or_create(filename=filename)
+    DatasetDownloadCount.objects.filter(pk=counter.pk).update(downloads=F("downloads") + 1)
+
+
+# --- Releases --------------------------------------------------------------------------------------
+
+@dataclass
+class ReleaseContents:
+    """What a release published now would hold, for the confirmation page."""
+
+    inventory_version: int
+    years: list[int]
+    countries: list[tuple[str, str, list[int], int]]  # code, name, count per year of `years`, total
+    year_totals: list[int]
+    total: int
+    submitted: int  # submitted, not yet validated: NOT in the release
+    submitted_by_country: list[tuple[str, int]]
+    not_public: int  # validated returns of mutuals not public (withdrawn or not approved): not in it
+
+
+def release_contents() -> ReleaseContents:
+    """Validated returns of public mutuals by country and year (what a release publishes), and what
+    is left out: submitted returns awaiting validation, validated returns of non-public mutuals."""
+    version = InventoryState.current_version()
+    public = YearlyReturn.objects.public()
+    counts = {
+        (row["mutual__country_id"], row["year"]): row["n"]
+        for row in public.values("mutual__country_id", "year").annotate(n=Count("pk"))
+    }
+    years = sorted({year for _country, year in counts})
+    codes = sorted({country for country, _year in counts})
+    names = dict(Country.objects.filter(code__in=codes).values_list("code", "name_fr"))
+    countries = []
+    for code in codes:
+        per_year = [counts.get((code, year), 0) for year in years]
+        countries.append((code, names.get(code, code), per_year, sum(per_year)))
+    submitted = YearlyReturn.objects.filter(state=ReturnState.SUBMITTED)
+    by_country = submitted.values_list("mutual__country_id").annotate(n=Count("pk")).order_by(
+        "mutual__country_id")
+    return ReleaseContents(
+        inventory_version=version,
+        years=years,
+        countries=countries,
+        year_totals=[sum(counts.get((code, year), 0) for code in codes) for year in years],
+        total=sum(counts.values()),
+        submitted=submitted.count(),
+        submitted_by_country=list(by_country),
+        not_public=YearlyReturn.objects.validated().exclude(mutual__in=Mutual.objects.public()).count(),
+    )
+
+
+def release_slug(name: str) -> str:
+    return slugify(name)
+
+
+def next_version(name: str) -> str:
+    """1.0 for a new name, else the newest version of that name plus 0.1 (a correction)."""
+    versions = Release.objects.filter(slug=release_slug(name)).values_list("version", flat=True)
+    if not versions:
+        return "1.0"
+    major, minor = max(version_key(v) for v in versions)
+    return f"{major}.{minor + 1}"
+
+
+def check_release(*, name: str, version: str, changelog: str) -> dict:
+    """The cleaned name, slug, version and changelog, or ValidationError {field: message}."""
+    name, version, changelog = (name or "").strip(), (version or "").strip(), (changelog or "").strip()
+    errors = {}
+    slug = release_slug(name)
+    if not NAME_RE.match(name) or not slug:
+        errors["name"] = _("A name of 3 to 80 letters, digits and spaces, e.g. “Inventaire 2025”.")
+    elif slug in RESERVED_SLUGS:
+        errors["name"] = _("This name is reserved; choose another one.")
+    if not VERSION_RE.match(version):
+        errors["version"] = _("A version is two numbers with a dot, e.g. 1.0 or 1.1.")
+    elif "name" not in errors:
+        earlier = list(Release.objects.filter(slug=slug).values_list("version", flat=True))
+        if version in earlier:
+            errors["version"] = _(
+                "%(name)s v%(version)s is already published: its files never change. Publish a correction "
+                "as a new version.") % {"name": name, "version": version}
+        elif earlier and version_key(version) < max(version_key(v) for v in earlier):
+            errors["version"] = _("A new version must come after the published ones (%(versions)s).") % {
+                "versions": ", ".join(sorted(earlier, key=version_key))}
+        elif earlier and not changelog:
+            errors["changelog"] = _("Say what changed since the previous version.")
+    if len(changelog) > 5000:
+        errors["changelog"] = _("At most 5,000 characters.")
+    if errors:
+        raise ValidationError(errors)
+    return {"name": name, "slug": slug, "version": version, "changelog": changelog}
+
+
+def release_publish(*, name: str, version: str, changelog: str, user, inventory_version: int) -> Release:
+    """Freeze the public inventory as release `name` `version`: build every file, store each once
+    with its checksum. `inventory_version` is the version the confirmation page showed; if the
+    inventory changed since (or changes while the files are built), nothing is published and
+    InventoryChanged is raised, so a release holds exactly what was confirmed."""
+    if not can(user, "publish_release"):
+        raise PermissionDenied
+    cleaned = check_release(name=name, version=version, changelog=changelog)
+    if InventoryState.current_version() != inventory_version:
+        raise InventoryChanged
+    published_at = timezone.now().replace(microsecond=0)
+    release = Release(
+        name=cleaned["name"], slug=cleaned["slug"], version=cleaned["version"],
+        changelog=cleaned["changelog"], published_at=published_at, published_by=user,
+        inventory_version=inventory_version, returns_count=0, synthesis_count=0,
+    )
+    with translation.override("fr"):
+        url = absolute_url(reverse("inventory:release_detail", args=[release.slug, release.version]))
+    meta = DatasetMeta(
+        name=release.folder.replace(".", "-"), title=release.label, title_fr=release.label,
+        version=release.version, created=published_at, url=url, folder=release.folder,
+    )
+    Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=settings.MEDIA_ROOT, prefix=".release-") as tmp:
+        built = build_files(Path(tmp), meta)
+        if InventoryState.current_version() != inventory_version:
+            raise InventoryChanged
+        release.returns_count, release.synthesis_count = built.returns_count, built.synthesis_count
+        stored = []
+        try:
+            with transaction.atomic():
+                release.save()
+                for filename in FILES:
+                    sha256, size = built.checksums[filename]
+                    with open(Path(tmp) / filename, "rb") as stream:
+                        path = default_storage.save(f"releases/{release.folder}/{filename}", File(stream))
+                    stored.append(path)
+                    ReleaseFile.objects.create(
+                        release=release, filename=filename, file=path, sha256=sha256, size=size,
+                    )
+        except IntegrityError as error:
+            _discard(stored)
+            raise ValidationError({"version": _("%(release)s is already published.")
+                                   % {"release": release.label}}) from error
+        except BaseException:
+            _discard(stored)
+            raise
+    logger.info("Release %s published by user %s: %s returns, %s synthesis rows", release.label,
+                user.pk, release.returns_count, release.synthesis_count)
+    return release
+
+
+def _discard(paths) -> None:
+    for path in paths:
+        default_storage.delete(path)
+
+
+def count_release_download(release_file: ReleaseFile) -> None:
+    ReleaseFile.objects.filter(pk=release_file.pk).update(downloads=F("downloads") + 1)
+
+
+# --- Citing ----------------------------------------------------------------------------------------
+
+def release_url(release: Release, language: str) -> str:
+    with translation.override(language):
+        return absolute_url(reverse("inventory:release_detail", args=[release.slug, release.version]))
+
+
+def citation(release: Release, language: str) -> str:
+    """How to cite `release`, in `language` ("fr" or "en")."""
+    published = timezone.localtime(release.published_at)
+    with translation.override(language):
+        return _("%(author)s (%(year)s). %(name)s, version %(version)s [data set], published on "
+                 "%(date)s. Licence CC BY 4.0. %(url)s") % {
+            "author": AUTHOR_SHORT, "year": published.year, "name": release.name,
+            "version": release.version, "date": date_format(published, "j F Y"),
+            "url": release_url(release, language),
+        }
+
+
+def live_citation(language: str, accessed: date) -> str:
+    """How to cite the current (unfrozen) data, in `language`."""
+    with translation.override(language):
+        url = absolute_url(reverse("inventory:datasets"))
+        return _("%(author)s (%(year)s). Inventory of mutual health organizations, current data [data "
+                 "set], accessed on %(date)s. Licence CC BY 4.0. %(url)s") % {
+            "author": AUTHOR_SHORT, "year": accessed.year, "date": date_format(accessed, "j F Y"), "url": url,
+        }
+
+
+# --- Guestbook ---------------------------------------------------------------------------------------
+
+def guestbook_sign(*, organization: str, purpose: str, release: Release | None = None) -> GuestbookEntry:
+    """Record who downloads, for the secretariat's reports (no personal data asked)."""
+    return GuestbookEntry.objects.create(
+        organization=(organization or "").strip()[:200], purpose=purpose or "", release=release,
+    )

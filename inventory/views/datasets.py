@@ -1,0 +1,321 @@
+"""The open datasets: the download page with its citation condition, the current files, the frozen
+releases, the codebook, the optional guestbook, and the secretariat's publication and statistics.
+
+Nobody needs an account to download (`download_public_data` is everyone's). The two CSV tables of
+the current data are streamed row by row; every other current file is built once per inventory
+version (`releases.live_directory`); a release's files are served as stored, byte for byte.
+"""
+
+import time
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from portal.accounts.permissions import can, permission_required, require
+
+from .. import datasets, releases, schema
+from ..exports import returns_rows
+from ..models import DatasetDownloadCount, GuestbookEntry, Release, ReleaseFile
+from ..synthesis import synthesis_rows
+
+FILE_LABELS = {
+    "returns.csv": gettext_lazy("Returns table (CSV)"),
+    "synthesis.csv": gettext_lazy("Synthesis table (CSV)"),
+    "returns.parquet": gettext_lazy("Returns table (Parquet)"),
+    "synthesis.parquet": gettext_lazy("Synthesis table (Parquet)"),
+    "inventory.xlsx": gettext_lazy("Both tables and the codebook (XLSX workbook)"),
+    "codebook.html": gettext_lazy("Codebook (HTML)"),
+    "CITATION.cff": gettext_lazy("How to cite (CITATION.cff)"),
+    "datapackage.json": gettext_lazy("Description of the files (Frictionless datapackage.json)"),
+    releases.ZIP_NAME: gettext_lazy("Everything in one zip"),
+}
+# Served in the browser; everything else is downloaded.
+INLINE = {"codebook.html": "text/html; charset=utf-8", "datapackage.json": "application/json",
+          "CITATION.cff": "text/plain; charset=utf-8"}
+GUESTBOOK_LIMIT = 5  # entries per session and hour: enough for a person, not for a script
+GUESTBOOK_WINDOW = 3600
+
+
+def _files():
+    return [(name, FILE_LABELS[name]) for name in releases.FILES]
+
+
+def _citations_live():
+    today = timezone.localdate()
+    return [("fr", "Français", releases.live_citation("fr", today)),
+            ("en", "English", releases.live_citation("en", today))]
+
+
+def _citations(release):
+    return [("fr", "Français", releases.citation(release, "fr")),
+            ("en", "English", releases.citation(release, "en"))]
+
+
+# --- Public pages -------------------------------------------------------------------------------
+
+class GuestbookForm(forms.Form):
+    organization = forms.CharField(
+        label=gettext_lazy("Your organization (optional)"), max_length=200, required=False,
+        help_text=gettext_lazy("A university, a ministry, an NGO… Not your name: no personal data is asked."),
+    )
+    purpose = forms.ChoiceField(
+        label=gettext_lazy("What the data are for (optional)"), required=False,
+        choices=[("", "—"), *GuestbookEntry.Purpose.choices],
+    )
+    release = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+
+    def clean_release(self):
+        """`slug/version` of the release the entry is about; empty for the current data."""
+        value = self.cleaned_data["release"].strip()
+        if not value:
+            return None
+        slug, _sep, version = value.partition("/")
+        release = Release.objects.filter(slug=slug, version=version).first()
+        if release is None:
+            raise ValidationError(_("Unknown release."))
+        return release
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (data.get("organization", "").strip() or data.get("purpose")):
+            raise ValidationError(_("Give your organization, the purpose, or both — or simply download."))
+        return data
+
+
+@require_safe
+def datasets_home(request):
+    """Where to download: the condition of use and how to cite, the current data, the releases."""
+    require(request, "download_public_data")
+    all_releases = list(Release.objects.newest_first())
+    return render(request, "inventory/datasets.html", {
+        "files": _files(),
+        "citations": _citations_live(),
+        "releases": all_releases,
+        "latest": all_releases[0] if all_releases else None,
+        "guestbook": GuestbookForm(),
+        "license_url": releases.LICENSE_URL,
+        "can_publish": can(request.user, "publish_release"),
+        "can_see_statistics": can(request.user, "view_download_statistics"),
+    })
+
+
+@require_safe
+def codebook(request):
+    """Every column of the published tables, in French and English, from the Table Schemas."""
+    require(request, "download_public_data")
+    return render(request, "inventory/datasets_codebook.html", {"tables": releases.codebook_tables()})
+
+
+@require_safe
+def dataset_file(request, filename):
+    """One file of the current data. The CSV tables stream as they are read (memory stays flat
+    however large the inventory); the others come from the build of the current version."""
+    require(request, "download_public_data")
+    if filename not in releases.FILES:
+        raise Http404(_("There is no such file."))
+    if request.method == "GET":
+        releases.count_live_download(filename)
+    if filename in ("returns.csv", "synthesis.csv"):
+        table = filename.removesuffix(".csv")
+        rows = returns_rows() if table == "returns" else synthesis_rows()
+        lines = datasets.csv_lines(rows, schema.published_column_names(table))
+        response = StreamingHttpResponse((line.encode("utf-8") for line in lines),
+                                         content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{_live_name(filename)}"'
+    else:
+        response = _file_response(releases.live_directory() / filename, filename, _live_name(filename))
+    response["Cache-Control"] = "no-cache"  # changes with every validation
+    return response
+
+
+def _live_name(filename: str) -> str:
+    return f"inventaire-mutuelles-{timezone.localdate():%Y-%m-%d}-{filename}"
+
+
+def _file_response(path, filename: str, download_name: str):
+    if filename in INLINE:
+        return FileResponse(open(path, "rb"), content_type=INLINE[filename])  # closed by Django
+    return FileResponse(
+        open(path, "rb"), as_attachment=True, filename=download_name,
+        content_type=datasets.MEDIA_TYPES.get(path.suffix, "application/octet-stream"),
+    )
+
+
+# --- Releases -----------------------------------------------------------------------------------
+
+def _release_or_404(slug, version):
+    return get_object_or_404(Release, slug=slug, version=version)
+
+
+@require_safe
+def release_detail(request, slug, version):
+    """A frozen release: how to cite it, its files with their checksums, what changed."""
+    require(request, "download_public_data")
+    release = _release_or_404(slug, version)
+    newest = Release.objects.latest_release()
+    return render(request, "inventory/datasets_release.html", {
+        "release": release,
+        "files": [(f, FILE_LABELS.get(f.filename, f.filename)) for f in release.files.all()],
+        "citations": _citations(release),
+        "newer": newest if newest and newest.pk != release.pk else None,
+        "versions": Release.objects.filter(slug=release.slug).order_by("-published_at", "-pk"),
+        "guestbook": GuestbookForm(initial={"release": f"{release.slug}/{release.version}"}),
+        "license_url": releases.LICENSE_URL,
+        "show_counts": can(request.user, "view_download_statistics"),
+    })
+
+
+@require_safe
+def release_file(request, slug, version, filename):
+    """A release's file exactly as stored at publication (never rebuilt)."""
+    require(request, "download_public_data")
+    release = _release_or_404(slug, version)
+    stored = get_object_or_404(ReleaseFile, release=release, filename=filename)
+    if request.method == "GET":
+        releases.count_release_download(stored)
+    download_name = f"{release.folder}.zip" if filename == releases.ZIP_NAME else filename
+    response = _file_response(_stored_path(stored), filename, download_name)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["ETag"] = f'"{stored.sha256}"'
+    return response
+
+
+def _stored_path(stored: ReleaseFile) -> Path:
+    return Path(stored.file.path)
+
+
+@require_safe
+def release_latest(request):
+    """The newest release ("latest" always points to it)."""
+    release = Release.objects.latest_release()
+    if release is None:
+        raise Http404(_("No release has been published yet."))
+    return redirect("inventory:release_detail", release.slug, release.version)
+
+
+@require_safe
+def release_latest_file(request, filename):
+    release = Release.objects.latest_release()
+    if release is None or filename not in releases.FILES:
+        raise Http404(_("There is no such file."))
+    return redirect("inventory:release_file", release.slug, release.version, filename)
+
+
+@require_POST
+def guestbook(request):
+    """The optional guestbook (organization, purpose), at most a few entries per session and hour."""
+    require(request, "download_public_data")
+    now = time.time()
+    recent = [t for t in request.session.get("dataset_guestbook", []) if now - t < GUESTBOOK_WINDOW]
+    form = GuestbookForm(request.POST)
+    if len(recent) >= GUESTBOOK_LIMIT:
+        return render(request, "inventory/datasets_guestbook.html", {
+            "form": form, "throttled": True}, status=429)
+    if not form.is_valid():
+        return render(request, "inventory/datasets_guestbook.html", {"form": form}, status=400)
+    release = form.cleaned_data["release"]
+    releases.guestbook_sign(organization=form.cleaned_data["organization"],
+                            purpose=form.cleaned_data["purpose"], release=release)
+    request.session["dataset_guestbook"] = [*recent, now]
+    messages.success(request, _("Thank you: your answer helps the network report on the use of its data."))
+    if release:
+        return redirect("inventory:release_detail", release.slug, release.version)
+    return redirect("inventory:datasets")
+
+
+# --- The secretariat ----------------------------------------------------------------------------
+
+class ReleaseForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=80,
+                           help_text=gettext_lazy("E.g. “Inventaire 2025”: the inventory it freezes."))
+    version = forms.CharField(
+        label=gettext_lazy("Version"), max_length=7,
+        help_text=gettext_lazy("1.0 for a new name; a correction of a published release is 1.1, 1.2…"),
+    )
+    changelog = forms.CharField(
+        label=gettext_lazy("What changed since the previous version"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+        help_text=gettext_lazy("Required for a correction; shown on the release's page."),
+    )
+    inventory_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            data.update(releases.check_release(
+                name=data["name"], version=data["version"], changelog=data.get("changelog", "")))
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                for message in messages_:
+                    self.add_error(field, message)
+        return data
+
+
+@permission_required("publish_release")
+def release_publish(request):
+    """Publish a release in two steps: the form, then a confirmation listing exactly what the
+    release will hold (and the submitted returns it will not), then the publication."""
+    contents = releases.release_contents()
+    if request.method != "POST":
+        year = contents.years[-1] if contents.years else timezone.localdate().year - 1
+        name = f"Inventaire {year}"
+        form = ReleaseForm(initial={"name": name, "version": releases.next_version(name)})
+        return render(request, "inventory/datasets_publish.html", {"form": form, "contents": contents})
+
+    form = ReleaseForm(request.POST)
+    if not form.is_valid():
+        return render(request, "inventory/datasets_publish.html",
+                      {"form": form, "contents": contents}, status=400)
+    data = form.cleaned_data
+    confirm = {"form": form, "contents": contents, "confirming": True}
+    if request.POST.get("step") != "publish":
+        return render(request, "inventory/datasets_publish.html", confirm)
+    if data.get("inventory_version") is None:
+        return render(request, "inventory/datasets_publish.html", confirm, status=400)
+    try:
+        release = releases.release_publish(
+            name=data["name"], version=data["version"], changelog=data["changelog"], user=request.user,
+            inventory_version=data["inventory_version"],
+        )
+    except releases.InventoryChanged:
+        confirm.update(changed=True, contents=releases.release_contents())
+        return render(request, "inventory/datasets_publish.html", confirm, status=409)
+    except ValidationError as error:
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+        return render(request, "inventory/datasets_publish.html",
+                      {"form": form, "contents": contents}, status=400)
+    messages.success(request, _("%(release)s is published: its files will never change.")
+                     % {"release": release.label})
+    return redirect("inventory:release_detail", release.slug, release.version)
+
+
+@permission_required("view_download_statistics")
+def download_statistics(request):
+    """Download counts per release and file, of the current files, and the guestbook's answers."""
+    all_releases = Release.objects.newest_first().prefetch_related("files").annotate(
+        total_downloads=Sum("files__downloads"))
+    entries = GuestbookEntry.objects.all()
+    purposes = dict(GuestbookEntry.Purpose.choices)
+    return render(request, "inventory/datasets_statistics.html", {
+        "releases": all_releases,
+        "live": DatasetDownloadCount.objects.all(),
+        "live_total": DatasetDownloadCount.objects.aggregate(n=Sum("downloads"))["n"] or 0,
+        "guestbook_total": entries.count(),
+        "by_purpose": [(purposes.get(row["purpose"], _("Not given")), row["n"])
+                       for row in entries.values("purpose").annotate(n=Count("pk")).order_by("-n")],
+        "by_organization": entries.exclude(organization="").values("organization").annotate(
+            n=Count("pk")).order_by("-n", "organization")[:50],
+        "recent": entries.select_related("release")[:50],
+    })
