@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 from django.utils.translation import gettext_lazy as _
 
 from .models.releases import VERSION_PATTERN
-from .views import campaign, datasets, public, registration, returns, uploads
+from .views import campaign, datasets, overview, public, registration, returns, uploads
 
 
 class ReleaseVersionConverter:
@@ -24,6 +24,12 @@ app_name = "inventory"
 urlpatterns = [
     path(_("mutuals/"), public.mutual_list, name="mutual_list"),
     path(_("mutuals/<str:mutual_id>/"), public.mutual_detail, name="mutual_detail"),
+    # The synthesis pages: the overview, a page per country, the glossary, the CSV behind each chart
+    path("", overview.overview, name="overview"),
+    path(_("figures/<slug:slug>.csv"), overview.overview_csv, name="overview_csv"),
+    path(_("countries/<str:code>/"), overview.country, name="country"),
+    path(_("countries/<str:code>/figures/<slug:slug>.csv"), overview.country_csv, name="country_csv"),
+    path(_("glossary/"), overview.glossary, name="glossary"),
     # The yearly return (reporters, focal points, secretariat)
     path(_("reporting/"), returns.my_mutuals, name="my_mutuals"),
     path(_("returns/<str:mutual_id>/<int:year>/"), returns.return_detail, name="return_detail"),

@@ -1,0 +1,274 @@
+"""The figures of the public inventory pages: each chart with the table of what it draws and the CSV
+of that same table, so a reader can check, copy or reuse every figure.
+
+Pure functions: synthesis rows (dicts from `synthesis.synthesis_rows`, None for empty cells) and
+returns frames in, `Figure`s out; no ORM, no request. The views pass the country names and links,
+and stream `Figure.csv_lines()` for the download. The CSV writes each cell with the contract's
+`format_cell` (plain decimal numbers, empty for missing, UTF-8) under machine-readable column names;
+the table shows the same values in the reader's format.
+"""
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from . import charts
+from .choices import MutualStatus, MutualType
+from .exports import format_cell
+from .glossary import STATUS_COLUMNS, anchor, column_kind, column_label
+
+# Measures the map can shade by (synthesis columns). Not the average episode cost: currencies differ.
+MAP_MEASURES = [
+    "mutuals_known", "mutuals_reporting", "response_rate", "mutuals_functional", "members",
+    "beneficiaries", "penetration_rate", "penetration_rate_median", "growth_rate_median",
+    "renewal_rate_median", "collection_rate_median", "utilisation_rate_median", "claims_ratio_median",
+    "expense_ratio_median", "own_resources_coverage_median", "subsidy_dependence_median",
+    "reserve_cover_months_median",
+]
+DEFAULT_MEASURE = "mutuals_reporting"
+KEY_FIGURES = ["mutuals_known", "mutuals_reporting", "mutuals_functional", "members", "beneficiaries",
+               "penetration_rate"]
+# The overview's trends (country ALL): slug -> columns drawn, one line each.
+TRENDS = {
+    "mutuals": ["mutuals_known", "mutuals_reporting", "mutuals_functional"],
+    "people": ["members", "beneficiaries"],
+    "rates": ["response_rate", "penetration_rate"],
+}
+DISTRIBUTED = ["penetration_rate", "growth_rate", "renewal_rate", "collection_rate", "utilisation_rate",
+               "average_episode_cost", "claims_ratio", "expense_ratio", "own_resources_coverage",
+               "subsidy_dependence", "reserve_cover_months"]
+
+
+@dataclass
+class Cell:
+    """A value and how it reads: kind "text", "year", or a `charts.format_value` kind."""
+
+    value: object
+    kind: str = "text"
+    link: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return "—"
+        if self.kind == "text":
+            return str(self.value)
+        if self.kind == "year":
+            return str(int(self.value))
+        return charts.format_value(self.value, self.kind)
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind not in ("text", "year")
+
+
+@dataclass
+class Column:
+    name: str  # the CSV header
+    label: str  # the table header
+    glossary: str | None = None  # anchor of the glossary entry the header links to
+
+
+@dataclass
+class Figure:
+    """One chart (or a small set of charts) with its table; `slug` names its CSV."""
+
+    slug: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Cell]]
+    charts: list[SafeString] = field(default_factory=list)
+    note: str = ""
+    csv_url: str = ""  # set by the view
+
+    def csv_lines(self) -> Iterator[list[str]]:
+        """The table as CSV records: the column names, then each row's values as the contract writes
+        them (empty for missing)."""
+        yield [c.name for c in self.columns]
+        for row in self.rows:
+            yield [format_cell(cell.value) for cell in row]
+
+
+def _column(name: str) -> Column:
+    return Column(name, column_label(name), anchor(name))
+
+
+def _value(row: Mapping | None, name: str):
+    return None if row is None else row.get(name)
+
+
+def years(rows: Sequence[Mapping]) -> list[int]:
+    """The years with at least one validated return (those of the ALL rows), oldest first."""
+    return sorted({r["year"] for r in rows if r["country"] == "ALL"})
+
+
+def row_for(rows: Sequence[Mapping], country: str, year: int) -> Mapping | None:
+    return next((r for r in rows if r["country"] == country and r["year"] == year), None)
+
+
+def key_figures(row: Mapping | None) -> list[dict]:
+    """The headline figures of one synthesis row: label, value for reading, glossary anchor."""
+    result = []
+    for name in KEY_FIGURES:
+        result.append({"name": name, "label": column_label(name), "anchor": anchor(name),
+                       "value": Cell(_value(row, name), column_kind(name)).text})
+    return result
+
+
+# --- Overview --------------------------------------------------------------------------------------
+
+def map_figure(rows: Sequence[Mapping], *, year: int, measure: str, countries: Mapping[str, str],
+               link: Callable[[str], str]) -> Figure:
+    """Africa shaded by `measure` in `year`: each inventory country (`countries`: code -> name) with
+    its synthesis row's value, "no data" when it has no row that year or the value is empty."""
+    kind = column_kind(measure)
+    by_code = {r["country"]: r for r in rows if r["year"] == year and r["country"] != "ALL"}
+    codes = sorted(set(countries) | set(by_code), key=lambda c: countries.get(c, c))
+    values = {code: _value(by_code.get(code), measure) for code in codes}
+    label = column_label(measure)
+    title = _("%(measure)s by country, %(year)s") % {"measure": label, "year": year}
+    links = {code: link(code) for code in codes}
+    svg = charts.choropleth(values, title=title, legend_format=kind, legend_title=label,
+                            names=countries, links=links)
+    columns = [Column("country", _("Code")), Column("country_name", _("Country")), Column("year", _("Year")),
+               _column(measure)]
+    with_n = measure.endswith("_median")
+    if with_n:
+        columns.append(_column(measure.removesuffix("_median") + "_n"))
+    table = []
+    for code in codes:
+        row = by_code.get(code)
+        cells = [Cell(code), Cell(countries.get(code, code), link=links[code]), Cell(year, "year"),
+                 Cell(_value(row, measure), kind)]
+        if with_n:
+            cells.append(Cell(_value(row, measure.removesuffix("_median") + "_n"), "integer"))
+        table.append(cells)
+    note = _("Countries of the inventory without a validated return that year, or whose figure cannot be "
+             "computed, are hatched; the other countries are not covered by the inventory.")
+    return Figure("map", title, columns, table, [svg], note)
+
+
+def trend_figures(rows: Sequence[Mapping]) -> list[Figure]:
+    """The overview's trends over the years, for all countries together (the ALL rows)."""
+    everywhere = sorted((r for r in rows if r["country"] == "ALL"), key=lambda r: r["year"])
+    titles = {
+        "mutuals": _("Mutuals known, reporting and functional"),
+        "people": _("Members and beneficiaries of the functional mutuals"),
+        "rates": _("Response rate and penetration rate"),
+    }
+    result = []
+    for slug, names in TRENDS.items():
+        kind = column_kind(names[0])
+        series = {column_label(n): [(r["year"], r[n]) for r in everywhere] for n in names}
+        svg = charts.line_chart(series, title=titles[slug], y_format=kind)
+        table = [[Cell(r["year"], "year"), *(Cell(r[n], column_kind(n)) for n in names)] for r in everywhere]
+        result.append(Figure(slug, titles[slug], [Column("year", _("Year")), *map(_column, names)],
+                             table, [svg]))
+    return result
+
+
+# --- A country ------------------------------------------------------------------------------------
+
+@dataclass
+class TableRow:
+    column: str
+    label: str
+    anchor: str | None
+    cells: list[Cell]
+    counts: list[Cell] | None = None  # the `_n` behind a median, year by year
+
+    @property
+    def pairs(self) -> list[tuple[Cell, Cell | None]]:
+        """Each year's cell with the count behind it (None for a column that is not a median)."""
+        return list(zip(self.cells, self.counts or [None] * len(self.cells), strict=True))
+
+
+def synthesis_table(rows: Sequence[Mapping]) -> tuple[list[int], list[tuple[str, list[TableRow]]]]:
+    """A country's synthesis rows turned sideways for reading: years across (latest first), the
+    columns down in three groups; every median carries the number of returns behind it."""
+    ordered = sorted(rows, key=lambda r: r["year"], reverse=True)
+    year_list = [r["year"] for r in ordered]
+
+    def line(name):
+        counts = None
+        if name.endswith("_median"):
+            n_name = name.removesuffix("_median") + "_n"
+            counts = [Cell(r[n_name], "integer") for r in ordered]
+        return TableRow(name, column_label(name), anchor(name),
+                        [Cell(r[name], column_kind(name)) for r in ordered], counts)
+
+    groups = [
+        (_("Mutuals"), ["mutuals_known", "mutuals_reporting", "response_rate", *STATUS_COLUMNS]),
+        (_("People (functional mutuals)"), ["target_population", "members", "beneficiaries",
+                                            "penetration_rate"]),
+        (_("Indicators: medians over the functional mutuals"), [f"{n}_median" for n in DISTRIBUTED]),
+    ]
+    return year_list, [(title, [line(n) for n in names]) for title, names in groups]
+
+
+def synthesis_figure(rows: Sequence[Mapping], columns: Sequence[str]) -> Figure:
+    """A country's synthesis rows as the contract's CSV (the download beside the sideways table)."""
+    ordered = sorted(rows, key=lambda r: r["year"])
+    kinds = {name: ("text" if name == "country" else "year" if name == "year" else column_kind(name))
+             for name in columns}
+    table = [[Cell(r[name], kinds[name]) for name in columns] for r in ordered]
+    return Figure("synthesis", _("Synthesis by year"), [Column(n, n) for n in columns], table)
+
+
+def functional_returns(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The validated returns of `year` with status functional (those the medians run over)."""
+    return frame.loc[(frame["year"] == year) & (frame["status"] == "functional")]
+
+
+def distributions_figure(frame: pd.DataFrame, *, year: int, currency: str = "") -> Figure:
+    """Each indicator across the functional mutuals of `frame` for `year` (a returns frame with the
+    contract's columns): one box plot per indicator and one table of their summaries."""
+    functional = functional_returns(frame, year)
+    svgs, table = [], []
+    for name in DISTRIBUTED:
+        kind = column_kind(name)
+        values = [None if pd.isna(v) else float(v) for v in functional[name]]
+        label = column_label(name)
+        if name == "average_episode_cost" and currency:
+            label = f"{label} ({currency})"
+        svgs.append(charts.distribution(values, title=label, value_format=kind))
+        s = charts.summarize(values)
+        table.append([Cell(name), Cell(label), Cell(s.n, "integer"),
+                      *(Cell(v, kind) for v in (s.minimum, s.q1, s.median, s.q3, s.maximum)),
+                      Cell(s.missing, "integer")])
+    columns = [Column("indicator", _("Code")), Column("indicator_label", _("Indicator")),
+               Column("n", _("n"), "median"),
+               Column("minimum", _("Minimum")), Column("q1", _("First quartile"), "median"),
+               Column("median", _("Median"), "median"), Column("q3", _("Third quartile"), "median"),
+               Column("maximum", _("Maximum")),
+               Column("not_computable", _("Not computable"), "not_computable")]
+    title = _("Indicators across the functional mutuals, %(year)s") % {"year": year}
+    return Figure("distributions", title, columns, table, svgs)
+
+
+def status_figure(row: Mapping | None, *, year: int) -> Figure:
+    """The mutuals that reported for `year` by their status (validated returns)."""
+    items = [(str(MutualStatus(status).label), _value(row, column))
+             for column, status in STATUS_COLUMNS.items()]
+    title = _("Mutuals reporting in %(year)s, by status") % {"year": year}
+    svg = charts.bar_chart(items, title=title)
+    table = [[Cell(status), Cell(label), Cell(count, "integer")]
+             for (label, count), status in zip(items, STATUS_COLUMNS.values(), strict=True)]
+    columns = [Column("status", _("Code")), Column("status_label", _("Status"), "status"),
+               Column("mutuals", _("Mutuals"))]
+    return Figure("status", title, columns, table, [svg])
+
+
+def type_figure(frame: pd.DataFrame, *, year: int) -> Figure:
+    """The mutuals that reported for `year` (validated returns, every status) by their type."""
+    counts = frame.loc[frame["year"] == year, "mutual_type"].value_counts()
+    items = [(str(label), int(counts.get(code, 0))) for code, label in MutualType.choices]
+    title = _("Mutuals reporting in %(year)s, by type") % {"year": year}
+    svg = charts.bar_chart(items, title=title)
+    table = [[Cell(code), Cell(label), Cell(count, "integer")]
+             for (label, count), code in zip(items, MutualType.values, strict=True)]
+    return Figure("type", title, [Column("mutual_type", _("Code")), Column("type_label", _("Type")),
+                                  Column("mutuals", _("Mutuals"))], table, [svg])
