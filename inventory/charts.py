@@ -103,7 +103,7 @@ def _tick_decimals(ticks: list[float], kind: Format) -> int | None:
     if callable(kind) or len(ticks) < 2:
         return None
     step = abs(ticks[1] - ticks[0]) * (100 if kind == "percent" else 1)
-    return max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
+    return next(d for d in range(7) if abs(step * 10**d - round(step * 10**d)) < 1e-6 * 10**d or d == 6)
 
 
 # --- SVG helpers ------------------------------------------------------------------------------
@@ -137,6 +137,22 @@ def _text(x: float, y: float, text: str, **attrs) -> str:
 def _text_width(text: str, font_size: float) -> float:
     """A generous estimate of a label's width (no font metrics on the server)."""
     return len(text) * font_size * 0.6
+
+
+def _wrap(text: str, font_size: float, available: float) -> list[str]:
+    """`text` cut at spaces into lines that fit `available` units (a longer word keeps its line)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and _text_width(f"{lines[-1]} {word}", font_size) <= available:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _text_lines(x: float, y: float, lines: list[str], line_height: float, **attrs) -> str:
+    """Several lines of text, the first baseline at `y`."""
+    return "".join(_text(x, y + n * line_height, line, **attrs) for n, line in enumerate(lines))
 
 
 # --- The map of Africa ------------------------------------------------------------------------
@@ -257,25 +273,30 @@ def choropleth(values: Mapping[str, float | None], *, title: str, legend_format:
         body.append(shape)
     body.append("</g>")
 
-    # Legend: one row per class, then the missing kinds; rows grow upwards from the bottom-left corner.
+    # Legend below the map (text the size of the page's small print on a phone): the classes, then
+    # the kinds of missing value; in two columns when the labels are short enough.
     rows = [(c.colour, c.label) for c in map_classes]
     if missing:
         rows.append((f"url(#{hatch})", no_data_label))
     if any(code not in values for code in geometry["paths"]):
         rows.append((OUTSIDE_FILL, outside_label))
-    width, height = (float(v) for v in geometry["viewBox"].split()[2:])
-    font, row = 32, 44
-    top = height - 12 - row * len(rows) - (row if legend_title else 0)
+    width, map_height = (float(v) for v in geometry["viewBox"].split()[2:])
+    font, row = 40, 56
+    columns = 2 if all(_text_width(label, font) + 80 < width / 2 for _fill, label in rows) else 1
+    per_column = math.ceil(len(rows) / columns)
+    top = map_height + 16
     legend = ['<g class="legend">']
     if legend_title:
-        legend.append(_text(12, top + 30, legend_title, font_weight="bold"))
-        top += row
+        title_lines = _wrap(legend_title, font, width - 24)
+        legend.append(_text_lines(12, top + 38, title_lines, row - 8, font_weight="bold"))
+        top += row + (len(title_lines) - 1) * (row - 8)
     for n, (fill, label) in enumerate(rows):
-        y = top + n * row
-        legend.append(f'<rect x="12" y="{_n(y + 4)}" width="40" height="32" fill="{fill}" '
+        x, y = 12 + (n // per_column) * width / 2, top + (n % per_column) * row
+        legend.append(f'<rect x="{_n(x)}" y="{_n(y + 6)}" width="52" height="40" fill="{fill}" '
                       f'stroke="{MUTED}" stroke-width="1"/>')
-        legend.append(_text(64, y + 31, label))
+        legend.append(_text(x + 66, y + 40, label))
     legend.append("</g>")
+    height = top + per_column * row + 8
     body += legend
 
     if not description:
@@ -291,7 +312,7 @@ def choropleth(values: Mapping[str, float | None], *, title: str, legend_format:
 # --- Trends over the years --------------------------------------------------------------------
 
 def line_chart(series: Mapping[str, Sequence[tuple[int, float | None]]], *, title: str,
-               y_format: Format = "number", description: str = "", width: int = 520,
+               y_format: Format = "number", description: str = "", width: int = 440,
                plot_height: int = 240, zero_based: bool = True) -> SafeString:
     """Trends over years: one line per series (at most five), each with its colour and dash.
 
@@ -311,15 +332,16 @@ def line_chart(series: Mapping[str, Sequence[tuple[int, float | None]]], *, titl
     present = [v for points in cleaned.values() for _y, v in points if v is not None]
     uid = _uid("line", title, sorted(cleaned.items()), y_format)
 
-    legend_rows = len(cleaned)
-    top = 10 + legend_rows * 26 + 14
     body = []
+    y = 23
     for n, name in enumerate(cleaned):
-        y = 10 + n * 26 + 13
         dash = f' stroke-dasharray="{LINE_DASHES[n]}"' if LINE_DASHES[n] else ""
         body.append(f'<line x1="4" y1="{y}" x2="48" y2="{y}" stroke="{LINE_COLOURS[n]}" '
                     f'stroke-width="3"{dash}/>')
-        body.append(_text(56, y + 6, name))
+        lines = _wrap(name, font, width - 60)
+        body.append(_text_lines(56, y + 6, lines, 21))
+        y += 5 + 21 * len(lines)
+    top = y + 1
 
     if not present:
         height = top + 60
@@ -398,29 +420,32 @@ def line_chart(series: Mapping[str, Sequence[tuple[int, float | None]]], *, titl
 # --- Counts by category ------------------------------------------------------------------------
 
 def bar_chart(data: Mapping[str, float | None] | Sequence[tuple[str, float | None]], *, title: str,
-              x_format: Format = "integer", description: str = "", width: int = 520) -> SafeString:
+              x_format: Format = "integer", description: str = "", width: int = 440) -> SafeString:
     """Horizontal bars, one per category in the order given, each label above its bar (long labels fit
     a phone) and the value after it; a missing value reads "no data" instead of a bar."""
     items = list(data.items()) if isinstance(data, Mapping) else list(data)
-    font, row = 17, 50
+    font, row = 17, 50  # a row: one line of label, then the bar
     uid = _uid("bar", title, items, x_format)
     known = [float(v) for _k, v in items if v is not None]
     high = max(known + [0.0])
     longest = max((_text_width(format_value(v, x_format), font) for _k, v in items), default=0)
     span = width - 8 - longest - 12
     body = []
-    for n, (label, value) in enumerate(items):
-        y = 6 + n * row
-        body.append(_text(4, y + 16, str(label)))
+    y = 6
+    for label, value in items:
+        lines = _wrap(label, font, width - 8)
+        body.append(_text_lines(4, y + 16, lines, 21))
+        y += 21 * (len(lines) - 1)
         if value is None:
             body.append(_text(4, y + 40, _("no data"), fill=MUTED, font_style="italic"))
-            continue
-        length = span * float(value) / high if high > 0 else 0
-        body.append(f'<rect x="4" y="{y + 24}" width="{_n(max(length, 0))}" height="18" '
-                    f'fill="{LINE_COLOURS[0]}">'
-                    f"<title>{escape(label)}: {escape(format_value(value, x_format))}</title></rect>")
-        body.append(_text(4 + max(length, 0) + 6, y + 39, format_value(value, x_format)))
-    height = 6 + len(items) * row + 4
+        else:
+            length = max(span * float(value) / high if high > 0 else 0, 0)
+            body.append(f'<rect x="4" y="{y + 24}" width="{_n(length)}" height="18" '
+                        f'fill="{LINE_COLOURS[0]}">'
+                        f"<title>{escape(label)}: {escape(format_value(value, x_format))}</title></rect>")
+            body.append(_text(4 + length + 6, y + 39, format_value(value, x_format)))
+        y += row
+    height = y + 4
     if not description:
         description = "; ".join(f"{label}: {format_value(v, x_format)}" for label, v in items) + "."
     return _svg(uid, width, max(height, 40), title, description, body, "chart-bar", font)
@@ -461,7 +486,7 @@ def summarize(values: Sequence[float | None]) -> Summary:
 
 
 def distribution(values: Sequence[float | None] | Mapping[str, Sequence[float | None]], *, title: str,
-                 value_format: Format = "number", description: str = "", width: int = 520) -> SafeString:
+                 value_format: Format = "number", description: str = "", width: int = 440) -> SafeString:
     """An indicator across mutuals as a box plot over a strip of the values themselves.
 
     `values`: one sequence (one row) or {label: sequence} (a row each, e.g. per year). Each row shows
@@ -475,7 +500,7 @@ def distribution(values: Sequence[float | None] | Mapping[str, Sequence[float | 
     uid = _uid("dist", title, {k: list(v) for k, v in rows.items()}, value_format)
     present = [float(v) for seq in rows.values() for v in seq if _present(v)]
     body = []
-    row = 86
+    labelled = any(rows)
     left, right = 12, width - 12
     if present:
         ticks = nice_ticks(min(present), max(present), 4)
@@ -486,21 +511,26 @@ def distribution(values: Sequence[float | None] | Mapping[str, Sequence[float | 
         return left + (value - ticks[0]) * (right - left) / (ticks[-1] - ticks[0])
 
     parts = []
-    for n, (label, seq) in enumerate(rows.items()):
+    y = 4
+    for label, seq in rows.items():
         s = summaries[label]
-        y = 4 + n * row
         if s.n == 0:
             line = _("no data")
         else:
-            line = _("n = %(n)s · median %(median)s · from %(min)s to %(max)s") % {
-                "n": format_value(s.n, "integer"), "median": format_value(s.median, value_format),
-                "min": format_value(s.minimum, value_format), "max": format_value(s.maximum, value_format)}
+            line = _("n = %(n)s · median %(median)s") % {
+                "n": format_value(s.n, "integer"), "median": format_value(s.median, value_format)}
         heading = f"{label}: {line}" if label else line
-        body.append(_text(left, y + 18, heading))
+        if labelled:  # the label on lines of its own: long indicator names fit a phone
+            lines = _wrap(label, font, right - left)
+            body.append(_text_lines(left, y + 18, lines, 21, font_weight="bold"))
+            y += 21 * len(lines)
+        body.append(_text(left, y + 18, line))
         if s.n == 0:
             parts.append(heading)
+            y += 40
             continue
-        parts.append(heading + " " + _("(quartiles %(q1)s and %(q3)s)") % {
+        parts.append(heading + " " + _("(from %(min)s to %(max)s, quartiles %(q1)s and %(q3)s)") % {
+            "min": format_value(s.minimum, value_format), "max": format_value(s.maximum, value_format),
             "q1": format_value(s.q1, value_format), "q3": format_value(s.q3, value_format)})
         mid = y + 50
         body.append(f'<line x1="{_n(x_of(s.minimum))}" y1="{mid}" x2="{_n(x_of(s.maximum))}" y2="{mid}" '
@@ -518,7 +548,8 @@ def distribution(values: Sequence[float | None] | Mapping[str, Sequence[float | 
         body.append("</g>")
         body.append(f'<line x1="{_n(x_of(s.median))}" y1="{mid - 18}" x2="{_n(x_of(s.median))}" '
                     f'y2="{mid + 18}" stroke="{INK}" stroke-width="4"/>')
-    axis_y = 4 + len(rows) * row + 4
+        y += 86
+    axis_y = y + 4
     decimals = _tick_decimals(ticks, value_format)
     body.append(f'<line x1="{left}" y1="{axis_y}" x2="{right}" y2="{axis_y}" stroke="{MUTED}" '
                 f'stroke-width="1"/>')

@@ -15,7 +15,7 @@ import pandas as pd
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from . import charts
+from . import charts, schema
 from .choices import MutualStatus, MutualType
 from .exports import format_cell
 from .glossary import STATUS_COLUMNS, anchor, column_kind, column_label
@@ -231,10 +231,10 @@ def distributions_figure(frame: pd.DataFrame, *, year: int, currency: str = "") 
     for name in DISTRIBUTED:
         kind = column_kind(name)
         values = [None if pd.isna(v) else float(v) for v in functional[name]]
-        label = column_label(name)
+        label = schema.title(name, "returns")  # the mutual's own indicator, not the pooled figure
         if name == "average_episode_cost" and currency:
             label = f"{label} ({currency})"
-        svgs.append(charts.distribution(values, title=label, value_format=kind))
+        svgs.append(charts.distribution({label: values}, title=label, value_format=kind))
         s = charts.summarize(values)
         table.append([Cell(name), Cell(label), Cell(s.n, "integer"),
                       *(Cell(v, kind) for v in (s.minimum, s.q1, s.median, s.q3, s.maximum)),

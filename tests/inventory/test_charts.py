@@ -216,6 +216,14 @@ def test_line_chart_axis_has_round_ticks_in_the_readers_format():
     assert {"0\xa0%", "10\xa0%", "40\xa0%"} <= set(texts(root, "text"))
 
 
+def test_tick_labels_keep_the_decimals_of_their_step():
+    root = parse(charts.distribution([0.3, 1.2], title="t"))
+    labels = texts(root, "text")
+    assert {"0.25", "0.50", "0.75", "1.00", "1.25"} <= set(labels)
+    root = parse(charts.line_chart({"Rate": [(2020, 0.01), (2021, 0.11)]}, title="t", y_format="percent"))
+    assert {"0.0\xa0%", "2.5\xa0%", "10.0\xa0%"} <= set(texts(root, "text"))
+
+
 def test_line_chart_without_values_says_so_and_refuses_too_many_series():
     root = parse(charts.line_chart({"Members": [(2020, None)]}, title="t"))
     assert "No data" in texts(root, "text")
@@ -237,6 +245,19 @@ def test_bar_chart_lengths_are_proportional_and_missing_says_no_data():
     assert {"40", "10", "0"} <= set(labels)
 
 
+def test_long_labels_wrap_within_the_chart():
+    label = "Taux de couverture des charges par les ressources propres (mois de prestations)"
+    for svg in (charts.bar_chart({label: 3}, title="t"), charts.distribution({label: [1.0, 2.0]}, title="t"),
+                charts.line_chart({label: [(2020, 1.0)]}, title="t")):
+        root = parse(svg)
+        width = float(root.get("viewBox").split()[2])
+        lines = [t for t in root.iter(f"{SVG}text") if t.text and t.text.split()[0] in label]
+        assert len(lines) >= 2
+        assert " ".join(t.text for t in lines).startswith(label)
+        for t in lines:
+            assert float(t.get("x")) + len(t.text) * 17 * 0.6 <= width
+
+
 def test_distribution_summary_matches_an_independent_computation():
     values = [0.31, 0.05, None, 0.9, 0.44, 0.12, float("nan"), 0.5, 0.67]
     present = sorted(v for v in values if v is not None and not math.isnan(v))
@@ -256,8 +277,10 @@ def test_distribution_chart_shows_n_median_and_no_data():
     root = parse(charts.distribution(data, title="Collection rate", value_format="percent"))
     assert_accessible(root, "Collection rate")
     labels = texts(root, "text")
-    assert "2023: n = 3 · median 20.0\xa0% · from 10.0\xa0% to 30.0\xa0%" in labels
-    assert "2024: no data" in labels
+    assert labels[:2] == ["2023", "n = 3 · median 20.0\xa0%"]
+    assert labels[labels.index("2024") + 1] == "no data"
     assert len(list(root.iter(f"{SVG}circle"))) == 3
     desc = root.find(f"{SVG}desc").text
-    assert "quartiles 15.0\xa0% and 25.0\xa0%" in desc and "1 not computable" in desc
+    assert ("2023: n = 3 · median 20.0\xa0% (from 10.0\xa0% to 30.0\xa0%, "
+            "quartiles 15.0\xa0% and 25.0\xa0%)") in desc
+    assert "1 not computable" in desc
