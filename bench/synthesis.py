@@ -1,7 +1,7 @@
 """Synthesis recompute and streamed CSV export on a large synthetic inventory.
 
 Builds a throw-away SQLite database with 20,000 mutuals over 25 years (500,000 validated returns,
-about 10 % of the mutual-years missing or closed), then prints, in one run:
+a few mutuals closing along the way, one return in ten with another status), then prints, in one run:
 
 - the full synthesis recompute (`current_synthesis()` on an empty cache: reading the public returns
   table from the database, the indicators column-wise, the synthesis) and its two parts;
@@ -61,8 +61,6 @@ def populate(mutuals: int, years: range, seed: int = 2026) -> int:
         members = rng.randint(50, 5000)
         status = "functional"
         for year in years:
-            if rng.random() < 0.08:
-                continue
             if status != "closed" and rng.random() < 0.005:
                 status = "closed"
             members = max(0, members + rng.randint(-300, 400))
