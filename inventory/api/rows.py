@@ -22,13 +22,13 @@ LATEST_FIELDS = [
     {
         "name": "latest_year", "type": "integer", "title": "Latest validated year",
         "title_fr": "Dernière année validée",
-        "description": "Reporting year of the mutual's latest validated return; empty when it has none.",
+        "description": "Reporting year of the mutual's latest validated return; null when it has none.",
         "constraints": {"minimum": schema.field("year")["constraints"]["minimum"]},
     },
     {
         "name": "latest_status", "type": "string", "title": "Status in the latest validated year",
         "title_fr": "Statut de la dernière année validée",
-        "description": "Status in the mutual's latest validated return; empty when it has none.",
+        "description": "Status in the mutual's latest validated return; null when it has none.",
         "constraints": {"enum": schema.enum("status")},
     },
 ]

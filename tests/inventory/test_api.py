@@ -542,3 +542,10 @@ def test_the_openapi_document_has_an_etag(client):
     first = get(client, "/api/v1/openapi.json")
     assert get(client, "/api/v1/openapi.json", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert get(client, "/api/v1/openapi.json", {"x": 1}).status_code == 400
+
+
+def test_a_compressed_response_revalidates_with_its_weak_etag(client, inventory):
+    first = get(client, API + "returns", HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip" and first["ETag"].startswith('W/"')
+    again = get(client, API + "returns", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
