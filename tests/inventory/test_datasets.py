@@ -13,7 +13,6 @@ from pathlib import Path
 import openpyxl
 import pyarrow.parquet as pq
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -29,14 +28,6 @@ from tests.inventory.open_data import build_inventory, expected_rows, normalized
 
 pytestmark = pytest.mark.django_db
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "inventory"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # The synthesis is cached on the inventory version, which every test's rollback resets.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -21,13 +20,6 @@ from tests.factories import ReturnFactory, UserFactory
 from tests.inventory.open_data import build_inventory, parse_csv
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()  # the synthesis is cached on the inventory version, which each rollback resets
-    yield
-    cache.clear()
 
 
 @pytest.fixture
