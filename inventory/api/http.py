@@ -140,7 +140,7 @@ def data_validators(request):
     return etag, changed_at, not_modified(request, etag, changed_at)
 
 
-def cacheable(request, response, etag: str, last_modified=None):
+def cacheable(response, etag: str, last_modified=None):
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified.timestamp())
@@ -152,7 +152,7 @@ def not_modified(request, etag: str, last_modified=None):
     """A 304 when the client's copy is current, else None."""
     timestamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
-    return cacheable(request, response, etag, last_modified) if response is not None else None
+    return cacheable(response, etag, last_modified) if response is not None else None
 
 
 def _page_url(request, page: int) -> str:

@@ -34,7 +34,7 @@ def mutual_list(request):
     mutuals = filterset.qs.order_by("country_id", "mutual_id")
     response = paginated(request, pages, mutuals.count(),
                          lambda start, stop: mutual_rows(mutuals[start:stop]))
-    return cacheable(request, response, etag, last_modified)
+    return cacheable(response, etag, last_modified)
 
 
 @api_view
@@ -50,7 +50,7 @@ def return_list(request):
         request, pages, returns.count(),
         lambda start, stop: return_rows(returns[start:stop]),
     )
-    return cacheable(request, response, etag, last_modified)
+    return cacheable(response, etag, last_modified)
 
 
 @api_view
@@ -62,7 +62,7 @@ def synthesis_list(request):
         return unchanged
     rows = [typed(row, "synthesis") for row in filterset.filter_rows(synthesis_rows(current_synthesis()))]
     response = paginated(request, pages, len(rows), lambda start, stop: iter(rows[start:stop]))
-    return cacheable(request, response, etag, last_modified)
+    return cacheable(response, etag, last_modified)
 
 
 @api_view
@@ -76,7 +76,7 @@ def openapi_document(request):
     unchanged = not_modified(request, etag)
     if unchanged:
         return unchanged
-    return cacheable(request, HttpResponse(body, content_type="application/json"), etag)
+    return cacheable(HttpResponse(body, content_type="application/json"), etag)
 
 
 @api_view
