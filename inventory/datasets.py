@@ -209,30 +209,34 @@ def arrow_schema(table_schema: Mapping):
 
 
 class ParquetFile:
-    """Rows written to a Parquet file typed by `table_schema`, one row group per `PARQUET_BATCH`."""
+    """Rows written to a Parquet file typed by `table_schema`, one row group per `PARQUET_BATCH`
+    rows (kept column by column until then: a batch's values, not its row dicts)."""
 
     def __init__(self, path: Path, table_schema: Mapping):
         import pyarrow.parquet as pq
 
         self.schema = arrow_schema(table_schema)
-        self.count, self._batch = 0, []
+        self.count, self._pending = 0, 0
+        self._columns = {name: [] for name in self.schema.names}
         self._writer = pq.ParquetWriter(path, self.schema, compression="zstd")
 
     def write(self, row: Mapping) -> None:
-        self._batch.append(row)
-        if len(self._batch) >= PARQUET_BATCH:
+        for name, values in self._columns.items():
+            values.append(row.get(name))
+        self._pending += 1
+        if self._pending >= PARQUET_BATCH:
             self._flush()
 
     def _flush(self) -> None:
         import pyarrow as pa
 
-        data = {c: [row.get(c) for row in self._batch] for c in self.schema.names}
-        self._writer.write_table(pa.Table.from_pydict(data, schema=self.schema))
-        self.count += len(self._batch)
-        self._batch = []
+        self._writer.write_table(pa.Table.from_pydict(self._columns, schema=self.schema))
+        self.count += self._pending
+        self._pending = 0
+        self._columns = {name: [] for name in self.schema.names}
 
     def close(self) -> int:
-        if self._batch or self.count == 0:
+        if self._pending or self.count == 0:
             self._flush()
         self._writer.close()
         return self.count

@@ -380,6 +380,8 @@ def release_publish(*, name: str, version: str, changelog: str, user, inventory_
     cleaned = check_release(name=name, version=version, changelog=changelog)
     if InventoryState.current_version() != inventory_version:
         raise InventoryChanged
+    if not YearlyReturn.objects.public().exists():
+        raise ValidationError(_("There is no validated return to publish yet."))
     published_at = timezone.now().replace(microsecond=0)
     release = Release(
         name=cleaned["name"], slug=cleaned["slug"], version=cleaned["version"],

@@ -292,7 +292,8 @@ def release_publish(request):
         confirm.update(changed=True, contents=releases.release_contents())
         return render(request, "inventory/datasets_publish.html", confirm, status=409)
     except ValidationError as error:
-        for field, messages_ in error.message_dict.items():
+        errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+        for field, messages_ in errors.items():
             form.add_error(field if field in form.fields else None, messages_)
         return render(request, "inventory/datasets_publish.html",
                       {"form": form, "contents": contents}, status=400)

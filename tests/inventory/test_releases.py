@@ -202,6 +202,16 @@ def test_nothing_is_published_if_the_inventory_changed_since_the_confirmation(
     assert response.context["contents"].submitted == 0
 
 
+def test_an_inventory_without_validated_returns_is_not_published(client, secretariat):
+    confirmation = check(client)
+    assert confirmation.status_code == 200 and confirmation.context["contents"].total == 0
+    assert "Publish Inventaire 2025 v1.0 now" not in confirmation.content.decode()
+    response = publish(client, inventory_version=confirmation.context["contents"].inventory_version)
+    assert response.status_code == 400
+    assert "no validated return to publish" in response.content.decode()
+    assert not Release.objects.exists()
+
+
 # --- Who may publish ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.MUTUAL_MANAGER, Role.SUPPORTING_ORGANIZATION,
