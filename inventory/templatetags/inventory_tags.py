@@ -4,6 +4,7 @@ from django.utils.formats import number_format
 from inventory import schema
 from inventory.campaign import dashboard_scope
 from inventory.choices import ENUM_CHOICES
+from inventory.models import Release
 
 register = template.Library()
 
@@ -69,3 +70,12 @@ def score_diamonds(score):
 def sees_dashboard(user):
     """Whether the completion dashboard is for `user` (secretariat, or focal point of a country)."""
     return dashboard_scope(user)[0]
+
+
+# --- Open data ----------------------------------------------------------------------------------
+
+@register.simple_tag
+def latest_release():
+    """The newest frozen release of the open data (None before the first): for a "cite" line
+    under a table or chart, e.g. `{% latest_release as release %}{{ release.label }}`."""
+    return Release.objects.latest_release()

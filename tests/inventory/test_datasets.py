@@ -178,6 +178,16 @@ def test_export_command_ends_with_the_eur_columns(inventory):
     assert by_key[(accra, 2025)]["contributions_collected_eur"] is None  # never guessed from 2024
 
 
+def test_an_exported_file_imports_back_unchanged_the_eur_columns_ignored(inventory, tmp_path):
+    from inventory.imports import import_returns
+
+    path = tmp_path / "export.csv"
+    call_command("export_inventory", "--what", "returns", "--output", str(path), stderr=io.StringIO())
+    report = import_returns(path)
+    assert report.returns_unchanged == len(inventory["returns"])
+    assert (report.returns_created, report.returns_updated) == (0, 0)
+
+
 def test_the_current_csv_is_streamed_and_equals_the_returns_table(client, inventory):
     response = client.get(file_url("returns.csv"))
     assert response.status_code == 200 and response.streaming

@@ -312,3 +312,13 @@ def test_guestbook_is_optional_light_and_throttled(client, secretariat, inventor
         assert client.post(target, {"purpose": "teaching"}).status_code == 302
     assert client.post(target, {"purpose": "teaching"}).status_code == 429
     assert GuestbookEntry.objects.count() == 5
+
+
+def test_templates_can_name_the_latest_release(client, secretariat, inventory):
+    from django.template import Context, Template
+
+    tag = Template("{% load inventory_tags %}{% latest_release as r %}{{ r.label|default:'none' }}")
+    assert tag.render(Context()) == "none"
+    publish(client)
+    publish(client, version="1.1", changelog="Layout.")
+    assert tag.render(Context()) == "Inventaire 2025 v1.1"
