@@ -18,7 +18,8 @@ Format decisions, made here once for every download and release:
 - `CITATION.cff`: Citation File Format 1.2.0, written by hand (YAML's double-quoted scalars are
   JSON strings, so every value goes through `json.dumps`).
 - Zip: every file under one folder named after the release, entries in a fixed order with a fixed
-  timestamp, so the same files always give the same archive.
+  timestamp, so the same files always give the same archive; text deflated, XLSX and Parquet (already
+  compressed) stored.
 """
 
 import csv
@@ -32,6 +33,7 @@ from pathlib import Path
 from .exports import format_cell
 
 PARQUET_BATCH = 10_000
+STORED = (".xlsx", ".parquet", ".zip")
 LICENSE = {
     "name": "CC-BY-4.0",
     "title": "Creative Commons Attribution 4.0 International",
@@ -346,7 +348,8 @@ def write_zip(files: Iterable[tuple[str, Path]], path: Path, *, folder: str, tim
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, source in files:
             info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # Workbooks and Parquet files are compressed already: stored as they are.
+            info.compress_type = zipfile.ZIP_STORED if name.endswith(STORED) else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             with open(source, "rb") as src, archive.open(info, "w", force_zip64=True) as dst:
                 shutil.copyfileobj(src, dst, 1024 * 1024)

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -133,10 +134,15 @@ def sha256_of(path: Path) -> tuple[str, int]:
 
 def build_files(directory: Path, meta: DatasetMeta) -> Built:
     """Write every file of a data set (`FILES`) into `directory` from the public inventory as it is."""
+    return build_package(directory, meta, build_tables(directory))
+
+
+def build_tables(directory: Path) -> tuple[int, int]:
+    """The table files (`TABLE_FILES`) of the public inventory as it is, into `directory`: one pass
+    over the returns feeds the CSV, the Parquet file and the workbook's sheet at once, so the three
+    cannot disagree. Returns (returns rows, synthesis rows)."""
     directory = Path(directory)
     returns_schema, synthesis_schema = schema.published("returns"), schema.published("synthesis")
-    built = Built(directory)
-
     book = datasets.XlsxWorkbook(directory / "inventory.xlsx")
     sinks = [
         datasets.CsvFile(directory / "returns.csv", datasets.column_names(returns_schema)),
@@ -146,7 +152,7 @@ def build_files(directory: Path, meta: DatasetMeta) -> Built:
     for row in returns_rows():
         for sink in sinks:
             sink.write(row)
-    built.returns_count = min(sink.close() for sink in sinks)
+    returns_count = min(sink.close() for sink in sinks)
 
     synthesis = list(synthesis_rows(current_synthesis()))
     sinks = [
@@ -157,10 +163,17 @@ def build_files(directory: Path, meta: DatasetMeta) -> Built:
     for row in synthesis:
         for sink in sinks:
             sink.write(row)
-    built.synthesis_count = min(sink.close() for sink in sinks)
-    schemas = {"returns": returns_schema, "synthesis": synthesis_schema}
-    book.close(schemas)
+    synthesis_count = min(sink.close() for sink in sinks)
+    book.close({"returns": returns_schema, "synthesis": synthesis_schema})
+    return returns_count, synthesis_count
 
+
+def build_package(directory: Path, meta: DatasetMeta, counts: tuple[int, int]) -> Built:
+    """Beside the table files in `directory`: the codebook, CITATION.cff and datapackage.json that
+    describe them as `meta` says, then the zip of everything. Returns every file's checksum."""
+    directory = Path(directory)
+    built = Built(directory, returns_count=counts[0], synthesis_count=counts[1])
+    schemas = {"returns": schema.published("returns"), "synthesis": schema.published("synthesis")}
     (directory / "codebook.html").write_text(codebook_html(meta), encoding="utf-8")
     (directory / "CITATION.cff").write_text(datasets.citation_cff(
         title=meta.title, version=meta.version, released=meta.created.date(), url=meta.url,
@@ -226,6 +239,13 @@ def absolute_url(path: str) -> str:
 # --- The current data ------------------------------------------------------------------------------
 
 LIVE_KEEP = 2  # versions of the current files kept on disk (a download may still be reading the older)
+LIVE_WAIT = 20  # seconds a request waits for another request's build of the same version
+LIVE_STALE = 3600  # a build lock older than this was left by a dead process
+TABLES_NOTE = ".tables.json"  # beside the current files: their inventory version and row counts
+
+
+class DatasetsBeingBuilt(Exception):
+    """Another request is building the current files and did not finish within `LIVE_WAIT`."""
 
 
 def live_root() -> Path:
@@ -244,26 +264,55 @@ def live_meta(now: datetime | None = None) -> DatasetMeta:
     )
 
 
-def live_directory() -> Path:
+def live_directory(wait: float | None = LIVE_WAIT) -> Path:
     """The current files, built on the first request after each change of the inventory (its
-    version counter names the folder) and served from disk until the next change."""
+    version counter names the folder) and served from disk until the next change.
+
+    One build at a time per version (a lock file): other requests wait for it up to `wait` seconds
+    (None: as long as it takes), then DatasetsBeingBuilt.
+    """
     version = InventoryState.current_version()
     root = live_root()
     target = root / f"v{version}"
     if (target / ZIP_NAME).exists():
         return target
     root.mkdir(parents=True, exist_ok=True)
-    building = root / f".build-{uuid.uuid4().hex}"
-    building.mkdir()
-    try:
-        build_files(building, live_meta())
+    lock = root / f".lock-v{version}"
+    waited = 0.0
+    while True:
         try:
-            os.rename(building, target)  # atomic; fails if a parallel request got there first
-        except OSError:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            break
+        except FileExistsError:
+            if (target / ZIP_NAME).exists():
+                return target
+            try:
+                if time.time() - lock.stat().st_mtime > LIVE_STALE:
+                    lock.unlink(missing_ok=True)
+                    continue
+            except FileNotFoundError:
+                continue
+            if wait is not None and waited >= wait:
+                raise DatasetsBeingBuilt from None
+            time.sleep(0.25)
+            waited += 0.25
+    try:
+        if (target / ZIP_NAME).exists():
+            return target
+        building = root / f".build-{uuid.uuid4().hex}"
+        building.mkdir()
+        try:
+            counts = build_tables(building)
+            build_package(building, live_meta(), counts)
+            (building / TABLES_NOTE).write_text(json.dumps(
+                {"inventory_version": version, "returns": counts[0], "synthesis": counts[1]}))
+            os.rename(building, target)
+        except BaseException:
             shutil.rmtree(building, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
+            raise
+    finally:
+        os.close(fd)
+        lock.unlink(missing_ok=True)
     _prune_live(root)
     return target
 
@@ -394,9 +443,17 @@ def release_publish(*, name: str, version: str, changelog: str, user, inventory_
         name=release.folder.replace(".", "-"), title=release.label, title_fr=release.label,
         version=release.version, created=published_at, url=url, folder=release.folder,
     )
+    # The table files are the current data's (built once per inventory version): copied, not
+    # rebuilt, so publishing right after a download is quick and both hold the same bytes.
+    live = live_directory(wait=None)
+    note = json.loads((live / TABLES_NOTE).read_text())
+    if note["inventory_version"] != inventory_version:
+        raise InventoryChanged
     Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.MEDIA_ROOT, prefix=".release-") as tmp:
-        built = build_files(Path(tmp), meta)
+        for filename in TABLE_FILES:
+            shutil.copyfile(live / filename, Path(tmp) / filename)
+        built = build_package(Path(tmp), meta, (note["returns"], note["synthesis"]))
         if InventoryState.current_version() != inventory_version:
             raise InventoryChanged
         release.returns_count, release.synthesis_count = built.returns_count, built.synthesis_count

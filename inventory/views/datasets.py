@@ -132,7 +132,13 @@ def dataset_file(request, filename):
                                          content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{_live_name(filename)}"'
     else:
-        response = _file_response(releases.live_directory() / filename, filename, _live_name(filename))
+        try:
+            directory = releases.live_directory(wait=releases.LIVE_WAIT)
+        except releases.DatasetsBeingBuilt:
+            response = render(request, "inventory/datasets_busy.html", status=503)
+            response["Retry-After"] = "30"
+            return response
+        response = _file_response(directory / filename, filename, _live_name(filename))
     response["Cache-Control"] = "no-cache"  # changes with every validation
     return response
 

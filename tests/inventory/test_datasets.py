@@ -5,6 +5,8 @@ import hashlib
 import io
 import json
 import math
+import os
+import time
 import zipfile
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -18,9 +20,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from inventory import schema
+from inventory import releases, schema
 from inventory.exchange_rates import FIXED_PARITY, RateSource, eur_columns, rate_for, to_eur
-from inventory.models import DatasetDownloadCount, ExchangeRate
+from inventory.models import DatasetDownloadCount, ExchangeRate, InventoryState
 from inventory.synthesis import synthesis_rows
 from portal.accounts.roles import Role
 from tests.factories import UserFactory
@@ -343,3 +345,19 @@ def test_unknown_file_is_a_404_and_downloads_are_counted(client, inventory):
     download(client, file_url("returns.csv"))
     client.head(file_url("returns.csv"))
     assert DatasetDownloadCount.objects.get(filename="returns.csv").downloads == 2
+
+
+def test_one_build_at_a_time_others_wait_then_hear_503(client, inventory, monkeypatch):
+    root = releases.live_root()
+    root.mkdir(parents=True)
+    lock = root / f".lock-v{InventoryState.current_version()}"
+    lock.write_text("")  # another request is building this version
+    monkeypatch.setattr(releases, "LIVE_WAIT", 0.5)
+    response = client.get(file_url("inventory.xlsx"))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert client.get(file_url("returns.csv")).status_code == 200  # the streamed tables do not wait
+    # A lock left by a dead process is taken over.
+    old = time.time() - releases.LIVE_STALE - 10
+    os.utime(lock, (old, old))
+    assert client.get(file_url("inventory.xlsx")).status_code == 200
+    assert not lock.exists()
