@@ -153,6 +153,8 @@ def test_secretariat_keeps_the_rates_in_the_admin_and_a_focal_point_cannot(clien
     client.force_login(UserFactory(roles=[Role.SECRETARIAT]))
     add = reverse("wagtailsnippets_inventory_exchangerate:add")
     assert client.get(add).status_code == 200
+    listing = client.get(reverse("wagtailsnippets_inventory_exchangerate:list"), {"currency": "XOF"})
+    assert listing.status_code == 200 and "655.957" in listing.content.decode()
     response = client.post(add, {"currency": "GHS", "year": "2024", "rate": "12.5", "source": "BoG"})
     assert response.status_code == 302
     assert ExchangeRate.objects.get(currency="GHS", year=2024).rate == Decimal("12.5")
