@@ -79,3 +79,27 @@ def latest_release():
     """The newest frozen release of the open data (None before the first): for a "cite" line
     under a table or chart, e.g. `{% latest_release as release %}{{ release.label }}`."""
     return Release.objects.latest_release()
+
+
+@register.simple_tag
+def how_to_cite():
+    """How to cite the current data shown under a table or chart, in the reader's language."""
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    from inventory.releases import live_citation
+
+    language = "en" if (get_language() or "fr").startswith("en") else "fr"
+    return live_citation(language, timezone.localdate())
+
+
+@register.filter
+def glossary_link(column):
+    """The full address of the column's glossary entry ("" when it has none): works in pages and
+    in downloaded files alike."""
+
+    from inventory.glossary import anchor
+    from portal.mail import absolute_url
+
+    fragment = anchor(column)
+    return f"{absolute_url('inventory:glossary')}#{fragment}" if fragment else ""
