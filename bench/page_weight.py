@@ -30,6 +30,11 @@ PAGES = [
     ("registration (fr)", "/fr/comptes/signup/"),
     ("directory of mutuals (fr)", "/fr/inventaire/mutuelles/"),
     ("mutual profile (fr)", "/fr/inventaire/mutuelles/SN-0001/"),
+    ("inventory overview: map and trends (fr)", "/fr/inventaire/"),
+    ("country page: Senegal (fr)", "/fr/inventaire/pays/SN/"),
+    ("glossary of the indicators (fr)", "/fr/inventaire/glossaire/"),
+    ("open data: downloads (fr)", "/fr/inventaire/donnees/"),
+    ("codebook (en)", "/en/inventory/data/codebook/"),
     ("not found (fr)", "/fr/nothing-here/"),
 ]
 # Pages behind a login (demo accounts of `load_demo`, password "bench-only"): (name, path, e-mail).
