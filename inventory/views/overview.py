@@ -52,7 +52,9 @@ class OverviewForm(forms.Form):
     year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, data, *, years):
-        super().__init__(data)
+        # Unbound, the form shows what the page shows: the default measure and the latest year.
+        super().__init__(data, initial={"measure": figures.DEFAULT_MEASURE,
+                                        "year": years[-1] if years else None})
         self.fields["measure"].choices = [(m, column_label(m)) for m in figures.MAP_MEASURES]
         self.fields["year"].choices = [(y, str(y)) for y in reversed(years)]
 

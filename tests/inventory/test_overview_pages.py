@@ -18,7 +18,7 @@ from inventory import charts, schema
 from inventory.choices import RegistrationState, ReturnState
 from inventory.glossary import BY_ANCHOR
 from inventory.models import Country
-from tests.factories import MutualFactory, ReturnFactory
+from tests.factories import CountryFactory, MutualFactory, ReturnFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -413,3 +413,13 @@ def test_glossary_has_an_anchor_for_every_link_of_the_pages(client, inventory, l
         assert anchors and anchors <= set(BY_ANCHOR)
     if language == "en":
         assert "contributions collected / contributions due" in html
+
+
+def test_the_form_shows_the_measure_the_map_is_shaded_by(client):
+    from inventory.figures import DEFAULT_MEASURE
+
+    mutual = MutualFactory(country=CountryFactory(code="SN"))
+    ReturnFactory(mutual=mutual, year=2025, state="validated", status="functional", members=10)
+    with translation.override("en"):
+        page = client.get(reverse("inventory:overview")).content.decode()
+    assert re.search(rf'<option value="{DEFAULT_MEASURE}" selected>', page)
