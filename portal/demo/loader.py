@@ -312,7 +312,13 @@ def load_people(report):
         report.people.append((email, password, role))
 
 
-STEPS = [load_countries, load_themes, load_pages]
+def load_library(report):
+    from library.demo import load
+
+    load(report)
+
+
+STEPS = [load_countries, load_themes, load_pages, load_library]
 
 
 @transaction.atomic

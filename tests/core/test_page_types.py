@@ -3,13 +3,19 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from library.models import LibraryIndexPage, ProjectProfilePage, ResourcePage
 from portal.core.models import ContactPage, StandardPage
 from portal.home.models import HomePage
 
 
 class TestPageTree(WagtailPageTestCase):
-    def test_home_page_takes_content_and_contact_pages(self):
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage, ContactPage})
+    def test_home_page_takes_content_contact_and_library_pages(self):
+        self.assertAllowedSubpageTypes(HomePage, {StandardPage, ContactPage, LibraryIndexPage})
+
+    def test_library_resources_and_project_profiles_under_the_library(self):
+        self.assertAllowedSubpageTypes(LibraryIndexPage, {ResourcePage, ProjectProfilePage})
+        self.assertAllowedParentPageTypes(ResourcePage, {LibraryIndexPage})
+        self.assertAllowedParentPageTypes(ProjectProfilePage, {LibraryIndexPage})
 
     def test_content_pages_nest_but_contact_pages_are_leaves(self):
         self.assertAllowedSubpageTypes(StandardPage, {StandardPage, ContactPage})
