@@ -426,3 +426,6 @@ class ProjectLesson(Orderable):
 
     panels = [FieldPanel("title"), FieldPanel("text")]
 
+
+# The embedded search engine's tables live in their own module.
+from .search_entries import SearchEntry, SearchFacetValue  # noqa: E402, F401

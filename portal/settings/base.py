@@ -16,6 +16,7 @@ env = environ.Env(
     DEBUG=(bool, False),
     ALLOWED_HOSTS=(list, []),
     ELASTICSEARCH_URL=(str, ""),
+    ELASTICSEARCH_INDEX_PREFIX=(str, "portal"),
 )
 
 DEBUG = env("DEBUG")
@@ -171,6 +172,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Library search engine: embedded by default, Elasticsearch when a URL is given.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
+# One index alias per environment: "<prefix>-library" (e.g. "portal-staging-library").
+ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's page preview uses a same-origin frame

@@ -1,0 +1,361 @@
+"""One behaviour suite for both search engines: the embedded one (SQLite FTS5 or PostgreSQL, whichever
+the test database is) and Elasticsearch (against osmem, the in-memory OpenSearch-compatible server)."""
+
+import datetime
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from library.documents import SearchDocument
+from library.search import SearchQuery, get_engine
+from library.search_elasticsearch import ElasticsearchEngine
+from library.search_embedded import EmbeddedEngine
+
+from .osmem_adapter import OsmemTestNode
+
+
+def doc(
+    ref,
+    title,
+    *,
+    summary="",
+    authors="",
+    body="",
+    type="report",
+    themes=(),
+    countries=(),
+    language="fr",
+    year=None,
+):
+    return SearchDocument(
+        ref=ref,
+        title=title,
+        summary=summary,
+        authors=authors,
+        body=body,
+        resource_type=type,
+        themes=tuple(themes),
+        countries=tuple(countries),
+        language=language,
+        year=year,
+        url=f"/bibliotheque/{ref}/",
+        date=datetime.date(year, 1, 1) if year else None,
+    )
+
+
+CORPUS = [
+    doc(
+        "guide-cotisations",
+        "Guide de calcul des cotisations des mutuelles au Mali",
+        summary="Comment fixer le montant des cotisations d'une mutuelle de santé : méthode & <annexes>.",
+        authors="Aminata Diallo; Oumar Traoré",
+        type="guide",
+        themes=["financing"],
+        countries=["ML"],
+        year=2012,
+    ),
+    doc(
+        "insured-members",
+        "Insured members and health insurance",
+        summary="How community-based schemes enrol and keep their members in Ghana.",
+        authors="Kofi Mensah",
+        type="case_study",
+        themes=["enrolment"],
+        countries=["GH"],
+        language="en",
+        year=2016,
+    ),
+    doc(
+        "union-senegal",
+        "Étude de cas : l'Union des mutuelles du Sénégal",
+        summary="Une union départementale et ses quinze mutuelles, de 2005 à 2018.",
+        type="case_study",
+        themes=["governance", "financing"],
+        countries=["SN"],
+        year=2019,
+    ),
+    doc(
+        "rapport-2020",
+        "Rapport annuel du réseau",
+        summary="Les activités de l'année écoulée.",
+        body=(
+            "Introduction. "
+            + "Formation des élus et des gérants. " * 40
+            + "Le réseau a accompagné quarante mutuelles au Mali et au Burkina Faso. " * 3
+        ),
+        type="report",
+        themes=["network"],
+        countries=["ML", "BF"],
+        year=2020,
+    ),
+    doc(
+        "manual-pt",
+        "Manual de formação para gestores",
+        summary="Formação em gestão de mutualidades de saúde.",
+        type="training_manual",
+        themes=["governance"],
+        countries=["CV"],
+        language="pt",
+        year=2008,
+    ),
+    doc(
+        "loi-mutualite",
+        "Loi portant réglementation de la mutualité sociale",
+        summary="Le règlement communautaire sur la mutualité sociale.",
+        type="legal_text",
+        themes=["legal"],
+        countries=["SN", "ML", "BF"],
+        year=2009,
+    ),
+]
+
+
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def engine(request, db):
+    if request.param == "embedded":
+        yield EmbeddedEngine()
+        return
+    clone = request.getfixturevalue("osmem_clone")
+    client = Elasticsearch(clone.url, node_class=OsmemTestNode)
+    yield ElasticsearchEngine(client, index_prefix="test")
+    client.close()
+
+
+@pytest.fixture
+def library(engine):
+    engine.rebuild(CORPUS)
+    return engine
+
+
+def refs(engine, q="", **kw):
+    return [h.ref for h in engine.search(SearchQuery(q=q, page_size=100, **kw)).results]
+
+
+def test_without_words_every_document_is_found_newest_first(library):
+    result = library.search(SearchQuery())
+    assert result.count == 6
+    assert [h.ref for h in result.results] == [
+        "rapport-2020",
+        "union-senegal",
+        "insured-members",
+        "guide-cotisations",
+        "loi-mutualite",
+        "manual-pt",
+    ]
+
+
+@pytest.mark.parametrize("q", ["senegal", "SÉNÉGAL", "Senegal", "etude", "ÉTUDES"])
+def test_case_and_accents_are_ignored(library, q):
+    assert refs(library, q) == ["union-senegal"]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("mutuelle cotisation", ["guide-cotisations"]),  # title says "mutuelles", "cotisations"
+        ("insurance", ["insured-members"]),
+        ("insured", ["insured-members"]),
+        ("member", ["insured-members"]),
+        ("guides", ["guide-cotisations"]),
+    ],
+)
+def test_plurals_and_inflections_match(library, q, expected):
+    assert refs(library, q) == expected
+
+
+def test_every_word_must_match_somewhere(library):
+    assert refs(library, "mutuelles ghana") == []
+    # title and authors together
+    assert refs(library, "cotisations diallo") == ["guide-cotisations"]
+    # title and summary together
+    assert refs(library, "insurance schemes") == ["insured-members"]
+    # the body (extracted text) is searched too
+    assert refs(library, "burkina") == ["rapport-2020"]
+
+
+def test_title_matches_rank_above_body_matches(library):
+    # "mali": once in the guide's title, three times in the report's body
+    assert refs(library, "mutuelles mali") == ["guide-cotisations", "rapport-2020"]
+    assert refs(library, "mali") == ["guide-cotisations", "rapport-2020"]
+
+
+def test_snippets_highlight_the_matched_words_and_escape_the_text(library):
+    [hit] = library.search(SearchQuery(q="cotisation")).results
+    assert "<mark>cotisations</mark>" in hit.snippet
+    assert "<annexes>" not in hit.snippet
+    [hit] = library.search(SearchQuery(q="burkina")).results
+    assert "<mark>Burkina</mark>" in hit.snippet  # taken from the body, where the word is
+
+
+def test_sort_by_date_or_relevance(library):
+    assert refs(library, "mutuelles", sort="date") == [
+        "rapport-2020",
+        "union-senegal",
+        "guide-cotisations",
+    ]
+    assert refs(library, "mutuelles", sort="relevance")[-1] == "rapport-2020"  # body only
+
+
+def test_pagination(library):
+    pages = [library.search(SearchQuery(page=n, page_size=4)) for n in (1, 2, 3)]
+    assert [p.count for p in pages] == [6, 6, 6]
+    assert [len(p.results) for p in pages] == [4, 2, 0]
+    seen = [h.ref for p in pages for h in p.results]
+    assert sorted(seen) == sorted(d.ref for d in CORPUS)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("gui", ["Guide de calcul des cotisations des mutuelles au Mali"]),
+        ("guide de cal", ["Guide de calcul des cotisations des mutuelles au Mali"]),
+        ("ÉTU", ["Étude de cas : l'Union des mutuelles du Sénégal"]),
+        ("union des mutu", ["Étude de cas : l'Union des mutuelles du Sénégal"]),
+        ("zzz", []),
+        ("", []),
+    ],
+)
+def test_autocomplete_on_titles(request, library, prefix, expected):
+    if prefix == "union des mutu" and isinstance(library, ElasticsearchEngine):
+        # Elasticsearch splits "l'Union" with the `apostrophes` char filter of the `folded` analyzer;
+        # osmem ignores char filters ("char_filter ... is not supported; ignored") and keeps "l'union".
+        request.applymarker(pytest.mark.xfail(reason="osmem ignores char filters", strict=True))
+    assert [s.title for s in library.autocomplete(prefix)] == expected
+
+
+def test_autocomplete_gives_the_urls(library):
+    [suggestion] = library.autocomplete("insu")
+    assert suggestion.url == "/bibliotheque/insured-members/"
+
+
+def test_facets_count_everything_without_filters(library):
+    facets = library.search(SearchQuery()).facets
+    assert facets["resource_type"] == {
+        "case_study": 2,
+        "guide": 1,
+        "legal_text": 1,
+        "report": 1,
+        "training_manual": 1,
+    }
+    assert facets["country"] == {"ML": 3, "BF": 2, "SN": 2, "CV": 1, "GH": 1}
+    assert facets["theme"]["financing"] == 2
+    assert facets["language"] == {"fr": 4, "en": 1, "pt": 1}
+    assert facets["year"]["2012"] == 1
+
+
+def test_values_of_one_facet_are_ored_and_facets_anded(library):
+    assert sorted(refs(library, types=("case_study", "guide"))) == [
+        "guide-cotisations",
+        "insured-members",
+        "union-senegal",
+    ]
+    assert refs(library, types=("case_study", "guide"), countries=("SN",)) == ["union-senegal"]
+    assert sorted(refs(library, countries=("SN", "GH"))) == [
+        "insured-members",
+        "loi-mutualite",
+        "union-senegal",
+    ]
+
+
+def test_each_facet_counts_with_the_other_filters_but_not_its_own(library):
+    result = library.search(SearchQuery(types=("case_study", "guide"), countries=("SN",)))
+    assert result.count == 1
+    # types counted among documents about Senegal (the country filter), whatever type is chosen
+    assert result.facets["resource_type"] == {"case_study": 1, "legal_text": 1}
+    # countries counted among case studies and guides (the type filter), whatever country is chosen
+    assert result.facets["country"] == {"GH": 1, "ML": 1, "SN": 1}
+    # other facets count the documents matching both filters
+    assert result.facets["language"] == {"fr": 1}
+
+
+def test_year_range_and_the_year_facet(library):
+    result = library.search(SearchQuery(year_min=2010, year_max=2016))
+    assert sorted(h.ref for h in result.results) == ["guide-cotisations", "insured-members"]
+    assert result.facets["year"] == dict.fromkeys(("2008", "2009", "2012", "2016", "2019", "2020"), 1)
+    assert result.facets["language"] == {"en": 1, "fr": 1}
+    assert refs(library, year_min=2019) == ["rapport-2020", "union-senegal"]
+    assert refs(library, year_max=2008) == ["manual-pt"]
+
+
+def test_words_and_facets_together(library):
+    result = library.search(SearchQuery(q="mutuelles", countries=("ML",)))
+    assert sorted(h.ref for h in result.results) == ["guide-cotisations", "rapport-2020"]
+    assert result.facets["country"] == {"ML": 2, "BF": 1, "SN": 1}
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        '"mutuelles',
+        "AND",
+        "OR",
+        "NOT",
+        "mutuelles AND",
+        "(mali",
+        "mali)",
+        "NEAR(mali guide)",
+        "title:guide",
+        "*",
+        "mutu*",
+        "-",
+        "--",
+        "a:b:c",
+        "^2",
+        "~",
+        "\\",
+        "'; DROP TABLE library_searchentry; --",
+        "x" * 10_000,
+        "mali " * 500,
+        "\x00",
+        "😀",
+        "日本語のテキスト",
+        "\u200b\u202e",
+        "ﬁ",
+        "%",
+        "_",
+    ],
+)
+def test_odd_queries_never_raise(library, q):
+    result = library.search(SearchQuery(q=q))
+    assert result.count >= 0
+    library.autocomplete(q)
+
+
+def test_operators_are_plain_text(library):
+    # "-" does not exclude, OR does not widen: the words are simply required.
+    assert refs(library, "mutuelles -mali") == refs(library, "mutuelles mali")
+    assert refs(library, "mutuelles OR ghana") == []
+    assert refs(library, '"guide de calcul"') == ["guide-cotisations"]
+
+
+def test_index_replaces_a_document_and_remove_takes_it_out(library):
+    library.index([doc("manual-pt", "Manuel de formation des gérants", type="training_manual", year=2010)])
+    assert refs(library, "manuels") == ["manual-pt"]
+    assert refs(library, "gestores") == []
+    library.remove(["manual-pt", "not-indexed"])
+    assert "manual-pt" not in refs(library)
+    assert library.search(SearchQuery()).count == 5
+
+
+def test_rebuild_replaces_everything(library):
+    assert library.rebuild(CORPUS[:2]) == 2
+    assert sorted(refs(library)) == ["guide-cotisations", "insured-members"]
+    assert library.search(SearchQuery()).facets["resource_type"] == {"case_study": 1, "guide": 1}
+
+
+def test_an_empty_index_answers(engine):
+    engine.rebuild([])
+    result = engine.search(SearchQuery(q="mutuelles"))
+    assert (result.count, result.results) == (0, [])
+    assert engine.autocomplete("mut") == []
+
+
+def test_settings_choose_the_engine(settings):
+    settings.ELASTICSEARCH_URL = ""
+    assert isinstance(get_engine(), EmbeddedEngine)
+    settings.ELASTICSEARCH_URL = "http://search.example:9200"
+    settings.ELASTICSEARCH_INDEX_PREFIX = "staging"
+    engine = get_engine()
+    assert isinstance(engine, ElasticsearchEngine)
+    assert engine.alias == "staging-library"
