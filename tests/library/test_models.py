@@ -11,6 +11,15 @@ from tests.library.helpers import BROKEN_PDF, document, docx_bytes, pdf_bytes, r
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages asserted here are the English ones (the portal's default language is French)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def index_fr():
     return library_index_get_or_create(language="fr")
