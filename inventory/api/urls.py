@@ -3,6 +3,8 @@ slash is optional, and any other path under /api/v1/ is a JSON 404."""
 
 from django.urls import path, re_path
 
+from library import api as library_api
+
 from . import views
 
 app_name = "inventory_api"
@@ -11,6 +13,7 @@ urlpatterns = [
     re_path(r"^inventory/mutuals/?$", views.mutual_list, name="mutuals"),
     re_path(r"^inventory/returns/?$", views.return_list, name="returns"),
     re_path(r"^inventory/synthesis/?$", views.synthesis_list, name="synthesis"),
+    re_path(r"^library/search/?$", library_api.search, name="library_search"),
     path("openapi.json", views.openapi_document, name="openapi"),
     re_path(r"^(?P<path>.+)$", views.not_found),
 ]
