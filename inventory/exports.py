@@ -25,10 +25,9 @@ def _number(value):
     return int(value) if value == int(value) else float(value)
 
 
-def return_row(ret: YearlyReturn, previous: YearlyReturn | None = None) -> dict:
-    """The returns-table row of `ret`; `previous` is the mutual's validated return of year − 1."""
-    mutual = ret.mutual
-    row = {
+def identity_row(mutual) -> dict:
+    """The identity columns of the returns table for `mutual` (its first ten columns)."""
+    return {
         "mutual_id": mutual.mutual_id,
         "mutual_name": mutual.name,
         "acronym": mutual.acronym,
@@ -39,8 +38,12 @@ def return_row(ret: YearlyReturn, previous: YearlyReturn | None = None) -> dict:
         "mutual_type": mutual.mutual_type,
         "legal_status": mutual.legal_status,
         "union": mutual.union.name if mutual.union_id else "",
-        "year": ret.year,
     }
+
+
+def return_row(ret: YearlyReturn, previous: YearlyReturn | None = None) -> dict:
+    """The returns-table row of `ret`; `previous` is the mutual's validated return of year − 1."""
+    row = {**identity_row(ret.mutual), "year": ret.year}
     for name in YearlyReturn.data_field_names():
         if name == "warning_comments":
             continue

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .. import schema
-from ..exports import returns_rows
+from ..exports import identity_row, returns_rows
 from ..models import YearlyReturn
 
 # The returns table's first columns, up to `year`: who the mutual is.
@@ -62,20 +62,7 @@ def typed(row: dict, table: str) -> dict:
 def mutual_row(mutual) -> dict:
     """A mutual from `public_mutuals()`: the identity columns as `return_row` writes them, plus
     `latest_year` and `latest_status`."""
-    row = {
-        "mutual_id": mutual.mutual_id,
-        "mutual_name": mutual.name,
-        "acronym": mutual.acronym,
-        "country": mutual.country_id,
-        "region": mutual.region,
-        "locality": mutual.locality,
-        "year_created": mutual.year_created,
-        "mutual_type": mutual.mutual_type,
-        "legal_status": mutual.legal_status,
-        "union": mutual.union.name if mutual.union_id else "",
-        "latest_year": mutual.latest_year,
-        "latest_status": mutual.latest_status,
-    }
+    row = {**identity_row(mutual), "latest_year": mutual.latest_year, "latest_status": mutual.latest_status}
     return {f["name"]: json_value(row[f["name"]], f["type"]) for f in MUTUAL_FIELDS}
 
 

@@ -1,6 +1,8 @@
 """The yearly return on the site: the reporter's home, the return page, its sections, the review
 by the focal point, the history and the restore. Rules live in `services.py` and `permissions.py`."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,12 +17,13 @@ from django.views.decorators.http import require_POST
 
 from portal.accounts.permissions import can
 
-from .. import notifications, services
+from .. import notifications, schema, services
 from ..choices import ReturnState
 from ..disclosure import diamonds
 from ..exports import return_row
 from ..forms import SECTION_OF, SECTIONS, ReturnSectionForm, SendBackForm, WarningCommentsForm, show_number
 from ..models import Campaign, Mutual, YearlyReturn
+from ..templatetags.inventory_tags import choice_label, figure
 from ..validation import plausibility_warnings
 
 
@@ -77,27 +80,29 @@ def my_mutuals(request):
     })
 
 
-def _previous_row(ret_or_mutual, year):
-    mutual = ret_or_mutual
+def _previous_row(mutual, year):
+    """The return a year's form starts from, and its returns-table row (None, None without one)."""
     source = services.previous_return(mutual, year)
     return source, (return_row(source) if source else None)
 
 
+def _display(name, value, *, empty="", number=show_number):
+    """A value of the return for reading: `empty` when missing, Yes/No, a number (by `number`), or
+    a coded value's label."""
+    if value is None or value == "":
+        return empty
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, int | float):
+        return number(value)
+    return choice_label(value, name)
+
+
 def _sections_view(row, previous_row):
     """Each section's fields with this year's and last year's values, for reading."""
-    from .. import schema
-    from ..templatetags.inventory_tags import choice_label, figure
 
     def shown(name, value):
-        if value is None or value == "":
-            return ""
-        if isinstance(value, bool):
-            return _("Yes") if value else _("No")
-        if name in {"status", "membership_unit", "contribution_period", "payment_mode"}:
-            return choice_label(value, name)
-        if isinstance(value, int | float):
-            return figure(value, name)
-        return str(value)
+        return _display(name, value, number=lambda v: figure(v, name))
 
     return [
         {
@@ -216,18 +221,10 @@ def return_edit(request, mutual_id, year, section=None):
 
 
 def _previous_value(previous_row, name):
+    """Last year's value beside a field: None without a previous return, "—" when it was empty."""
     if not previous_row:
         return None
-    value = previous_row.get(name)
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, int | float):
-        return show_number(value)
-    from ..templatetags.inventory_tags import choice_label
-
-    return choice_label(value, name)
+    return _display(name, previous_row.get(name), empty="—")
 
 
 @transaction.atomic
@@ -250,15 +247,13 @@ def _conflict(refused, section):
     for name in SECTIONS[section][1]:
         mine, theirs = refused.submitted.get(name), getattr(current, name)
         if _differs(mine, theirs):
-            rows.append({"title": ReturnSectionForm(section=section).fields[name].label,
-                         "mine": _previous_value({name: mine}, name),
-                         "theirs": _previous_value({name: theirs}, name)})
+            rows.append({"title": schema.title(name),
+                         "mine": _display(name, mine, empty="—"),
+                         "theirs": _display(name, theirs, empty="—")})
     return {"rows": rows, "by": last.user if last else None, "at": last.created_at if last else None}
 
 
 def _differs(a, b) -> bool:
-    from decimal import Decimal
-
     if isinstance(a, int | float | Decimal) and isinstance(b, int | float | Decimal):
         return Decimal(str(a)) != Decimal(str(b))
     return (a if a != "" else None) != (b if b != "" else None)
@@ -322,7 +317,7 @@ def return_submit(request, mutual_id, year):
         return _detail_after_refusal(request, ret, comments_form=form, needs_comments=True)
     except ValidationError as error:
         errors = [
-            {"name": name, "title": ReturnSectionForm(section=SECTION_OF[name]).fields[name].label,
+            {"name": name, "title": schema.title(name),
              "section": SECTION_OF[name], "messages": messages_}
             for name, messages_ in getattr(error, "message_dict", {}).items() if name in SECTION_OF
         ]
@@ -393,9 +388,9 @@ def return_history(request, mutual_id, year):
     before = {}
     for revision in revisions:
         changes = [
-            {"title": ReturnSectionForm(section=SECTION_OF[name]).fields[name].label,
-             "before": _previous_value({name: before.get(name)}, name),
-             "after": _previous_value({name: revision.data.get(name)}, name)}
+            {"title": schema.title(name),
+             "before": _display(name, before.get(name), empty="—"),
+             "after": _display(name, revision.data.get(name), empty="—")}
             for name in revision.changed_fields if name in SECTION_OF
         ]
         if "warning_comments" in revision.changed_fields:
