@@ -12,7 +12,6 @@ import unicodedata
 from collections.abc import Mapping
 from difflib import SequenceMatcher
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,6 +24,7 @@ from portal.mail import absolute_url, templated_email, user_language
 
 from .choices import RegistrationState
 from .models import Mutual, SupportingOrganization
+from .notifications import focal_points
 
 logger = logging.getLogger(__name__)
 
@@ -228,12 +228,7 @@ def _safely(send, mutual):
 def notify_focal_points(mutual: Mutual) -> None:
     """One e-mail per sign-up to its country's focal points (to the secretariat when the country
     has none), in English only if every recipient reads English first."""
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    recipients = list(users.filter(
-        focal_point_countries=mutual.country_id, groups__name=GROUP_NAMES[Role.FOCAL_POINT]
-    ).distinct())
-    if not recipients:
-        recipients = list(users.filter(groups__name=GROUP_NAMES[Role.SECRETARIAT]).distinct())
+    recipients = list(focal_points(mutual.country_id))
     if not recipients:
         logger.warning("Nobody to tell about sign-up %s", mutual.mutual_id)
         return
