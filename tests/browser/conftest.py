@@ -40,3 +40,11 @@ def demo_site(transactional_db):
     from portal.demo.loader import load_demo
 
     load_demo(admin_password="demo-admin-password", with_inventory=False)
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """Where journeys save their screenshots: $SCREENSHOT_DIR to look at them, else a temporary folder."""
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -7,31 +7,9 @@ from decimal import Decimal
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.helpers import logged_in_page, person
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a-long-test-password"
-
-
-def person(email, role, **kwargs):
-    from allauth.account.models import EmailAddress
-
-    from tests.factories import UserFactory
-
-    user = UserFactory(email=email, username=email.split("@")[0], roles=[role], **kwargs)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
-
-
-def logged_in_page(browser, live_server, email):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/fr/comptes/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-    return page
-
 
 def test_working_pages_fit_a_phone_and_pass_the_audit(browser, live_server, demo_site):
     from inventory.choices import ReturnState

@@ -7,12 +7,12 @@ import io
 
 import pytest
 
-from tests.browser.test_return_journey import log_in, no_sideways_scroll, person, shots  # noqa: F401
+from tests.browser.helpers import logged_in_page, no_sideways_scroll, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_mutual_signs_up_and_the_focal_point_approves_it(browser, live_server, demo_site, shots):  # noqa: F811
+def test_a_mutual_signs_up_and_the_focal_point_approves_it(browser, live_server, demo_site, shots):
     from inventory.choices import RegistrationState
     from inventory.models import Country, Mutual
     from portal.accounts.roles import Role
@@ -23,7 +23,7 @@ def test_a_mutual_signs_up_and_the_focal_point_approves_it(browser, live_server,
     registrant = person("gerante@example.org", Role.MEMBER)
     person("point-focal@example.org", Role.FOCAL_POINT, focal_countries=["SN"])
 
-    page = log_in(browser, live_server, "gerante@example.org")
+    page = logged_in_page(browser, live_server, "gerante@example.org")
     page.goto(f"{live_server.url}/fr/inventaire/inscriptions/nouvelle/")
     page.locator("[name=name]").fill("Mutuelle de santé de Fandene")
     page.locator("[name=country]").select_option("SN")
@@ -48,7 +48,7 @@ def test_a_mutual_signs_up_and_the_focal_point_approves_it(browser, live_server,
     assert mutual.registration_state == RegistrationState.PENDING and mutual.registered_by == registrant
     assert "Mutuelle de santé de Fandene" in page.locator("main").inner_text()
 
-    focal = log_in(browser, live_server, "point-focal@example.org")
+    focal = logged_in_page(browser, live_server, "point-focal@example.org")
     focal.goto(f"{live_server.url}/fr/inventaire/inscriptions/en-attente/")
     assert "Mutuelle de santé de Fandène" in focal.locator(".registration-similar").inner_text()
     assert no_sideways_scroll(focal)
@@ -63,7 +63,7 @@ def test_a_mutual_signs_up_and_the_focal_point_approves_it(browser, live_server,
         context.close()
 
 
-def test_a_manager_uploads_the_offline_form(browser, live_server, demo_site, shots):  # noqa: F811
+def test_a_manager_uploads_the_offline_form(browser, live_server, demo_site, shots):
     from openpyxl import load_workbook
 
     from inventory.models import Country, YearlyReturn
@@ -72,7 +72,7 @@ def test_a_manager_uploads_the_offline_form(browser, live_server, demo_site, sho
 
     manager = person("gerant@example.org", Role.MUTUAL_MANAGER)
     mutual = MutualFactory(country=Country.objects.get(code="SN"), managers=[manager])
-    page = log_in(browser, live_server, "gerant@example.org")
+    page = logged_in_page(browser, live_server, "gerant@example.org")
     page.goto(f"{live_server.url}/fr/inventaire/declarations/{mutual.mutual_id}/2025/envoyer-le-formulaire/")
     assert no_sideways_scroll(page)
     with page.expect_download() as download:

@@ -6,50 +6,15 @@ resubmits; the focal point validates; the public profile shows the new figures.
 Screenshots go to $SCREENSHOT_DIR when set (to look at them), else to the test's temporary folder.
 """
 
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import PHONE, logged_in_page, no_sideways_scroll, person
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-test-password"
-PHONE = {"width": 360, "height": 740}
-
-
-def person(email, role, **kwargs):
-    from allauth.account.models import EmailAddress
-
-    from tests.factories import UserFactory
-
-    user = UserFactory(email=email, username=email.split("@")[0], roles=[role], **kwargs)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
-
-
-def log_in(browser, live_server, email):
-    context = browser.new_context(locale="fr-FR", viewport=PHONE)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/fr/comptes/login/")
-    page.get_by_label("Adresse e-mail").fill(email) if page.get_by_label("Adresse e-mail").count() else \
-        page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form.form button[type=submit], main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-    return page
-
-
-def no_sideways_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
-
-
-@pytest.fixture
-def shots(tmp_path):
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def test_return_round_trip_between_manager_and_focal_point(browser, live_server, demo_site, shots):
@@ -70,7 +35,7 @@ def test_return_round_trip_between_manager_and_focal_point(browser, live_server,
     Campaign.objects.create(year=2025, deadline="2026-03-31")
 
     # The manager finds the year to fill in and a form pre-filled from last year.
-    page = log_in(browser, live_server, "gerant@example.org")
+    page = logged_in_page(browser, live_server, "gerant@example.org")
     page.get_by_role("link", name="Mes mutuelles").click()
     page.get_by_role("link", name=re.compile("2025")).click()
     members = page.get_by_label("Adhérents", exact=True)
@@ -103,7 +68,7 @@ def test_return_round_trip_between_manager_and_focal_point(browser, live_server,
     detail_url = page.url
 
     # The focal point returns it with a comment.
-    focal = log_in(browser, live_server, "point-focal@example.org")
+    focal = logged_in_page(browser, live_server, "point-focal@example.org")
     focal.goto(detail_url)
     focal.locator("textarea[name=comment]").fill("Merci de préciser le nombre de bénéficiaires.")
     focal.locator("form[action*='send-back'], form[action*='renvoyer']").get_by_role("button").click()

@@ -6,20 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from tests.browser.helpers import logged_in_page, person
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a-long-test-password"
-
-
-def person(email, role, **kwargs):
-    from allauth.account.models import EmailAddress
-
-    from tests.factories import UserFactory
-
-    user = UserFactory(email=email, username=email.split("@")[0], roles=[role], **kwargs)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
-
 
 def french(name, *args):
     from django.urls import reverse
@@ -59,11 +48,7 @@ def test_validating_a_return_updates_the_country_page_and_the_downloads(browser,
     assert "1\u00a0000" in before and "1\u00a0234" not in before
     assert synthesis_row(visitor, live_server, "SN", 2025)["members"] == "1000"
 
-    focal = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740}).new_page()
-    focal.goto(f"{live_server.url}/fr/comptes/login/")
-    focal.locator("input[name=login]").fill("point-focal@example.org")
-    focal.locator("input[name=password]").fill(PASSWORD)
-    focal.locator("main form button[type=submit]").first.click()
+    focal = logged_in_page(browser, live_server, "point-focal@example.org")
     focal.goto(live_server.url + french("inventory:return_detail", waiting.mutual_id, 2025))
     focal.locator("form[action*='valid']").get_by_role("button").click()
     ret.refresh_from_db()

@@ -1,0 +1,31 @@
+"""People and logged-in phone pages for the browser journeys."""
+
+PASSWORD = "a-long-test-password"  # UserFactory's
+PHONE = {"width": 360, "height": 740}
+
+
+def person(email, role, **kwargs):
+    """A user in `role` whose e-mail address is confirmed, so they can log in."""
+    from allauth.account.models import EmailAddress
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(email=email, username=email.split("@")[0], roles=[role], **kwargs)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def logged_in_page(browser, live_server, email):
+    """A French 360 px page in a fresh browser context, logged in through the login form."""
+    context = browser.new_context(locale="fr-FR", viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/fr/comptes/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    return page
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
