@@ -343,7 +343,7 @@ def _detail_after_refusal(request, ret, **extra):
 def return_validate(request, mutual_id, year):
     mutual = _mutual(mutual_id)
     _require(request, "validate_return", country=mutual.country_id)
-    ret = _return(mutual, year) or _not_found()
+    ret = get_object_or_404(YearlyReturn, mutual=mutual, year=year)
     try:
         ret = services.return_validate(ret=ret, user=request.user)
     except ValidationError as error:
@@ -359,7 +359,7 @@ def return_validate(request, mutual_id, year):
 def return_send_back(request, mutual_id, year):
     mutual = _mutual(mutual_id)
     _require(request, "validate_return", country=mutual.country_id)
-    ret = _return(mutual, year) or _not_found()
+    ret = get_object_or_404(YearlyReturn, mutual=mutual, year=year)
     form = SendBackForm(request.POST)
     if not form.is_valid():
         return _detail_after_refusal(request, ret, send_back_form=form)
@@ -373,16 +373,12 @@ def return_send_back(request, mutual_id, year):
     return redirect("inventory:return_detail", mutual_id=mutual.mutual_id, year=year)
 
 
-def _not_found():
-    raise Http404
-
-
 @login_required
 def return_history(request, mutual_id, year):
     """Every saved version (who, when, what changed from the one before) and every transition."""
     mutual = _mutual(mutual_id)
     _require(request, "view_return_history", mutual=mutual)
-    ret = _return(mutual, year) or _not_found()
+    ret = get_object_or_404(YearlyReturn, mutual=mutual, year=year)
     revisions = list(ret.revisions.select_related("user").order_by("number"))
     entries = []
     before = {}
@@ -412,7 +408,7 @@ def return_history(request, mutual_id, year):
 def return_restore(request, mutual_id, year, number):
     mutual = _mutual(mutual_id)
     _require(request, "restore_return_revision")
-    ret = _return(mutual, year) or _not_found()
+    ret = get_object_or_404(YearlyReturn, mutual=mutual, year=year)
     revision = get_object_or_404(ret.revisions, number=number)
     services.return_restore(revision=revision, user=request.user)
     messages.success(
