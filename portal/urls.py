@@ -29,6 +29,9 @@ urlpatterns += i18n_patterns(
     path(_("accounts/"), include("allauth.urls")),
     path(_("accounts/"), include("portal.accounts.urls")),
     path(_("inventory/"), include("inventory.urls")),
+    path(_("news/"), include("portal.news.urls")),
+    path(_("newsletter/"), include("portal.newsletter.urls")),
+    path(_("calendar/"), include("portal.events.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
