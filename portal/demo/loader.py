@@ -318,7 +318,13 @@ def load_library(report):
     load(report)
 
 
-STEPS = [load_countries, load_themes, load_pages, load_library]
+def load_events(report):
+    from portal.events.demo import load
+
+    load(report)
+
+
+STEPS = [load_countries, load_themes, load_pages, load_library, load_events]
 
 
 @transaction.atomic

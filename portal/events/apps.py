@@ -6,3 +6,10 @@ class CalendarConfig(AppConfig):
     name = "portal.events"
     label = "events"
     verbose_name = _("Calendar")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the calendar's actions)
+        from .forms import EventPageForm
+        from .models import EventPage
+
+        EventPage.base_form_class = EventPageForm

@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+"""The calendar's URLs beside its Wagtail pages: iCalendar files, registration, the participants list.
+
+The lists themselves are the calendar page (`EventIndexPage`) of each language tree.
+"""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
 
 app_name = "events"
-urlpatterns = []
+urlpatterns = [
+    path("calendar.ics", views.feed, name="feed"),
+    path("<int:pk>/event.ics", views.event_ics, name="event_ics"),
+    path(_("<int:pk>/register/"), views.register, name="register"),
+    path(_("<int:pk>/cancel/"), views.cancel, name="cancel"),
+    path(_("<int:pk>/participants.csv"), views.participants_csv, name="participants"),
+]

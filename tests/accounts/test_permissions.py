@@ -44,6 +44,8 @@ EXPECTED = {
     "import_inventory": {S},
     "publish_release": {S},
     "view_download_statistics": {S},
+    # Scoped to the people named on an event to manage its registrations (tests/events/test_registration.py).
+    "export_event_participants": {S},
 }
 
 

@@ -1,0 +1,78 @@
+"""iCalendar (RFC 5545) files of the calendar, built with the `icalendar` package.
+
+Format decisions: one VEVENT per event; its UID is the event's translation key, so the French and
+English pages of one event are the same event in a reader's calendar and the UID never changes when
+the page is edited or moved. Exact dates are written in the event's own time zone (DTSTART;TZID=…
+with the VTIMEZONE that `add_missing_timezones` builds from the IANA data); an event known only to
+the month or the year gets all-day DATE values. Text is plain: the rich-text description is
+reduced to its text. LAST-MODIFIED is the page's last publication.
+"""
+
+import datetime
+
+from django.utils.html import strip_tags
+from django.utils.text import normalize_newlines
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from .models import DatePrecision, EventPage
+
+PRODID = "-//Concertation//Mutual health portal calendar//FR"
+
+
+def event_uid(event: EventPage) -> str:
+    return f"{event.translation_key}@concertation-mutuelles"
+
+
+def _location(event: EventPage) -> str:
+    parts = [event.venue, event.city, event.country.name if event.country else ""]
+    place = ", ".join(part for part in parts if part)
+    if event.online_url:
+        place = f"{place} — {event.online_url}" if place else event.online_url
+    return place
+
+
+def _description(event: EventPage, url: str) -> str:
+    text = " ".join(strip_tags(event.description or "").split()) or event.intro
+    lines = [text] if text else []
+    if event.organizer:
+        lines.append(_("Organizer: %(organizer)s") % {"organizer": event.organizer})
+    if url:
+        lines.append(url)
+    return normalize_newlines("\n\n".join(lines))
+
+
+def _vevent(event: EventPage, url: str) -> Event:
+    vevent = Event()
+    vevent.add("uid", event_uid(event))
+    vevent.add("summary", event.title)
+    if event.date_precision == DatePrecision.EXACT:
+        vevent.add("dtstart", event.local_start())
+        vevent.add("dtend", event.local_end())
+    else:
+        vevent.add("dtstart", event.local_start().date())
+        vevent.add("dtend", event.local_end().date() + datetime.timedelta(days=1))
+    stamp = event.last_published_at or event.latest_revision_created_at or event.start
+    vevent.add("dtstamp", stamp)
+    vevent.add("last-modified", stamp)
+    location = _location(event)
+    if location:
+        vevent.add("location", location)
+    if url:
+        vevent.add("url", url)
+    vevent.add("description", _description(event, url))
+    vevent.add("categories", [event.get_kind_display()])
+    return vevent
+
+
+def build_calendar(events, *, name: str, url_for) -> bytes:
+    """The .ics bytes of `events`; `url_for(event)` gives each event's full address."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    for event in events:
+        calendar.add_component(_vevent(event, url_for(event)))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
