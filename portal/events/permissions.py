@@ -13,8 +13,11 @@ LOGGED_IN = frozenset(Role) - {Role.VISITOR}
 def _manages_event(user, *, event=None, **_):
     if event is None:
         return False
-    source = event.source_event()
-    return source.organizer_users.filter(pk=user.pk).exists()
+    from .models import EventPage
+
+    # The published page's managers (a draft naming someone grants nothing until it is published).
+    through = EventPage.organizer_users.through
+    return through.objects.filter(eventpage_id=event.source_event().pk, user_id=user.pk).exists()
 
 
 register(Action(
