@@ -67,13 +67,26 @@ class UploadCheck:
     message: str = ""
 
 
+def upload_limit() -> int:
+    """The largest file the library takes, in bytes."""
+    return getattr(settings, "WAGTAILDOCS_MAX_UPLOAD_SIZE", None) or 20 * 1024 * 1024
+
+
+def check_size(size: int) -> UploadCheck:
+    """Refuses a file over the size limit (before reading it)."""
+    limit = upload_limit()
+    if size > limit:
+        return UploadCheck(False, _("The file is too large (%(size)s MB; at most %(limit)s MB).") % {
+            "size": round(size / 1024 / 1024, 1), "limit": round(limit / 1024 / 1024, 1)})
+    return UploadCheck(True)
+
+
 def check_upload(name: str, data: bytes) -> UploadCheck:
     """Refuses a file over the size limit, with an extension the library does not take, or whose
     content is not what its extension claims (a renamed executable called report.pdf)."""
-    limit = getattr(settings, "WAGTAILDOCS_MAX_UPLOAD_SIZE", None) or 20 * 1024 * 1024
-    if len(data) > limit:
-        return UploadCheck(False, _("The file is too large (%(size)s MB; at most %(limit)s MB).") % {
-            "size": round(len(data) / 1024 / 1024, 1), "limit": round(limit / 1024 / 1024, 1)})
+    size = check_size(len(data))
+    if not size.ok:
+        return size
     if not data:
         return UploadCheck(False, _("The file is empty."))
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""

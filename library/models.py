@@ -12,6 +12,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.core.contributions import ContributionMixin
 from portal.i18n import BilingualNameMixin
 
 from . import citations
@@ -131,8 +132,9 @@ class LibraryItemMixin(models.Model):
         return tuple(sorted(country.code for country in self.countries.all()))
 
 
-class ResourcePage(RoutablePageMixin, LibraryItemMixin, Page):
-    """A document of the library: a file (whose text is extracted for the search) or an external link."""
+class ResourcePage(RoutablePageMixin, LibraryItemMixin, ContributionMixin, Page):
+    """A document of the library: a file (whose text is extracted for the search) or an external link.
+    Members propose resources from the site (`library/views.py`): see `portal/core/contributions.py`."""
 
     summary = models.TextField(_("summary"), blank=True)
     resource_type = models.CharField(_("type"), max_length=20, choices=ResourceType.choices)
@@ -174,6 +176,7 @@ class ResourcePage(RoutablePageMixin, LibraryItemMixin, Page):
     ]
     parent_page_types = ["library.LibraryIndexPage"]
     subpage_types = []
+    contributions_url_name = "library:my_proposals"
 
     class Meta:
         verbose_name = _("library resource")

@@ -1,9 +1,16 @@
-"""Writes on the library's pages: its index page in each language tree."""
+"""Writes on the library's pages: its index page in each language tree, members' proposals."""
 
+from django.contrib.auth.models import Group
 from django.db import transaction
-from wagtail.models import Locale, Page, Site
+from django.utils.text import slugify
+from wagtail.coreutils import find_available_slug
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction, Locale, Page, Site
 
-from .models import LibraryIndexPage
+from portal.accounts.roles import GROUP_NAMES, Role
+from portal.core.contributions import submit_for_moderation
+
+from .models import LibraryIndexPage, ResourcePage
 
 INDEX_TITLES = {
     "fr": (
@@ -42,4 +49,65 @@ def library_index_get_or_create(*, language: str) -> LibraryIndexPage:
         page.title, page.slug, page.intro = title, slug, intro
         page.save()
     page.save_revision().publish()
+    return page
+
+
+# Stored data: keep the name stable.
+PROPOSALS_COLLECTION = "Proposals awaiting review"
+# Paths of the library's own views beside its pages (library/urls.py): no resource may take them.
+RESERVED_SLUGS = {"propose", "proposer", "my-proposals", "mes-propositions"}
+
+
+def proposals_collection() -> Collection:
+    """The collection holding the files of proposals not yet published, readable by the secretariat
+    only (a Wagtail view restriction): a visitor who guesses a file's address gets no file."""
+    collection = Collection.objects.filter(name=PROPOSALS_COLLECTION, depth=2).first()
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=PROPOSALS_COLLECTION)
+    restriction = CollectionViewRestriction.objects.filter(collection=collection).first()
+    if restriction is None:
+        restriction = CollectionViewRestriction.objects.create(
+            collection=collection, restriction_type=CollectionViewRestriction.GROUPS
+        )
+    secretariat, _ = Group.objects.get_or_create(name=GROUP_NAMES[Role.SECRETARIAT])
+    restriction.groups.add(secretariat)
+    return collection
+
+
+def release_proposal_file(page: ResourcePage) -> None:
+    """A published proposal's file joins the library's public files."""
+    document = page.document
+    if document is not None and document.collection.name == PROPOSALS_COLLECTION:
+        document.collection = Collection.get_first_root_node()
+        document.save(update_fields=["collection"])
+
+
+@transaction.atomic
+def resource_propose(*, user, title: str, summary: str, resource_type: str, themes, countries, language: str,
+                     year: int | None, authors: str, publisher: str, licence: str, file=None,
+                     external_url: str = "") -> ResourcePage:
+    """A member's proposal: a resource page, not live, under the library of the document's language
+    (English documents in the English tree, the others in the French one), owned by the member and
+    submitted to the moderation workflow (the secretariat reviews it in the Wagtail admin).
+    `file` is an uploaded file already checked (type and size)."""
+    parent = library_index_get_or_create(language="en" if language == "en" else "fr")
+    document = None
+    if file is not None:
+        document = get_document_model()(title=title[:255], collection=proposals_collection(),
+                                         uploaded_by_user=user)
+        document.file.save(file.name, file, save=False)
+        document.file_size = file.size
+        document._set_file_hash()
+        document.save()
+    slug = slugify(title)[:60].strip("-") or "resource"
+    if slug in RESERVED_SLUGS:
+        slug += "-1"
+    page = ResourcePage(
+        title=title, slug=find_available_slug(parent, slug), locale=parent.locale, summary=summary,
+        resource_type=resource_type, language=language, year=year, authors=authors, publisher=publisher,
+        licence=licence, document=document, external_url=external_url if document is None else "",
+    )
+    page.themes = list(themes)
+    page.countries = list(countries)
+    submit_for_moderation(page=page, user=user, parent=parent)
     return page

@@ -1,5 +1,6 @@
 """Keeps the library's search index in step with publishing, through `library.search`'s hooks
-(`index_resource(page)`, `remove_resource(page)`), once that module provides them."""
+(`index_resource(page)`, `remove_resource(page)`), once that module provides them; a published
+proposal's file leaves the secretariat's private collection."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete
@@ -24,8 +25,16 @@ def _removed(sender, instance, **kwargs):
     _call("remove_resource", instance)
 
 
+def _release_file(sender, instance, **kwargs):
+    from .services import release_proposal_file
+
+    release_proposal_file(instance)
+
+
 def connect():
     from .models import ProjectProfilePage, ResourcePage
+
+    page_published.connect(_release_file, sender=ResourcePage, dispatch_uid="library-release-proposal-file")
 
     for model in (ResourcePage, ProjectProfilePage):
         page_published.connect(_published, sender=model, dispatch_uid=f"library-publish-{model.__name__}")

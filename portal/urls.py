@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path(_("accounts/"), include("allauth.urls")),
     path(_("accounts/"), include("portal.accounts.urls")),
     path(_("inventory/"), include("inventory.urls")),
+    path(_("library/"), include("library.urls")),
     path(_("news/"), include("portal.news.urls")),
     path(_("newsletter/"), include("portal.newsletter.urls")),
     path(_("calendar/"), include("portal.events.urls")),

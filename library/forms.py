@@ -1,0 +1,85 @@
+"""The form members propose a resource with (the same fields as the admin's, a file or a link)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from inventory.models import Country
+
+from .extraction import EXPECTED, check_size, check_upload
+from .models import Language, ResourceType, Theme, validate_year
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    summary = forms.CharField(
+        label=_("Summary"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the document is about, in a few sentences (at most 3,000 characters)."),
+    )
+    resource_type = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *ResourceType.choices])
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"), queryset=Theme.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    countries = forms.ModelMultipleChoiceField(
+        label=_("Countries"), queryset=Country.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The countries the document is about, if any."),
+    )
+    language = forms.ChoiceField(label=_("Language of the document"), choices=Language.choices)
+    year = forms.IntegerField(
+        label=_("Year of publication"), required=False, validators=[validate_year],
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    authors = forms.CharField(
+        label=_("Authors"), max_length=1000, required=False,
+        help_text=_("Persons or organizations, separated by semicolons."),
+    )
+    publisher = forms.CharField(label=_("Publisher"), max_length=255, required=False)
+    licence = forms.CharField(
+        label=_("Licence"), max_length=255, required=False,
+        help_text=_("E.g. CC BY 4.0, or “all rights reserved, published with the authors' permission”."),
+    )
+    file = forms.FileField(
+        label=_("File"), required=False,
+        help_text=_("PDF, DOCX, ODT, RTF, XLSX, PPTX, CSV, TXT or ZIP, at most 20 MB."),
+    )
+    external_url = forms.URLField(
+        label=_("Or a link to the document"), max_length=500, required=False, assume_scheme="https",
+        help_text=_("If the document is online elsewhere, instead of a file."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in sorted(EXPECTED))
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return upload
+        size = check_size(upload.size)
+        if not size.ok:
+            raise ValidationError(size.message)
+        upload.seek(0)
+        data = upload.read()
+        upload.seek(0)
+        check = check_upload(upload.name, data)
+        if not check.ok:
+            raise ValidationError(check.message)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        has_file = bool(data.get("file")) or "file" in self.errors
+        has_link = bool(data.get("external_url")) or "external_url" in self.errors
+        if not has_file and not has_link:
+            self.add_error("file", _("Give the file or a link to the document."))
+        elif data.get("file") and data.get("external_url"):
+            self.add_error("external_url", _("Give the file or a link, not both."))
+        return data
+
+    @property
+    def file_was_sent(self) -> bool:
+        """A file came with this (invalid) post: the browser does not keep it, the person must choose
+        it again."""
+        return self.is_bound and bool(self.files.get("file"))

@@ -1,0 +1,14 @@
+"""The library's own views, under the library's URL prefix (`_("library/")`, the slug of the library's
+Wagtail page in each language), matched before Wagtail's pages: paths not listed here fall through
+to the library's pages."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+app_name = "library"
+urlpatterns = [
+    path(_("propose/"), views.propose, name="propose"),
+    path(_("my-proposals/"), views.my_proposals, name="my_proposals"),
+]

@@ -1,0 +1,343 @@
+"""Members propose resources from the site; the secretariat reviews them in Wagtail's moderation
+workflow; the contributor is told by e-mail (portal/core/contributions.py, library/views.py)."""
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Collection, WorkflowState
+
+from library.models import LibraryIndexPage, ResourcePage, Theme
+from library.search import SearchQuery, get_engine
+from library.services import PROPOSALS_COLLECTION
+from library.views import PROPOSALS_PER_HOUR
+from portal.accounts.roles import GROUP_NAMES, Role
+from tests.factories import CountryFactory, UserFactory
+
+from .helpers import pdf_bytes
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("embedded_engine")]
+
+TITLE = "Guide du calcul des cotisations à Kaolack"
+
+
+@pytest.fixture
+def embedded_engine():
+    with override_settings(ELASTICSEARCH_URL=""):
+        yield
+
+
+@pytest.fixture
+def capture(django_capture_on_commit_callbacks):
+    """Runs the on-commit callbacks (e-mails, search indexing) of the block it wraps."""
+    return django_capture_on_commit_callbacks
+
+
+@pytest.fixture
+def member():
+    return UserFactory(email="awa@example.org", first_name="Awa", last_name="Diop", roles=[Role.MEMBER],
+                       languages=["fr"])
+
+
+@pytest.fixture
+def secretary():
+    return UserFactory(email="secretariat@example.org", roles=[Role.SECRETARIAT])
+
+
+def url(name, language="fr"):
+    with translation.override(language):
+        return reverse(name)
+
+
+def form_data(**overrides):
+    theme = Theme.objects.get(slug="financing")
+    country = CountryFactory(code="SN", name_fr="Sénégal", name_en="Senegal")
+    data = {
+        "title": TITLE, "summary": "Comment fixer la cotisation d'une mutuelle communautaire.",
+        "resource_type": "guide", "themes": [theme.pk], "countries": [country.pk], "language": "fr",
+        "year": "2019", "authors": "Awa Diop; Union des mutuelles", "publisher": "UM Kaolack",
+        "licence": "CC BY 4.0",
+        "file": SimpleUploadedFile("guide-cotisations.pdf", pdf_bytes("Calcul des cotisations mutuelles"),
+                                   content_type="application/pdf"),
+        "external_url": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def propose(client, user, site_language="fr", **overrides):
+    client.force_login(user)
+    return client.post(url("library:propose", site_language), form_data(**overrides))
+
+
+def proposal():
+    return ResourcePage.objects.get(title=TITLE)
+
+
+def library_search(q):
+    return [hit.title for hit in get_engine().search(SearchQuery(q=q)).results]
+
+
+# -- who may propose ------------------------------------------------------------------------------
+
+def test_a_visitor_is_sent_to_the_login_page(client):
+    for name in ("library:propose", "library:my_proposals"):
+        response = client.get(url(name))
+        assert response.status_code == 302
+        assert reverse("account_login") in response["Location"]
+    response = client.post(url("library:propose"), form_data())
+    assert response.status_code == 302
+    assert not ResourcePage.objects.filter(title=TITLE).exists()
+
+
+def test_a_registered_user_without_the_member_role_cannot_propose(client):
+    client.force_login(UserFactory())  # logged in, in no role group
+    assert client.get(url("library:propose")).status_code == 403
+    assert client.get(url("library:my_proposals")).status_code == 403
+    assert client.post(url("library:propose"), form_data()).status_code == 403
+    assert not ResourcePage.objects.filter(title=TITLE).exists()
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.MUTUAL_MANAGER, Role.FOCAL_POINT, Role.SECRETARIAT])
+def test_members_and_the_secretariat_may_propose(client, role):
+    client.force_login(UserFactory(roles=[role]))
+    response = client.get(url("library:propose"))
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in response.content.decode()
+
+
+def test_the_form_sits_under_the_library_page_which_stays_a_wagtail_page(client, member):
+    english_library = LibraryIndexPage.objects.get(locale__language_code="en")
+    assert url("library:propose", "en") == english_library.url + "propose/"
+    assert client.get(english_library.url).status_code == 200  # the Wagtail page, not shadowed
+    client.force_login(member)
+    assert client.get(english_library.url + "propose/").templates[0].name == "library/propose.html"
+
+
+# -- proposing ------------------------------------------------------------------------------------
+
+def test_a_proposal_waits_unpublished_in_the_moderation_workflow(client, member, capture):
+    with capture(execute=True):
+        response = propose(client, member)
+    assert response.status_code == 302
+    assert response["Location"] == url("library:my_proposals")
+    page = proposal()
+    assert not page.live
+    assert (page.owner, page.contributor) == (member, member)
+    assert page.get_parent().specific == LibraryIndexPage.objects.get(locale__language_code="fr")
+    assert page.theme_slugs() == ("financing",) and page.country_codes() == ("SN",)
+    assert (page.year, page.publisher, page.licence, page.author_list) == (
+        2019, "UM Kaolack", "CC BY 4.0", ["Awa Diop", "Union des mutuelles"])
+    assert "Calcul des cotisations" in page.extracted_text
+    state = page.current_workflow_state
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS and state.requested_by == member
+    task = page.current_workflow_task
+    assert list(task.specific.groups.values_list("name", flat=True)) == [GROUP_NAMES[Role.SECRETARIAT]]
+    assert page.get_latest_revision().user == member
+
+
+def test_an_unpublished_proposal_is_seen_by_nobody_else(client, member, capture):
+    with capture(execute=True):
+        propose(client, member)
+    page = proposal()
+    client.logout()
+    assert page.url.startswith("/fr/")
+    assert client.get(page.url).status_code == 404
+    assert library_search("cotisations Kaolack") == []
+    assert TITLE not in client.get(reverse("search"), {"q": "Kaolack"}).content.decode()
+    library = client.get(LibraryIndexPage.objects.get(locale__language_code="fr").url).content.decode()
+    assert TITLE not in library
+    # Its file is kept in the secretariat's private collection: its address serves no file.
+    assert page.document.collection.name == PROPOSALS_COLLECTION
+    response = client.get(page.document.url)
+    assert response.status_code != 200 and b"Calcul" not in response.content
+
+
+def test_the_contributor_is_told_the_proposal_was_received(client, member, capture):
+    with capture(execute=True):
+        propose(client, member)
+    to_member = [m for m in mail.outbox if m.to == [member.email]]
+    assert len(to_member) == 1
+    message = to_member[0]
+    assert message.extra_headers["Content-Language"] == "fr"
+    assert TITLE in message.subject
+    assert "http://testserver" + url("library:my_proposals") in message.body
+
+
+def test_the_e_mail_comes_in_the_contributors_language(client, capture):
+    english = UserFactory(roles=[Role.MEMBER], languages=["en"])
+    with capture(execute=True):
+        propose(client, english)
+    message = next(m for m in mail.outbox if m.to == [english.email])
+    assert message.extra_headers["Content-Language"] == "en"
+    assert message.subject.endswith(f"We received your proposal “{TITLE}”")
+    assert "http://testserver/en/library/my-proposals/" in message.body
+
+
+def test_a_link_instead_of_a_file(client, member):
+    response = propose(client, member, file=None, external_url="https://example.org/guide.pdf")
+    assert response.status_code == 302
+    page = proposal()
+    assert page.document is None and page.external_url == "https://example.org/guide.pdf"
+
+
+def test_an_english_document_goes_to_the_english_library(client, member):
+    propose(client, member, language="en")
+    assert proposal().get_parent().specific == LibraryIndexPage.objects.get(locale__language_code="en")
+
+
+# -- bad input ------------------------------------------------------------------------------------
+
+def refused(response, field):
+    """The form came back (400) with an error on `field`, nothing saved, what was typed kept."""
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="id_{field}_error"' in page
+    assert f'value="{TITLE}"' in page  # the title typed is still in the form
+    assert "UM Kaolack" in page
+    assert not ResourcePage.objects.filter(title=TITLE).exists()
+    return page
+
+
+def test_a_program_disguised_as_a_pdf_is_refused(client, member):
+    fake = SimpleUploadedFile("guide.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200,
+                              content_type="application/pdf")
+    page = refused(propose(client, member, "en", file=fake), "file")
+    assert "named .pdf but its content is not a PDF file" in page
+    assert "choose the file again" in page
+
+
+def test_a_file_type_the_library_does_not_take_is_refused(client, member):
+    script = SimpleUploadedFile("guide.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+    refused(propose(client, member, file=script), "file")
+
+
+def test_a_file_over_the_size_limit_is_refused(client, member, settings):
+    settings.WAGTAILDOCS_MAX_UPLOAD_SIZE = 1024
+    big = SimpleUploadedFile("guide.pdf", pdf_bytes("x" * 50) + b"%" * 2000, content_type="application/pdf")
+    page = refused(propose(client, member, "en", file=big), "file")
+    assert "too large" in page
+
+
+def test_neither_a_file_nor_a_link_is_refused(client, member):
+    page = refused(propose(client, member, "en", file=None), "file")
+    assert "Give the file or a link to the document." in page
+
+
+def test_a_file_and_a_link_together_are_refused(client, member):
+    refused(propose(client, member, external_url="https://example.org/guide.pdf"), "external_url")
+
+
+def test_each_missing_or_wrong_field_is_named(client, member):
+    response = propose(client, member, summary="", resource_type="", year="1812",
+                       external_url="pas une adresse")
+    assert response.status_code == 400
+    page = response.content.decode()
+    for field in ("summary", "resource_type", "year", "external_url"):
+        assert f'id="id_{field}_error"' in page
+    assert 'value="1812"' in page and "pas une adresse" in page
+    assert not ResourcePage.objects.filter(title=TITLE).exists()
+
+
+def test_proposals_are_rate_limited_per_person(client, member):
+    for number in range(PROPOSALS_PER_HOUR):
+        assert propose(client, member, title=f"Guide {number}", file=None,
+                       external_url=f"https://example.org/{number}").status_code == 302
+    response = propose(client, member)
+    assert response.status_code == 429
+    assert f'value="{TITLE}"' in response.content.decode()
+    assert not ResourcePage.objects.filter(title=TITLE).exists()
+    client.force_login(UserFactory(roles=[Role.MEMBER]))  # someone else is not held back
+    assert client.post(url("library:propose"), form_data()).status_code == 302
+
+
+# -- the review ------------------------------------------------------------------------------------
+
+def reviewed(client, member, action, secretary, capture, **kwargs):
+    with capture(execute=True):
+        propose(client, member)
+    mail.outbox.clear()
+    page = proposal()
+    with capture(execute=True):
+        getattr(page.current_workflow_task_state.specific, action)(user=secretary, **kwargs)
+    page.refresh_from_db()
+    return page, [m for m in mail.outbox if m.to == [member.email]]
+
+
+def test_approval_publishes_the_proposal_and_tells_the_contributor(
+    client, member, secretary, capture
+):
+    page, messages = reviewed(client, member, "approve", secretary, capture)
+    assert page.live
+    assert len(messages) == 1  # ours, not Wagtail's admin notice as well
+    message = messages[0]
+    assert TITLE in message.subject and message.extra_headers["Content-Language"] == "fr"
+    assert "http://testserver" + page.url in message.body
+    client.logout()
+    assert client.get(page.url).status_code == 200
+    assert library_search("cotisations Kaolack") == [TITLE]
+    assert page.document.collection == Collection.get_first_root_node()
+    assert client.get(page.document.url).status_code == 200
+
+
+def test_a_request_for_changes_sends_the_editors_comment(client, member, secretary, capture):
+    member.languages = ["en"]
+    member.save()
+    page, messages = reviewed(client, member, "reject", secretary, capture,
+                              comment="Please give the year of the second edition.")
+    assert not page.live
+    assert len(messages) == 1
+    assert messages[0].subject.endswith(f"Changes requested on your proposal “{TITLE}”")
+    assert "Please give the year of the second edition." in messages[0].body
+    client.force_login(member)
+    listing = client.get(url("library:my_proposals", "en")).content.decode()
+    assert "Changes requested" in listing and "Please give the year of the second edition." in listing
+
+
+def test_a_cancelled_review_tells_the_contributor_it_was_not_accepted(
+    client, member, secretary, capture
+):
+    with capture(execute=True):
+        propose(client, member)
+    mail.outbox.clear()
+    page = proposal()
+    with capture(execute=True):
+        page.current_workflow_state.cancel(user=secretary)
+    messages = [m for m in mail.outbox if m.to == [member.email]]
+    assert len(messages) == 1 and TITLE in messages[0].subject
+
+
+def test_later_publications_send_no_new_e_mail(client, member, secretary, capture):
+    page, _ = reviewed(client, member, "approve", secretary, capture)
+    mail.outbox.clear()
+    page.summary = "Édition revue."
+    with capture(execute=True):
+        page.save_revision(user=secretary).publish(user=secretary)
+    assert [m for m in mail.outbox if m.to == [member.email]] == []
+
+
+# -- my proposals -----------------------------------------------------------------------------------
+
+def test_my_proposals_shows_each_state(client, member, secretary):
+    titles = {"awaiting": "Étude A", "changes": "Étude B", "published": "Étude C", "rejected": "Étude D"}
+    for title in titles.values():
+        propose(client, member, title=title, file=None, external_url="https://example.org/" + title[-1])
+    pages = {key: ResourcePage.objects.get(title=title) for key, title in titles.items()}
+    pages["changes"].current_workflow_task_state.reject(user=secretary, comment="Ajoutez les auteurs.")
+    pages["published"].current_workflow_task_state.approve(user=secretary)
+    pages["rejected"].current_workflow_state.cancel(user=secretary)
+    someone_else = Client()
+    someone_else.force_login(UserFactory(roles=[Role.MEMBER]))
+    assert "Étude A" not in someone_else.get(url("library:my_proposals")).content.decode()
+    client.force_login(member)
+    table = client.get(url("library:my_proposals", "en")).content.decode().split("<tbody>")[1]
+    rows = table.split("</tbody>")[0].split("<tr>")
+    states = {title: row for row in rows for key, title in titles.items() if title in row}
+    assert "Awaiting review" in states["Étude A"]
+    assert "Changes requested" in states["Étude B"] and "Ajoutez les auteurs." in states["Étude B"]
+    assert "Published" in states["Étude C"]
+    assert f'href="{pages["published"].specific.url}"' in states["Étude C"]
+    assert "Not accepted" in states["Étude D"]
+    assert "href=" not in states["Étude A"]  # no link to a page visitors cannot see
