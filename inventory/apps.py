@@ -8,8 +8,10 @@ class InventoryConfig(AppConfig):
 
     def ready(self):
         from . import (
+            organizations,
             permissions,  # noqa: F401  (registers the inventory's actions)
             signals,
         )
 
         signals.connect()
+        organizations.connect()

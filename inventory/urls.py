@@ -27,6 +27,7 @@ urlpatterns = [
     # The synthesis pages: the overview, a page per country, the glossary, the CSV behind each chart
     path("", overview.overview, name="overview"),
     path(_("figures/<slug:slug>.csv"), overview.overview_csv, name="overview_csv"),
+    path(_("countries/"), overview.country_list, name="countries"),
     path(_("countries/<str:code>/"), overview.country, name="country"),
     path(_("countries/<str:code>/figures/<slug:slug>.csv"), overview.country_csv, name="country_csv"),
     path(_("glossary/"), overview.glossary, name="glossary"),

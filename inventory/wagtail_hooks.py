@@ -1,9 +1,12 @@
+from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Country, ExchangeRate, Mutual, SupportingOrganization, Union
+from .organizations import organization_sync
 
 
 class CountryViewSet(SnippetViewSet):
@@ -16,6 +19,12 @@ class CountryViewSet(SnippetViewSet):
     list_filter = ["in_network", "currency"]
     list_export = ["code", "name_fr", "name_en", "currency", "focal_point", "in_network"]
     search_fields = ["code", "name_fr", "name_en"]
+    panels = [
+        FieldRowPanel([FieldPanel("code"), FieldPanel("currency"), FieldPanel("in_network")]),
+        FieldRowPanel([FieldPanel("name_fr"), FieldPanel("name_en")]),
+        # Derived from the organizations' roles: edited there.
+        FieldPanel("focal_point", read_only=True),
+    ]
 
 
 register_snippet(CountryViewSet)
@@ -64,15 +73,48 @@ class UnionViewSet(SnippetViewSet):
     icon = "group"
     menu_label = _("Unions and networks")
     list_display = ["name", "acronym", "country"]
+    list_filter = ["country"]
+    list_export = ["name", "acronym", "country"]
     search_fields = ["name", "acronym"]
+
+
+class OrganizationForm(WagtailAdminModelForm):
+    """Saving also adds the countries of the organization's roles to its countries and rewrites the
+    focal point text of their countries (after the many-to-many fields are saved)."""
+
+    def save(self, commit=True):
+        organization = super().save(commit=commit)
+        if commit:
+            organization_sync(organization=organization)
+        return organization
 
 
 class SupportingOrganizationViewSet(SnippetViewSet):
+    """The network's organizations: the directory's records, and who reports for which mutual."""
+
     model = SupportingOrganization
     icon = "group"
-    menu_label = _("Supporting organizations")
-    list_display = ["name", "acronym", "website"]
+    menu_label = _("Organizations")
+    add_to_admin_menu = True
+    menu_order = 295
+    list_display = ["name", "acronym", "website", "in_directory"]
+    list_filter = ["roles__role", "countries", "in_directory"]
+    list_export = ["name", "acronym", "website", "email", "address", "in_directory"]
     search_fields = ["name", "acronym"]
+    edit_handler = ObjectList([
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("name"), FieldPanel("acronym")]),
+            FieldPanel("logo"), FieldPanel("description_fr"), FieldPanel("description_en"),
+            FieldPanel("countries", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("in_directory"),
+        ], heading=_("Identity")),
+        InlinePanel("roles", heading=_("Roles in the network"), label=_("Role")),
+        MultiFieldPanel([
+            FieldPanel("website"), FieldPanel("address"),
+            FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+        ], heading=_("Contact (office, public)")),
+        FieldPanel("staff", heading=_("Staff reporting for its mutuals (never public)")),
+    ], base_form_class=OrganizationForm)
 
 
 register_snippet(MutualViewSet)

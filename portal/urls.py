@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path(_("news/"), include("portal.news.urls")),
     path(_("newsletter/"), include("portal.newsletter.urls")),
     path(_("calendar/"), include("portal.events.urls")),
+    path(_("directory/"), include("portal.directory.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

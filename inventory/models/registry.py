@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
-from portal.i18n import BilingualNameMixin
+from portal.i18n import BilingualNameMixin, is_english
 
 from ..choices import (
     LegalStatus,
@@ -27,9 +30,12 @@ class Country(BilingualNameMixin, models.Model):
     currency = models.CharField(
         _("currency"), max_length=3, help_text=_("ISO 4217 code of the local currency, e.g. XOF.")
     )
+    # Derived: the names of the organizations holding the focal point role here (see
+    # `inventory.directory.country_focal_point_sync`), kept for lists and exports.
     focal_point = models.CharField(
         _("focal point organization"), max_length=255, blank=True,
-        help_text=_("Organization only: the names of persons are never published."),
+        help_text=_("Organization only: the names of persons are never published. Kept in step with the "
+                    "organizations that have the focal point role for this country."),
     )
     in_network = models.BooleanField(_("in the network"), default=True)
 
@@ -69,25 +75,123 @@ class Union(models.Model):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
 
-class SupportingOrganization(models.Model):
-    """An NGO, union or agency that supports mutuals and may report for them."""
+class OrganizationRoleKind(models.TextChoices):
+    """What an organization is to the network. A focal point and a national committee are roles in
+    one country; the others may be network-wide (no country) or for one country."""
+
+    PROMOTER = "promoter", _("Promoter")
+    SUPPORTING_STRUCTURE = "supporting_structure", _("Supporting structure")
+    NATIONAL_COMMITTEE = "national_committee", _("National committee")
+    FOCAL_POINT = "focal_point", _("Focal point")
+    UNION = "union", _("Union of mutuals")
+    RESEARCH_TRAINING = "research_training", _("Research or training")
+    OTHER = "other", _("Other")
+
+
+COUNTRY_ROLES = frozenset({OrganizationRoleKind.FOCAL_POINT, OrganizationRoleKind.NATIONAL_COMMITTEE})
+
+
+class SupportingOrganizationQuerySet(models.QuerySet):
+    def in_directory(self):
+        """Organizations shown in the public directory."""
+        return self.filter(in_directory=True)
+
+    def with_role(self, role: str, country=None):
+        """Organizations holding `role` (in `country` when given)."""
+        roles = OrganizationRole.objects.filter(role=role)
+        if country is not None:
+            roles = roles.filter(country=country)
+        return self.filter(pk__in=roles.values("organization_id"))
+
+
+class SupportingOrganization(ClusterableModel):
+    """An organization of the network: promoter, supporting structure (NGO, agency, union) that may
+    report for mutuals, national committee, focal point… — the directory's record.
+
+    Only the organization's own, public details are kept here (its office address and e-mail, its
+    website); its staff are accounts, never shown to the public."""
 
     name = models.CharField(_("name"), max_length=255)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
-    countries = models.ManyToManyField(Country, verbose_name=_("countries"), blank=True)
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True,
+        help_text=_("Where it works. The countries of its roles are added on save."),
+    )
     website = models.URLField(_("website"), blank=True)
+    description_fr = models.TextField(_("description in French"), blank=True, max_length=2000)
+    description_en = models.TextField(_("description in English"), blank=True, max_length=2000)
+    # The organization's own contact details: public (never a person's).
+    address = models.TextField(_("postal address (office, public)"), blank=True)
+    email = models.EmailField(
+        _("e-mail (office, public)"), blank=True,
+        help_text=_("A generic address of the organization (contact@…), never a person's."),
+    )
+    phone = models.CharField(_("telephone (office, public)"), max_length=40, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    in_directory = models.BooleanField(
+        _("shown in the public directory"), default=True,
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("staff reporting for it"), blank=True,
         related_name="supporting_organizations",
     )
 
+    objects = SupportingOrganizationQuerySet.as_manager()
+
     class Meta:
-        verbose_name = _("supporting organization")
-        verbose_name_plural = _("supporting organizations")
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         ordering = ["name"]
 
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def description(self) -> str:
+        """In the reader's language, else the other one."""
+        first, second = (
+            (self.description_en, self.description_fr) if is_english()
+            else (self.description_fr, self.description_en)
+        )
+        return first or second
+
+
+class OrganizationRole(models.Model):
+    """One role of an organization, network-wide or in one country (required for a focal point and
+    a national committee)."""
+
+    organization = ParentalKey(
+        SupportingOrganization, verbose_name=_("organization"), related_name="roles",
+        on_delete=models.CASCADE,
+    )
+    role = models.CharField(_("role"), max_length=24, choices=OrganizationRoleKind.choices)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="organization_roles",
+        help_text=_("Required for a focal point or a national committee; empty: network-wide."),
+    )
+
+    class Meta:
+        verbose_name = _("role in the network")
+        verbose_name_plural = _("roles in the network")
+        ordering = ["role", "country"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "role", "country"], name="organization_role_once",
+            ),
+        ]
+
+    def __str__(self):
+        label = self.get_role_display()
+        return f"{label} ({self.country})" if self.country_id else str(label)
+
+    def clean(self):
+        if self.role in COUNTRY_ROLES and not self.country_id:
+            raise ValidationError({"country": _("A focal point or a national committee is a role in one "
+                                                "country: choose the country.")})
 
 
 class MutualIdSequence(models.Model):

@@ -10,7 +10,7 @@ import csv
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from portal.accounts.permissions import require
+from portal.core import country_sections
 
 from .. import figures, schema
 from ..glossary import ENTRIES, column_label
@@ -167,9 +168,25 @@ def _country_or_404(code: str) -> Country:
 
 
 @require_safe
+def country_list(request):
+    """The countries of the inventory (the network's and any other with a public mutual), each with
+    its focal point and its number of public mutuals, linking to its page."""
+    codes = _inventory_countries()
+    counts = dict(
+        Mutual.objects.public().filter(country__in=codes).values_list("country").annotate(n=Count("pk"))
+    )
+    countries = sorted(Country.objects.filter(code__in=codes), key=lambda c: c.name)
+    for item in countries:
+        item.mutuals_count = counts.get(item.code, 0)
+    return render(request, "inventory/country_list.html",
+                  {"countries": countries, "inventory_section": True})
+
+
+@require_safe
 def country(request, code):
     """A country's synthesis for every year with its denominators, the indicators' distributions and
-    the counts by type and status for its latest year, its mutuals and its focal point."""
+    the counts by type and status for its latest year, its mutuals and its focal point, and the
+    sections other apps register (`portal.core.country_sections`: organizations, resources…)."""
     country = _country_or_404(code)
     if code != country.code:
         return redirect("inventory:country", country.code)
@@ -181,6 +198,7 @@ def country(request, code):
         "mutuals_count": mutuals.count(),
         "directory_url": reverse("inventory:mutual_list") + "?" + urlencode({"country": country.code}),
         **_country_figures(country, _rows()),
+        "sections": country_sections.sections(country, request),
     }
     if context["latest"] is not None:
         context["key_figures"] = figures.key_figures(context["latest_row"])

@@ -324,7 +324,13 @@ def load_events(report):
     load(report)
 
 
-STEPS = [load_countries, load_themes, load_pages, load_library, load_events]
+def load_directory(report):
+    from portal.directory.demo import load
+
+    load(report)
+
+
+STEPS = [load_countries, load_themes, load_pages, load_library, load_directory, load_events]
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "portal.news",
     "portal.newsletter",
     "portal.events",
+    "portal.directory",
     "inventory",
     "library",
     "wagtail_localize",

@@ -1,0 +1,47 @@
+"""The directory's public pages. Only organizations' own details are shown (name, roles, countries,
+website, office address and e-mail): never their staff, never a mutual's contact person. A bad
+filter value is a 400 that names the filter, with the unfiltered choices still offered."""
+
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from inventory.models import Mutual, OrganizationRoleKind, SupportingOrganization
+from inventory.organizations import directory_organizations, directory_unions
+from portal.core import organization_sections
+
+from .forms import DirectoryFilter
+
+MUTUALS_LISTED = 20
+
+
+@require_safe
+def organization_list(request):
+    """Organizations of the network, filtered by `country` (ISO code) and `role`, and the unions of
+    mutuals (with the role filter empty or "union")."""
+    form = DirectoryFilter(request.GET or None)
+    valid = not form.is_bound or form.is_valid()
+    data = form.cleaned_data if form.is_bound and valid else {}
+    country, role = data.get("country"), data.get("role", "")
+    context = {"form": form, "country": country, "role": role}
+    if valid:
+        context["organizations"] = list(directory_organizations(country=country, role=role))
+        if role in ("", OrganizationRoleKind.UNION):
+            context["unions"] = list(directory_unions(country=country))
+    return render(request, "directory/organization_list.html", context, status=200 if valid else 400)
+
+
+@require_safe
+def organization_detail(request, pk):
+    """An organization's page: its roles and countries, public contact, the number of public mutuals
+    it supports, and the sections other apps register (`portal.core.organization_sections`)."""
+    organization = get_object_or_404(
+        SupportingOrganization.objects.in_directory().prefetch_related("countries", "roles__country"), pk=pk,
+    )
+    mutuals = Mutual.objects.public().filter(supporting_organizations=organization).order_by("name")
+    context = {
+        "organization": organization,
+        "mutuals_count": mutuals.count(),
+        "mutuals": list(mutuals.select_related("country")[:MUTUALS_LISTED]),
+        "sections": organization_sections.sections(organization, request),
+    }
+    return render(request, "directory/organization_detail.html", context)
