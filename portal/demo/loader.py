@@ -324,13 +324,20 @@ def load_events(report):
     load(report)
 
 
+def load_newsletter(report):
+    from portal.newsletter.demo import load
+
+    load(report)
+
+
 def load_directory(report):
     from portal.directory.demo import load
 
     load(report)
 
 
-STEPS = [load_countries, load_themes, load_pages, load_library, load_directory, load_events]
+STEPS = [load_countries, load_themes, load_pages, load_library, load_directory, load_events,
+         load_newsletter]
 
 
 @transaction.atomic

@@ -1,0 +1,95 @@
+"""The secretariat's newsletter screens in the Wagtail admin (`send_newsletter` only): the issues with
+their sending state and the subscribers' counts; per issue, the test send to oneself (both languages)
+and "send to subscribers", then the send report."""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+from wagtail.models import Locale
+
+from portal.accounts.permissions import require
+
+from . import services
+from .delivery import Delivery, RecipientState
+from .models import NewsletterIssuePage, Subscriber, SubscriberState
+
+FAILED_LISTED = 200
+
+
+def _source(issue: NewsletterIssuePage) -> NewsletterIssuePage:
+    """The issue in the default language (French), which the admin screens are about."""
+    default = Locale.get_default()
+    source = issue if issue.locale_id == default.pk else issue.get_translation_or_none(default)
+    return source.specific if source is not None else issue
+
+
+def _subscriber_counts() -> dict:
+    counts = {row["state"]: row["n"] for row in Subscriber.objects.values("state").annotate(n=Count("pk"))}
+    by_language = dict(Subscriber.objects.confirmed().values_list("language").annotate(n=Count("pk")))
+    return {"confirmed": counts.get(SubscriberState.CONFIRMED, 0),
+            "unsubscribed": counts.get(SubscriberState.UNSUBSCRIBED, 0),
+            "bounced": counts.get(SubscriberState.BOUNCED, 0),
+            "fr": by_language.get("fr", 0), "en": by_language.get("en", 0)}
+
+
+@require_safe
+def index(request):
+    require(request, "send_newsletter")
+    issues = list(NewsletterIssuePage.objects.filter(locale__language_code="fr").order_by("-number"))
+    deliveries = {d.reference: d for d in Delivery.objects.filter(reference__in=[i.delivery_reference
+                                                                                  for i in issues])}
+    rows = [{"issue": issue, "delivery": deliveries.get(issue.delivery_reference),
+             "report": deliveries[issue.delivery_reference].report()
+             if issue.delivery_reference in deliveries else None} for issue in issues]
+    return render(request, "newsletter/admin/index.html", {
+        "page_title": _("Newsletter"), "header_icon": "mail", "rows": rows,
+        "subscribers": _subscriber_counts()})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def issue(request, page_id):
+    """GET: the issue's sending screen. POST action=test: the test send to oneself; action=send
+    (with the confirmation box ticked): the delivery to every confirmed subscriber."""
+    require(request, "send_newsletter")
+    issue = _source(get_object_or_404(NewsletterIssuePage, pk=page_id))
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "test":
+            if not request.user.email:
+                messages.error(request, _("Your account has no e-mail address to send the test to."))
+            else:
+                languages = services.issue_test_send(issue=issue, user=request.user)
+                messages.success(request, _("Test sent to %(email)s in: %(languages)s.") % {
+                    "email": request.user.email, "languages": ", ".join(languages)})
+        elif action == "send":
+            if not request.POST.get("confirm"):
+                messages.error(request, _("Tick the box to confirm that you checked the test e-mails."))
+            elif not services.issue_translations(issue):
+                messages.error(request, _("Publish the issue before sending it."))
+            else:
+                delivery, created = services.issue_send_to_subscribers(issue=issue, user=request.user)
+                if created:
+                    messages.success(request, _(
+                        "Issue No %(number)s is queued for %(count)s subscribers: the e-mails leave in "
+                        "batches within minutes.") % {"number": issue.number,
+                                                      "count": delivery.recipients.count()})
+                else:
+                    messages.warning(request, _("This issue was sent already; it is never sent twice."))
+        else:
+            messages.error(request, _("Unknown action."))
+        return redirect("newsletter_admin:issue", issue.pk)
+
+    delivery = Delivery.objects.filter(reference=issue.delivery_reference).first()
+    context = {
+        "page_title": _("Send issue No %(number)s") % {"number": issue.number}, "header_icon": "mail",
+        "issue": issue, "translations": services.issue_translations(issue),
+        "subscribers": _subscriber_counts(), "delivery": delivery,
+    }
+    if delivery is not None:
+        context["report"] = delivery.report()
+        context["unsubscribed_since"] = services.unsubscribed_since(delivery)
+        context["problems"] = delivery.recipients.filter(
+            state__in=[RecipientState.FAILED, RecipientState.UNCERTAIN]).order_by("address")[:FAILED_LISTED]
+    return render(request, "newsletter/admin/issue.html", context)

@@ -1,0 +1,50 @@
+"""Protection of the public subscription form without any third-party service: a honeypot field, a
+minimum time between showing the form and sending it (a signed timestamp in the form), and counters
+in the cache per client IP (allauth's reading of it, so ALLAUTH_TRUSTED_PROXY_COUNT applies) and per
+e-mail address."""
+
+import hashlib
+import time
+
+from allauth.account.adapter import get_adapter
+from django.core import signing
+from django.core.cache import cache
+
+FORM_SALT = "newsletter.form-started"
+MIN_SECONDS = 3  # a person takes longer than this to type an address and choose a language
+MAX_AGE = 24 * 3600  # a form left open longer is sent again
+PER_IP = (10, 3600)  # at most 10 subscriptions an hour from one address…
+PER_ADDRESS = (3, 24 * 3600)  # …and 3 confirmation e-mails a day to one e-mail address
+
+
+def started_token(now: float | None = None) -> str:
+    return signing.dumps(now if now is not None else time.time(), salt=FORM_SALT)
+
+
+def sent_too_soon(token: str, now: float | None = None) -> bool:
+    """True when the token is missing, forged, expired, or younger than MIN_SECONDS."""
+    try:
+        started = float(signing.loads(token or "", salt=FORM_SALT, max_age=MAX_AGE))
+    except (signing.BadSignature, TypeError, ValueError):
+        return True
+    return (now if now is not None else time.time()) - started < MIN_SECONDS
+
+
+def allow(scope: str, key: str, limit_window: tuple[int, int]) -> bool:
+    """Count one attempt for `key`; False once more than `limit` happened within the window."""
+    limit, window = limit_window
+    cache_key = "newsletter-throttle:" + scope + ":" + hashlib.sha256(key.encode()).hexdigest()[:32]
+    cache.add(cache_key, 0, window)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, window)
+        count = 1
+    return count <= limit
+
+
+def client_ip(request) -> str:
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except Exception:  # noqa: BLE001 — no usable address: one shared bucket
+        return "unknown"

@@ -1,0 +1,49 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
+
+from portal.accounts.permissions import can
+
+from . import admin_views
+from .models import NewsletterIssuePage
+
+admin_urlpatterns = [
+    path("", admin_views.index, name="index"),
+    path("issue/<int:page_id>/", admin_views.issue, name="issue"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_newsletter_admin_urls():
+    urls = include((admin_urlpatterns, "newsletter_admin"), namespace="newsletter_admin")
+    return [path("newsletter/", urls)]
+
+
+class NewsletterMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can(request.user, "send_newsletter")
+
+
+@hooks.register("register_admin_menu_item")
+def register_newsletter_menu_item():
+    return NewsletterMenuItem(_("Newsletter"), reverse("newsletter_admin:index"), icon_name="mail",
+                              order=280, name="newsletter")
+
+
+def _send_button(page, user, priority):
+    is_issue = page.specific_class is not None and issubclass(page.specific_class, NewsletterIssuePage)
+    if is_issue and can(user, "send_newsletter"):
+        yield PageMenuItem(_("Send / report"), reverse("newsletter_admin:issue", args=[page.pk]),
+                           icon_name="mail", priority=priority, page=page)
+
+
+@hooks.register("register_page_header_buttons")
+def newsletter_header_button(page, user, view_name, next_url=None):
+    yield from _send_button(page, user, 25)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def newsletter_listing_button(page, user, next_url=None):
+    yield from _send_button(page, user, 25)
