@@ -18,6 +18,10 @@ PAGES = [
     "/en/accounts/login/",
     "/fr/page-absente/",
     "/fr/inventaire/mutuelles/",
+    "/en/directory/",
+    "/en/directory/?country=SN&role=focal_point",
+    "/en/inventory/countries/",
+    "/fr/inventaire/pays/SN/",
 ]
 
 
