@@ -13,3 +13,7 @@ class CalendarConfig(AppConfig):
         from .models import EventPage
 
         EventPage.base_form_class = EventPageForm
+
+        from . import sections
+
+        sections.register()

@@ -3,7 +3,8 @@
 Format decisions: one VEVENT per event; its UID is the event's translation key, so the French and
 English pages of one event are the same event in a reader's calendar and the UID never changes when
 the page is edited or moved. Exact dates are written in the event's own time zone (DTSTART;TZID=…
-with the VTIMEZONE that `add_missing_timezones` builds from the IANA data); an event known only to
+with the VTIMEZONE that `add_missing_timezones` builds from the IANA data; icalendar writes a zone
+that is UTC all year, such as Africa/Dakar, as UTC times — the same instants); an event known only to
 the month or the year gets all-day DATE values. Text is plain: the rich-text description is
 reduced to its text. LAST-MODIFIED is the page's last publication.
 """
