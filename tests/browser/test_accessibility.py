@@ -43,3 +43,33 @@ def test_main_pages_have_no_serious_accessibility_violation(page, live_server, d
         if serious:
             problems[path] = serious
     assert problems == {}
+
+
+def test_the_library_proposal_pages_have_no_serious_accessibility_violation(browser, live_server, demo_site):
+    """Logged-in pages: the proposal form, empty and sent back with errors, and "my proposals"."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from portal.accounts.roles import Role
+    from tests.browser.helpers import logged_in_page, person
+
+    person("membre@example.org", Role.MEMBER)
+    page = logged_in_page(browser, live_server, "membre@example.org")
+    with translation.override("fr"):
+        propose, mine = reverse("library:propose"), reverse("library:my_proposals")
+    axe = Axe()
+    problems = {}
+    for label, path, submit in [("form", propose, False), ("errors", propose, True), ("mine", mine, False)]:
+        page.goto(f"{live_server.url}{path}")
+        if submit:
+            page.locator("main form button[type=submit]").click()
+            page.wait_for_load_state()
+        serious = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])}×)"
+            for v in axe.run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if serious:
+            problems[label] = serious
+    page.context.close()
+    assert problems == {}
