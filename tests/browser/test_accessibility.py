@@ -26,6 +26,9 @@ PAGES = [
     "/en/directory/?country=SN&role=focal_point",
     "/en/inventory/countries/",
     "/fr/inventaire/pays/SN/",
+    "/en/newsletter/",
+    "/fr/lettre-d-information/lettre-41/",
+    "/en/newsletter/subscribe/",
 ]
 
 
