@@ -108,8 +108,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# E-mail: smtp+tls://user:password@host:587 in production; consolemail:// (the default) or
+# filemail:///var/mail (one file per message, under the project) in development; memorymail:// in tests.
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
+if EMAIL_CONFIG["EMAIL_BACKEND"].endswith(".filebased.EmailBackend"):
+    # django-environ drops the first slash: filemail:///var/mail gives "var/mail", relative to the
+    # project; filemail:////srv/mail gives /srv/mail; filemail:// alone gives var/mail.
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = str(BASE_DIR / (EMAIL_CONFIG["EMAIL_FILE_PATH"] or "var/mail"))
 vars().update(EMAIL_CONFIG)
+# Seconds before a silent SMTP server is given up on (the newsletter's sending must not hang).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Concertation <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -11,10 +11,12 @@ import pytest
 from django.core.management import call_command
 
 from portal.newsletter import antispam
+from tests import smtp
 from tests.browser.helpers import PHONE, logged_in_page, no_sideways_scroll, person
-from tests.smtp import html_part, smtp_server, text_part  # noqa: F401  (smtp_server: fixture)
+from tests.smtp import html_part, text_part
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+smtp_server = smtp.smtp_server  # the fixture
 
 VISITOR = "kadiatou.visitor@example.org"
 

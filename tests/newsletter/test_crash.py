@@ -21,9 +21,10 @@ from django.db import connection
 
 from portal.newsletter import delivery, services
 from portal.newsletter.models import NewsletterIssuePage, Subscriber
-from tests.smtp import smtp_server  # noqa: F401  (fixture)
+from tests import smtp
 
 pytestmark = pytest.mark.django_db(transaction=True)
+smtp_server = smtp.smtp_server  # the fixture
 
 ROOT = Path(settings.BASE_DIR)
 SUBSCRIBERS = 30

@@ -87,7 +87,8 @@ def test_a_delivery_has_each_address_once_and_is_created_once(kind):
         Recipient("A@example.org"), Recipient("a@example.org "), Recipient("b@example.org", "en")])
     assert created and sorted(d.recipients.values_list("address", flat=True)) == ["a@example.org",
                                                                                   "b@example.org"]
-    again, created = delivery.delivery_create(kind=KIND, reference="once", recipients=[Recipient("c@example.org")])
+    again, created = delivery.delivery_create(kind=KIND, reference="once",
+                                              recipients=[Recipient("c@example.org")])
     assert (again, created) == (d, False)
     assert d.recipients.count() == 2
 

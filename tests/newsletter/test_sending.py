@@ -111,7 +111,8 @@ def test_each_subscriber_gets_html_and_text_in_their_language_with_one_click_uns
     assert link in english.body and link in html.replace("&amp;", "&")
     assert link.startswith("http://testserver/en/")
     # The mail program's one-click POST unsubscribes.
-    Client(enforce_csrf_checks=True).post(link.removeprefix("http://testserver"), {"List-Unsubscribe": "One-Click"})
+    mail_program = Client(enforce_csrf_checks=True)
+    mail_program.post(link.removeprefix("http://testserver"), {"List-Unsubscribe": "One-Click"})
     assert Subscriber.objects.get(email="reader.accra@example.org").state == SubscriberState.UNSUBSCRIBED
     # Links inside the issue are absolute.
     assert 'href="/' not in html
