@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint pytest migrate messages lock bench clean
+.PHONY: run test lint pytest migrate messages lock bench bench-library clean
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
@@ -46,6 +46,12 @@ lock:
 
 bench: $(STAMP)
 	$(BIN)/python bench/page_weight.py
+
+# The library's search engines on 10,000 and 100,000 generated resources (about 15 minutes; see the
+# script's docstring for PostgreSQL and ELASTICSEARCH_URL). Quicker: make bench-library SIZES=2000
+SIZES ?= 10000,100000
+bench-library: $(STAMP)
+	$(BIN)/python bench/library_search.py --sizes $(SIZES)
 
 clean:
 	rm -rf $(VENV) staticfiles
