@@ -70,6 +70,10 @@ _MODEL_PERMISSIONS = {
         ("wagtailredirects", "change_redirect"),
         ("wagtailredirects", "delete_redirect"),
         ("core", "change_sitelinks"),
+        ("news", "add_flashnews"),
+        ("news", "change_flashnews"),
+        ("news", "delete_flashnews"),
+        ("news", "publish_flashnews"),
     ],
 }
 _PAGE_PERMISSIONS = {

@@ -318,6 +318,12 @@ def load_library(report):
     load(report)
 
 
+def load_news(report):
+    from portal.news.demo import load
+
+    load(report)
+
+
 def load_events(report):
     from portal.events.demo import load
 
@@ -337,7 +343,7 @@ def load_directory(report):
 
 
 STEPS = [load_countries, load_themes, load_pages, load_library, load_directory, load_events,
-         load_newsletter]
+         load_news, load_newsletter]
 
 
 @transaction.atomic

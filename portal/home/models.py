@@ -15,7 +15,7 @@ class HomePage(BasePage):
     content_panels = [*BasePage.content_panels, FieldPanel("intro"), FieldPanel("body")]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["core.StandardPage", "core.ContactPage", "library.LibraryIndexPage",
-                     "events.EventIndexPage", "newsletter.NewsletterIndexPage"]
+                     "news.NewsIndexPage", "events.EventIndexPage", "newsletter.NewsletterIndexPage"]
 
     class Meta:
         verbose_name = _("home page")

@@ -6,3 +6,17 @@ class NewsConfig(AppConfig):
     name = "portal.news"
     label = "news"
     verbose_name = _("News")
+
+    def ready(self):
+        from portal.accounts.profile_sections import register
+        from portal.core import country_sections
+
+        from . import selectors, signals
+        from .profile import FlashNewsSection
+
+        register("flash_news", FlashNewsSection)
+        signals.connect()
+        country_sections.register(
+            "recent_news", order=30, title=_("Recent news"), template="news/_country_section.html",
+            context=selectors.country_section,
+        )

@@ -7,13 +7,14 @@ from library.models import LibraryIndexPage, ProjectProfilePage, ResourcePage
 from portal.core.models import ContactPage, StandardPage
 from portal.events.models import EventIndexPage
 from portal.home.models import HomePage
+from portal.news.models import NewsIndexPage
 from portal.newsletter.models import NewsletterIndexPage
 
 
 class TestPageTree(WagtailPageTestCase):
     def test_home_page_takes_content_contact_and_library_pages(self):
         self.assertAllowedSubpageTypes(HomePage, {StandardPage, ContactPage, LibraryIndexPage, EventIndexPage,
-                                                  NewsletterIndexPage})
+                                                  NewsIndexPage, NewsletterIndexPage})
 
     def test_library_resources_and_project_profiles_under_the_library(self):
         self.assertAllowedSubpageTypes(LibraryIndexPage, {ResourcePage, ProjectProfilePage})

@@ -1,0 +1,76 @@
+"""RSS 2.0 and Atom feeds of the news, overall or for a country, a theme or a kind (the index's query
+string: `?country=ML&theme=financing`), in the reader's language (the URL's)."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from .selectors import NewsFilter, news_index, published_articles
+
+ITEMS = 30
+
+
+class NewsRssFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def __call__(self, request, *args, **kwargs):
+        news_filter = NewsFilter(request.GET)
+        if news_filter.errors:
+            problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in news_filter.errors.items())
+            return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        return NewsFilter(request.GET)
+
+    def title(self, obj):
+        description = obj.description()
+        return _("Concertation news") + (f" — {description}" if description else "")
+
+    def link(self, obj):
+        index = news_index()
+        query = obj.feed_query()
+        return (index.url if index else "/") + (f"?{query}" if query else "")
+
+    def description(self, obj):
+        return _("Articles and news from the members of the network of mutual health organizations.")
+
+    def items(self, obj):
+        return obj.apply(published_articles())[:ITEMS]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_link(self, item):
+        return item.get_url(request=self.request)
+
+    def item_guid(self, item):
+        return item.get_full_url(request=self.request)
+
+    def item_pubdate(self, item):
+        return item.first_published_at or timezone.make_aware(
+            datetime.datetime.combine(item.date, datetime.time(12)))
+
+    def item_updateddate(self, item):
+        return item.last_published_at or self.item_pubdate(item)
+
+    def item_author_name(self, item):
+        return item.author_name or None
+
+    def item_categories(self, item):
+        return [theme.name for theme in item.themes.all()]
+
+
+class NewsAtomFeed(NewsRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)

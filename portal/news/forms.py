@@ -1,0 +1,141 @@
+import time
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.images.fields import WagtailImageField
+
+from inventory.models import Country
+from library.extraction import check_upload
+from library.models import Language, Theme
+
+from .models import Frequency, Kind
+
+MIN_SECONDS = 3  # a person takes longer than this to write an article; a script does not
+STAMP_SALT = "news.article-form"
+BODY_MAX_CHARS = 30_000
+
+
+class NamedChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class AntiBotMixin(forms.Form):
+    """A field people never see (bots fill it) and the time the form was shown (bots post at once)."""
+
+    website = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
+    stamp = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        if not self.is_bound:
+            self.initial["stamp"] = signing.dumps(time.time(), salt=STAMP_SALT)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError(_("This form could not be sent. Please try again."))
+        try:
+            shown = float(signing.loads(data.get("stamp") or "", salt=STAMP_SALT, max_age=86400))
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(
+                _("This form has expired or was not sent from the site: please send it again.")
+            ) from None
+        if time.time() - shown < MIN_SECONDS:
+            raise forms.ValidationError(
+                _("This form was sent too quickly: please check it and send it again.")
+            )
+        return data
+
+    def refresh_stamp(self):
+        """A form shown again after an error gets a new stamp: correcting it takes a person a moment too."""
+        data = self.data.copy()
+        data["stamp"] = signing.dumps(time.time(), salt=STAMP_SALT)
+        self.data = data
+
+
+class ArticleForm(AntiBotMixin):
+    """What a member sends: the text is plain (paragraphs separated by a blank line), turned into safe
+    rich text on the server; one image and one attachment, both checked for type and size."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Kind.choices, initial=Kind.ARTICLE,
+                             widget=forms.RadioSelect)
+    summary = forms.CharField(
+        label=gettext_lazy("Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Two or three sentences, shown in lists and feeds (500 characters at most)."),
+    )
+    body = forms.CharField(
+        label=gettext_lazy("Text"), max_length=BODY_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=gettext_lazy("Plain text: leave a blank line between paragraphs."),
+    )
+    language = forms.ChoiceField(label=gettext_lazy("Language of the text"), choices=Language.choices)
+    co_authors = forms.CharField(
+        label=gettext_lazy("Co-authors"), max_length=255, required=False,
+        help_text=gettext_lazy("Names of the other authors, if any, separated by commas."),
+    )
+    countries = NamedChoiceField(
+        label=gettext_lazy("Countries concerned"), queryset=Country.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    themes = NamedChoiceField(
+        label=gettext_lazy("Themes"), queryset=Theme.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    image = WagtailImageField(
+        label=gettext_lazy("Image (optional)"), required=False,
+        help_text=gettext_lazy("JPEG, PNG, GIF or WebP, 10 MB at most."),
+    )
+    image_caption = forms.CharField(label=gettext_lazy("Image caption"), max_length=255, required=False)
+    attachment = forms.FileField(
+        label=gettext_lazy("Attachment (optional)"), required=False,
+        help_text=gettext_lazy("PDF, DOCX, ODT, XLSX, PPTX, RTF, TXT or CSV, 20 MB at most."),
+    )
+    # Files already accepted in an earlier try of this form (see views._keep_uploads).
+    image_kept = forms.CharField(required=False, widget=forms.HiddenInput)
+    attachment_kept = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    field_order = ["title", "kind", "summary", "body", "language", "co_authors", "countries", "themes",
+                   "image", "image_caption", "attachment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["countries"].queryset = Country.objects.order_by("name_fr")
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if len(body) < 20:
+            raise forms.ValidationError(_("The text is too short."))
+        return body
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            upload.seek(0)
+            check = check_upload(upload.name, upload.read())
+            upload.seek(0)
+            if not check.ok:
+                raise forms.ValidationError(check.message)
+        return upload
+
+
+class FlashNewsPreferencesForm(forms.Form):
+    """The flash news part of the profile page."""
+
+    frequency = forms.ChoiceField(label=gettext_lazy("Flash news by e-mail"), choices=Frequency.choices,
+                                  widget=forms.RadioSelect)
+    countries = NamedChoiceField(
+        label=gettext_lazy("Only about these countries"), queryset=Country.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=gettext_lazy("None ticked: every country."),
+    )
+    themes = NamedChoiceField(
+        label=gettext_lazy("Only about these themes"), queryset=Theme.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=gettext_lazy("None ticked: every theme."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["countries"].queryset = Country.objects.order_by("name_fr")

@@ -1,0 +1,61 @@
+"""Articles, images and form posts for the news tests."""
+
+import io
+import time
+
+from django.core import signing
+from PIL import Image
+
+from inventory.models import Country
+from library.models import Theme
+from portal.news.forms import STAMP_SALT
+from portal.news.models import ArticlePage
+from portal.news.services import news_index_get_or_create
+
+
+def old_stamp(seconds=60) -> str:
+    """The form's timestamp as if it had been shown `seconds` ago."""
+    return signing.dumps(time.time() - seconds, salt=STAMP_SALT)
+
+
+def png_bytes(size=(8, 8)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def article(title, *, language="fr", kind="article", countries=(), themes=(), author=None, summary=None,
+            body="<p>Texte.</p>", live=True, date=None):
+    """An article under the news page of `language`, published unless `live=False`."""
+    parent = news_index_get_or_create(language=language)
+    page = ArticlePage(title=title, locale=parent.locale, kind=kind, summary=summary or f"Résumé de {title}",
+                       body=body, author=author, language=language)
+    if date is not None:
+        page.date = date
+    page.countries = [Country.objects.get_or_create(code=c, defaults={"name_fr": c, "name_en": c,
+                                                                        "currency": "XOF"})[0]
+                      for c in countries]
+    page.themes = [Theme.objects.get(slug=slug) for slug in themes]
+    page.live = False
+    parent.add_child(instance=page)
+    if live:
+        page.save_revision().publish()
+        page.refresh_from_db()
+    return page
+
+
+def article_post(**overrides) -> dict:
+    """A valid submission of the site's form (countries and themes as lists of ids)."""
+    data = {
+        "title": "La mutuelle de Thiès passe à la gestion informatisée",
+        "kind": "article",
+        "summary": "Une mutuelle de Thiès a informatisé le suivi de ses adhérents.",
+        "body": "Premier paragraphe du texte, assez long pour être accepté.\n\nSecond paragraphe.",
+        "language": "fr",
+        "co_authors": "",
+        "image_caption": "",
+        "website": "",
+        "stamp": old_stamp(),
+    }
+    data.update(overrides)
+    return data
