@@ -76,3 +76,44 @@ def test_the_library_proposal_pages_have_no_serious_accessibility_violation(brow
             problems[label] = serious
     page.context.close()
     assert problems == {}
+
+
+def test_the_news_pages_and_the_article_form_have_no_serious_accessibility_violation(
+    browser, live_server, demo_site
+):
+    """The news page (filtered, and with a bad filter), an article, its author's page; logged in: the
+    article form, empty and sent back with errors, "my articles" and the profile with its flash news part."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from portal.accounts.roles import Role
+    from portal.news.demo import ARTICLES, AUTHOR
+    from portal.news.models import ArticlePage
+    from tests.browser.helpers import logged_in_page, person
+
+    person("membre@example.org", Role.MEMBER)
+    demo = ArticlePage.objects.get(slug=ARTICLES[0]["slug"], locale__language_code="fr")
+    with translation.override("fr"):
+        submit, mine, profile = reverse("news:submit"), reverse("news:mine"), reverse("accounts:profile")
+        author = reverse("news:author", args=[demo.author.pk])
+    assert demo.author.email == AUTHOR["email"]
+    page = logged_in_page(browser, live_server, "membre@example.org")
+    axe = Axe()
+    problems = {}
+    pages = [("index", "/fr/actualites/?country=SN", False), ("bad filter", "/en/news/?country=ZZ", False),
+             ("article", demo.url, False), ("author", author, False), ("form", submit, False),
+             ("errors", submit, True), ("mine", mine, False), ("profile", profile, False)]
+    for label, path, send in pages:
+        page.goto(f"{live_server.url}{path}")
+        if send:
+            page.locator("main form button[type=submit]").click()
+            page.wait_for_load_state()
+        serious = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])}×)"
+            for v in axe.run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if serious:
+            problems[label] = serious
+    page.context.close()
+    assert problems == {}

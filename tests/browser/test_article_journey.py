@@ -116,5 +116,18 @@ def test_a_member_submits_an_article_and_a_moderator_publishes_it(browser, live_
     visitor.screenshot(path=shots / "news-index-360.png", full_page=True)
     published = [m for m in mail.outbox if m.to == [member.email] and article.url in m.body]
     assert len(published) == 1
+    page.reload()
+    assert page.locator("table a", has_text=TITLE).is_visible()  # "my articles": published, linked
+
+    # The member asks for flash news about Senegal, once a week, on their profile.
+    page.goto(live_server.url + french("accounts:profile"))
+    page.locator("input[name=flash-frequency][value=weekly]").check()
+    page.locator("input[name=flash-countries][value=SN]").check()
+    assert no_sideways_scroll(page)
+    page.screenshot(path=shots / "profile-flash-news-360.png", full_page=True)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    subscription = member.flash_news_subscription
+    assert subscription.frequency == "weekly" and [c.code for c in subscription.countries.all()] == ["SN"]
     for context_page in (page, admin, visitor):
         context_page.context.close()
