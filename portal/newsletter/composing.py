@@ -104,7 +104,8 @@ def html_to_text(markup: str) -> str:
     “text (address)”."""
     text = re.sub(r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>', r"\2 (\1)", markup, flags=re.S)
     text = re.sub(r"<li[^>]*>", "- ", text)
-    text = re.sub(r"<br\s*/?>|</(p|li|h[1-6]|ul|ol|div)>", "\n", text)
+    text = re.sub(r"</(p|h[1-6]|ul|ol)>", "\n\n", text)
+    text = re.sub(r"<br\s*/?>|</(li|div)>", "\n", text)
     text = html.unescape(re.sub(r"<[^>]+>", "", text))
     lines = [" ".join(line.split()) for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -185,3 +185,22 @@ def test_the_issue_editor_shows_the_panel(client, issue, secretariat):
     assert response.status_code == 200
     assert "Calculer la cotisation" in response.content.decode()
     assert admin_url(issue) in response.content.decode()  # the "Send / report" button
+
+
+def test_a_new_issue_can_be_composed_with_the_panel(client, issue, secretariat):
+    client.force_login(secretariat)
+    archive = issue.get_parent()
+    response = client.get(reverse("wagtailadmin_pages:add",
+                                  args=["newsletter", "newsletterissuepage", archive.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "since issue No 41" in content  # the latest issue is the previous one of a new issue
+    assert "Calculer la cotisation" in content
+
+
+def test_the_plain_text_part_keeps_paragraphs_lists_and_link_addresses():
+    from portal.newsletter.composing import html_to_text
+
+    text = html_to_text('<p>One &amp; <b>two</b>.</p><p>See <a href="http://x.example/a">this</a>.</p>'
+                        "<ul><li>first</li><li>second</li></ul>")
+    assert text == "One & two.\n\nSee this (http://x.example/a).\n\n- first\n- second"
