@@ -8,6 +8,10 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
+        from portal.accounts.profile_sections import register
+
         from . import delivery, services
+        from .profile import NewsletterSection
 
         delivery.register_kind(services.KIND, services.NewsletterKind())
+        register("newsletter", NewsletterSection)

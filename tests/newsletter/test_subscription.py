@@ -133,6 +133,24 @@ def test_resubscribing_after_unsubscribing_works_with_the_new_language(client, s
     assert (subscriber.state, subscriber.language) == (SubscriberState.CONFIRMED, "en")
 
 
+def test_a_member_subscribes_and_unsubscribes_from_the_profile(client):
+    from portal.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="member@example.org", roles=[Role.MEMBER])
+    client.force_login(user)
+    profile = client.get(url("accounts:profile"))
+    assert "newsletter-language" in profile.content.decode()
+    profile_fields = {k: v for k, v in profile.context["form"].initial.items() if isinstance(v, str)}
+    saved = client.post(url("accounts:profile"), {**profile_fields, "newsletter-language": "en"})
+    assert saved.status_code == 302
+    subscriber = Subscriber.objects.get(email="member@example.org")
+    assert (subscriber.state, subscriber.language) == (SubscriberState.CONFIRMED, "en")
+    client.post(url("accounts:profile"), {**profile_fields, "newsletter-language": "none"})
+    subscriber.refresh_from_db()
+    assert subscriber.state == SubscriberState.UNSUBSCRIBED
+
+
 def test_the_archive_page_lists_the_issues_and_offers_the_form(client):
     with translation.override("en"):
         response = client.get("/en/newsletter/")
