@@ -87,6 +87,9 @@ class ArticlePage(ContributionMixin, Page):
     published by the secretariat through the moderation workflow (portal.core.contributions)."""
 
     contributions_url_name = "news:mine"
+    # A translation is the secretariat's work: its publication does not e-mail the member again, and it
+    # is not listed twice among "my articles".
+    exclude_fields_in_copy = ["contributor"]
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
     date = models.DateField(_("date"), default=datetime.date.today)

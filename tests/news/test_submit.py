@@ -249,3 +249,21 @@ def test_submit_form_page_renders_for_a_member(client, member):
     assert response.status_code == 200
     assert 'enctype="multipart/form-data"' in response.content.decode()
     assert Page.objects.count()  # the page tree is there
+
+
+def test_a_translation_of_a_members_article_is_not_theirs_to_be_told_about(
+    client, member, moderator, django_capture_on_commit_callbacks
+):
+    from wagtail.models import Locale
+
+    submit(client, django_capture_on_commit_callbacks)
+    page = articles_of(member).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.current_workflow_task_state.approve(user=moderator)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        english = page.copy_for_translation(Locale.objects.get(language_code="en")).specific
+        english.save_revision().publish()
+    assert english.contributor is None and english.author == member
+    assert not [m for m in mail.outbox if member.email in m.to]
+    assert articles_of(member).count() == 1
