@@ -106,13 +106,28 @@ def test_the_database_refuses_two_people_on_one_seat(full_event, monkeypatch):
     assert Registration.objects.filter(event=full_event).confirmed().count() == 2
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="real concurrent transactions need PostgreSQL (the SQLite test database is in memory)",
+)
 @pytest.mark.django_db(transaction=True)
-def test_two_simultaneous_last_seat_registrations_never_both_get_it(make_event):
-    """Two requests in two threads with their own connections, released together (PostgreSQL: the
-    row lock; SQLite serializes its writers)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("real concurrent transactions need PostgreSQL (SQLite's test database is in memory)")
-    event = make_event("Dernière place", registration_open=True, capacity=1)
+def test_two_simultaneous_last_seat_registrations_never_both_get_it():
+    """Two requests in two threads with their own connections, released together: the row lock
+    makes them queue, first come first served."""
+    import datetime
+
+    from django.utils import timezone
+
+    from portal.demo.loader import load_demo
+    from portal.events.models import EventIndexPage, EventPage
+
+    load_demo(with_inventory=False)  # a transactional test starts from a flushed database
+    index = EventIndexPage.objects.get(locale__language_code="fr")
+    event = EventPage(title="Dernière place", city="Dakar", registration_open=True, capacity=1,
+                      start=timezone.now() + datetime.timedelta(days=3),
+                      end=timezone.now() + datetime.timedelta(days=3, hours=8))
+    index.add_child(instance=event)
+    event.save_revision().publish()
     people = [member(name) for name in ("awa", "binta", "cheikh", "dior")]
     barrier = threading.Barrier(len(people))
     errors = []
