@@ -35,10 +35,26 @@ def filtered_events(params, *, default_when="upcoming"):
     return filterset, filterset.qs
 
 
+def with_specific(events: list[EventPage]) -> list[EventPage]:
+    """The specific pages of `events` (Forum editions as ForumPage) in the same order, with their
+    country loaded: a query per page type and one for the countries, not a few per event."""
+    from inventory.models import Country
+
+    by_pk = {page.pk: page for page in EventPage.objects.filter(pk__in=[e.pk for e in events]).specific()}
+    countries = Country.objects.in_bulk({event.country_id for event in events if event.country_id})
+    shown = []
+    for event in events:
+        specific = by_pk.get(event.pk, event)
+        if specific.country_id:
+            specific.country = countries[specific.country_id]
+        shown.append(specific)
+    return shown
+
+
 def event_list_context(request) -> dict:
     filterset, events = filtered_events(request.GET)
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = [event.specific for event in page.object_list]
+    page.object_list = with_specific(list(page.object_list))
     params = request.GET.copy()
     params.pop("page", None)
     feed_params = params.copy()
@@ -89,4 +105,4 @@ def registration_context(event: EventPage, user) -> dict:
 def upcoming_events_for_country(code: str, limit: int = 5, *, language_code=None) -> list[EventPage]:
     """The next `limit` events held in the country `code`, in the active language's tree."""
     events = events_in_language(language_code).filter(country__code=str(code).upper())
-    return [event.specific for event in events.upcoming(timezone.now())[:limit]]
+    return with_specific(list(events.upcoming(timezone.now())[:limit]))

@@ -214,3 +214,23 @@ def test_event_dates_shown_in_zone_for_dst_zone(make_event):
     from portal.events.templatetags.events_tags import event_zone
 
     assert event_zone(event) == "Europe/Paris (UTC+02:00)"
+
+
+def test_list_queries_do_not_grow_with_the_number_of_events(client, make_event, index_fr):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_list():
+        client.get(index_fr.url)  # warm the site and locale caches
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(index_fr.url).content.decode()
+        return len(captured), html
+
+    senegal = Country.objects.get(code="SN")
+    make_event("Atelier 0", days=3, slug="atelier-q-0", country=senegal)
+    few, _html = queries_for_list()
+    for number in range(1, 15):
+        make_event(f"Atelier {number}", days=3 + number, slug=f"atelier-q-{number}", country=senegal)
+    many, html = queries_for_list()
+    assert "Atelier 14" in html and "Sénégal" in html
+    assert many == few
