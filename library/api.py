@@ -1,4 +1,7 @@
-"""GET /api/v1/library/search: the library's faceted search as JSON (the search contract).
+"""The library's search API (the search contract) and the parsing of its query string, which the
+library's search page shares.
+
+GET /api/v1/library/search:
 
 `?q=…&type=…&theme=…&country=…&language=…&year_min=…&year_max=…&sort=relevance|date&page=…&page_size=…`
 → `{"count": N, "results": [{"ref", "title", "url", "resource_type", "year", "language", "countries",
@@ -7,15 +10,19 @@
 given at most once. Errors, CORS and the read-only methods are the data API's (`inventory.api.http`):
 a bad query string is a 400 `{"error", "details": {parameter: [messages]}}` naming each bad parameter.
 The query `q` is always text: quotes, operators and unusual characters are searched, never refused.
+
+GET /api/v1/library/autocomplete?q=…&limit=… → `{"results": [{"title", "url"}]}`: titles holding
+every word typed, the last one possibly incomplete (the engine's `autocomplete`).
 """
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -29,6 +36,8 @@ MAX_QUERY_LENGTH = 1000  # longer queries are cut, not refused
 MAX_VALUES = 100
 MAX_THEME_LENGTH = 100
 MULTI_VALUED = ("type", "theme", "country", "language")
+DEFAULT_SUGGESTIONS = 8
+MAX_SUGGESTIONS = 20
 COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
 
 
@@ -67,6 +76,15 @@ def _is_theme(value: str) -> bool:
     return len(value) <= MAX_THEME_LENGTH and "\x00" not in value
 
 
+@dataclass(frozen=True)
+class IgnoredParameter:
+    """A parameter (or some values of a repeatable one) the search page left out, and why."""
+
+    name: str
+    value: str
+    message: str
+
+
 class SearchForm(forms.Form):
     q = QueryField(required=False)
     type = ValueListField(choices=[*ResourceType.choices, (PROJECT_PROFILE_TYPE, "project_profile")])
@@ -92,6 +110,40 @@ class SearchForm(forms.Form):
             self.add_error("year_min", _("year_min must not be greater than year_max."))
         return data
 
+    @classmethod
+    def lenient(cls, params: QueryDict) -> tuple["SearchForm", list[IgnoredParameter]]:
+        """For the search page, which never answers with an error: the valid form of `params` once
+        every bad value is left out, and what was left out and why (the rest still applies).
+
+        Unknown parameters are dropped silently (links from elsewhere carry their own); a parameter
+        given once only keeps its first value; a repeatable one keeps its good values."""
+        data = QueryDict(mutable=True)
+        for name in cls.base_fields:
+            values = params.getlist(name)
+            if values:
+                data.setlist(name, values if name in MULTI_VALUED else values[:1])
+        ignored = []
+        for _attempt in range(len(cls.base_fields) + 1):  # each round removes at least one value
+            form = cls(data)
+            if form.is_valid():
+                break
+            for name, messages in form.errors.items():
+                if name in MULTI_VALUED:
+                    field, kept, bad = form.fields[name], [], []
+                    for value in data.getlist(name):
+                        try:
+                            field.clean([value])
+                        except ValidationError:
+                            bad.append(value)
+                        else:
+                            kept.append(value)
+                    data.setlist(name, kept[:MAX_VALUES])
+                    value = ", ".join(bad)
+                else:
+                    value = data.pop(name, [""])[0]
+                ignored.append(IgnoredParameter(name, value, " ".join(str(m) for m in messages)))
+        return form, ignored
+
     def search_query(self) -> SearchQuery:
         data = self.cleaned_data
         return SearchQuery(
@@ -108,9 +160,20 @@ class SearchForm(forms.Form):
         )
 
 
+class AutocompleteForm(forms.Form):
+    q = QueryField(required=False)
+    limit = forms.IntegerField(required=False, min_value=1, max_value=MAX_SUGGESTIONS)
+
+
 def parse_search(request) -> SearchForm:
     """The valid search form of the query string, or an ApiError (400) naming each bad parameter."""
-    accepted = list(SearchForm.base_fields)
+    return _parse(request, SearchForm, multi_valued=MULTI_VALUED)
+
+
+def _parse(request, form_class, *, multi_valued=(), required=()):
+    """The valid `form_class` of the query string, or an ApiError (400) naming each bad parameter:
+    unknown, given twice when it is given once, missing when `required`, or invalid."""
+    accepted = list(form_class.base_fields)
     unknown = [name for name in request.GET if name not in accepted]
     if unknown:
         message = _("Unknown parameter. This endpoint accepts: %(names)s.") % {"names": ", ".join(accepted)}
@@ -118,9 +181,12 @@ def parse_search(request) -> SearchForm:
                        {name: [message] for name in unknown})
     errors = {
         name: [_("Give this parameter once.")]
-        for name in accepted if name not in MULTI_VALUED and len(request.GET.getlist(name)) > 1
+        for name in accepted if name not in multi_valued and len(request.GET.getlist(name)) > 1
     }
-    form = SearchForm(request.GET)
+    for name in required:
+        if name not in request.GET:
+            errors.setdefault(name, []).append(_("This parameter is required."))
+    form = form_class(request.GET)
     if not form.is_valid():
         for name, messages in form.errors.items():
             errors.setdefault(name, []).extend(str(m) for m in messages)
@@ -143,3 +209,14 @@ def search(request):
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response
 
+
+
+@api_view
+def autocomplete(request):
+    """Titles that complete what is typed in `q`, for a search box's suggestions."""
+    data = _parse(request, AutocompleteForm, required=("q",)).cleaned_data
+    suggestions = get_engine().autocomplete(data["q"], limit=data["limit"] or DEFAULT_SUGGESTIONS)
+    response = JsonResponse({"results": [{"title": s.title, "url": s.url} for s in suggestions]},
+                            json_dumps_params={"ensure_ascii": False})
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response

@@ -7,6 +7,8 @@ filter names). A test checks every documented field is in the responses and vice
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from library import openapi as library_openapi
+
 from .. import schema
 from .filters import CodesFilter, MutualApiFilter, ReturnApiFilter, SynthesisApiFilter, YearFilter, last_year
 from .http import DEFAULT_PAGE_SIZE, MAX_AGE, MAX_PAGE_SIZE
@@ -33,7 +35,11 @@ def endpoints():
 
 
 def endpoint_urls() -> dict[str, str]:
-    return {name: reverse(f"inventory_api:{name}") for name, *_rest in endpoints()}
+    """Every endpoint the API root links to: the inventory's lists and the library's search."""
+    links = {name: reverse(f"inventory_api:{name}") for name, *_rest in endpoints()}
+    for name in ("library_search", "library_autocomplete"):
+        links[name] = reverse(f"inventory_api:{name}")
+    return links
 
 
 def document_url() -> str:
@@ -179,6 +185,8 @@ def document(request) -> dict:
         reverse(f"inventory_api:{name}"): _operation(name, component, filterset, summary)
         for name, component, filterset, _fields, summary in endpoints()
     }
+    paths.update(library_openapi.paths())
+    schemas.update(library_openapi.schemas())
     return {
         "openapi": "3.1.0",
         "info": {

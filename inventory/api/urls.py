@@ -14,6 +14,7 @@ urlpatterns = [
     re_path(r"^inventory/returns/?$", views.return_list, name="returns"),
     re_path(r"^inventory/synthesis/?$", views.synthesis_list, name="synthesis"),
     re_path(r"^library/search/?$", library_api.search, name="library_search"),
+    re_path(r"^library/autocomplete/?$", library_api.autocomplete, name="library_autocomplete"),
     path("openapi.json", views.openapi_document, name="openapi"),
     re_path(r"^(?P<path>.+)$", views.not_found),
 ]
