@@ -35,6 +35,9 @@ PAGES = [
     ("glossary of the indicators (fr)", "/fr/inventaire/glossaire/"),
     ("open data: downloads (fr)", "/fr/inventaire/donnees/"),
     ("codebook (en)", "/en/inventory/data/codebook/"),
+    ("library: latest resources (fr)", "/fr/bibliotheque/"),
+    ("library search: words and filters (fr)",
+     "/fr/bibliotheque/?q=mutuelles+Mali&type=case_study&type=guide&year_min=2005&year_max=2020"),
     ("not found (fr)", "/fr/nothing-here/"),
 ]
 # Pages behind a login (demo accounts of `load_demo`, password "bench-only"): (name, path, e-mail).

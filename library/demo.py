@@ -1,9 +1,13 @@
 """Demo content of the library, in our own words from the seeds' facts: a few resources and the two
-project profiles of seeds 000 and 002 (ILO microinsurance innovation pages). No files: links only."""
+project profiles of seeds 000 and 002 (ILO microinsurance innovation pages). Links, except one case
+study whose small PDF is written at load time, so that a file's text is searched and downloaded."""
 
 import datetime
+import io
 
-from wagtail.models import Locale
+from django.core.files.base import ContentFile
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, Locale
 
 from inventory.models import Country
 
@@ -58,6 +62,36 @@ RESOURCES = [
         "url": "https://example.org/forum-bamako-2004",
     },
 ]
+
+# A resource with a real file: its PDF is generated from these lines, which the search reads (neither
+# the title nor the summary says "Mali": the file's text does).
+CASE_STUDY = {
+    "ref": "demo-etude-sikasso-2015", "language": "fr", "resource_type": "case_study", "year": 2015,
+    "title": "Fusionner des mutuelles de santé : l'expérience de Sikasso",
+    "summary": "Comment sept petites mutuelles de santé d'un même district ont harmonisé leurs garanties, "
+               "puis fusionné, et ce que la fusion a changé pour les adhérents et les prestataires.",
+    "authors": "Secrétariat technique", "publisher": "La Concertation",
+    "themes": ["governance", "contracting"], "countries": ["ML"],
+    "filename": "etude-de-cas-fusion-mutuelles-sikasso.pdf",
+    "lines": [
+        "Fusionner des mutuelles de santé : l'expérience de Sikasso (Mali)",
+        "Étude de cas (démo) - La Concertation, 2015",
+        "",
+        "Dans la région de Sikasso, au Mali, sept mutuelles de santé couvraient chacune",
+        "quelques centaines de bénéficiaires, avec des garanties et des cotisations différentes.",
+        "Accompagnées par l'Union technique de la Mutualité malienne, elles ont d'abord",
+        "harmonisé leurs garanties, puis fusionné en une seule mutuelle de district.",
+        "",
+        "Ce que la fusion a changé : des conventions uniques avec les centres de santé,",
+        "une négociation plus forte avec les prestataires, une gestion tenue par un personnel",
+        "formé, et la confiance retrouvée des adhérents.",
+        "",
+        "Leçons pour les mutuelles du Mali et de la sous-région : préparer les adhérents,",
+        "harmoniser avant de fusionner, associer les autorités sanitaires du district.",
+        "",
+        "Document de démonstration du portail : les faits sont simplifiés.",
+    ],
+}
 
 PROJECTS = [
     {
@@ -142,6 +176,58 @@ PROJECTS = [
 ]
 
 
+def pdf_file(lines: list[str]) -> bytes:
+    """A one-page PDF (A4, Helvetica, WinAnsi encoding: French accents) with a text layer holding
+    `lines`, written by hand so that the demo needs no PDF library; pypdf reads its text back."""
+
+    def escape(line):
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    text = "\n".join(["BT /F1 11 Tf 15 TL 56 780 Td", *(f"({escape(line)}) Tj T*" for line in lines), "ET"])
+    stream = text.encode("cp1252")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def _load_case_study(parent, themes, countries) -> int:
+    """The demo resource with a file (idempotent on its ref)."""
+    data = CASE_STUDY
+    if ResourcePage.objects.filter(ref=data["ref"]).exists():
+        return 0
+    # A flushed database (the browser tests') has lost the root collection its migration created.
+    collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    document = get_document_model()(title=data["title"], collection=collection)
+    document.file.save(data["filename"], ContentFile(pdf_file(data["lines"])), save=False)
+    document.save()
+    values = {key: value for key, value in data.items()
+              if key not in ("themes", "countries", "filename", "lines")}
+    page = ResourcePage(**values, document=document, licence="CC BY 4.0", locale=parent.locale,
+                        slug=data["ref"].removeprefix("demo-"))
+    page.themes = [themes[slug] for slug in data["themes"] if slug in themes]
+    page.countries = [countries[code] for code in data["countries"] if code in countries]
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return 1
+
+
 def load(report) -> None:
     """Idempotent: a resource or profile whose ref exists already is left as it is."""
     themes = {theme.slug: theme for theme in Theme.objects.all()}
@@ -160,6 +246,7 @@ def load(report) -> None:
         parent.add_child(instance=page)
         page.save_revision().publish()
         created += 1
+    created += _load_case_study(indexes["fr"], themes, countries)
     english = Locale.objects.get(language_code="en")
     for data in PROJECTS:
         if ProjectProfilePage.objects.filter(ref=data["ref"]).exists():

@@ -82,7 +82,8 @@ def new_ref() -> str:
 
 
 class LibraryIndexPage(Page):
-    """The library's home, one per language tree: resources and project profiles live under it."""
+    """The library's home, one per language tree: resources and project profiles live under it. The
+    page is the library's faceted search (a GET form: it works without JavaScript)."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=400)
 
@@ -95,10 +96,12 @@ class LibraryIndexPage(Page):
         verbose_name = _("library")
 
     def get_context(self, request, *args, **kwargs):
+        # The selector reads these models (and the API's form, which reads them too): imported when
+        # a page is served, not while the models are being defined.
+        from .selectors import library_search
+
         context = super().get_context(request, *args, **kwargs)
-        children = self.get_children().live().public().specific().order_by("-first_published_at")
-        context["resources"] = [child for child in children if isinstance(child, ResourcePage)][:50]
-        context["projects"] = [child for child in children if isinstance(child, ProjectProfilePage)]
+        context["search"] = library_search(request.GET)
         return context
 
 

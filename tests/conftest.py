@@ -8,11 +8,19 @@ DEMO_ADMIN_PASSWORD = "demo-admin-password"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def demo_media_root(tmp_path_factory):
+    """Where the demo's files (the library's demo PDF) are written: never the developer's var/media."""
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, demo_media_root):
     """The demo content, loaded once into the test database: the site visitors would see."""
+    from django.test import override_settings
+
     from portal.demo.loader import load_demo
 
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=demo_media_root):
         # Without the demo inventory: inventory tests build exactly the mutuals they need.
         load_demo(admin_password=DEMO_ADMIN_PASSWORD, with_inventory=False)
 
