@@ -9,6 +9,7 @@ fails and that person joins the waiting list.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,9 +60,10 @@ def _take_seat(registration: Registration, event: EventPage) -> bool:
 
 
 def _event_url(event: EventPage, language: str) -> str:
+    """The event's page in `language` (else in French), on the site's public address."""
     page = event.get_translation_or_none(_locale(language)) or event
-    url = page.specific.get_full_url() or ""
-    return url
+    path = page.get_url() or ""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path if path else ""
 
 
 def _locale(language):

@@ -30,8 +30,11 @@ REGISTRATION_WINDOW = 600
 ICS_TYPE = "text/calendar; charset=utf-8"
 
 
-def _full_url(event):
-    return event.get_full_url() or ""
+def _url_for(request):
+    def full_url(event):
+        return request.build_absolute_uri(event.url) if event.url else ""
+
+    return full_url
 
 
 @require_safe
@@ -46,7 +49,7 @@ def feed(request):
         since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
         events = events.filter(end__gte=since).order_by("start", "pk")
     events = [event.specific for event in events[:FEED_LIMIT]]
-    body = build_calendar(events, name=_("Concertation — calendar"), url_for=_full_url)
+    body = build_calendar(events, name=_("Concertation — calendar"), url_for=_url_for(request))
     response = HttpResponse(body, content_type=ICS_TYPE)
     response["Content-Disposition"] = 'inline; filename="calendar.ics"'
     return response
@@ -63,7 +66,7 @@ def _public_event(pk) -> EventPage:
 def event_ics(request, pk):
     """One event as an .ics file to add to one's calendar."""
     event = _public_event(pk)
-    body = build_calendar([event], name=event.title, url_for=_full_url)
+    body = build_calendar([event], name=event.title, url_for=_url_for(request))
     response = HttpResponse(body, content_type=ICS_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{slugify(event.slug) or "event"}.ics"'
     return response

@@ -61,7 +61,7 @@ def test_cancelling_promotes_the_first_waiting_person_who_is_emailed(
     }
     promoted = [message for message in mail.outbox if message.to == [cheikh.email]]
     assert len(promoted) == 1 and full_event.title in promoted[0].subject
-    assert full_event.get_full_url() in promoted[0].body
+    assert f"http://testserver{full_event.url}" in promoted[0].body
     assert [message.to for message in mail.outbox if message.to == [dior.email]] == []
 
 
