@@ -12,7 +12,8 @@ from library.models import Theme
 from .models import ArticlePage, FlashNews, Kind
 from .services import news_index_get_or_create
 
-AUTHOR = {"email": "redaction.demo@example.org", "username": "redaction.demo", "first_name": "Aminata",
+# Not one of the demo accounts (those end with .demo@example.org and can log in): a name on articles.
+AUTHOR = {"email": "redaction@demo.example.org", "username": "redaction-demo", "first_name": "Aminata",
           "last_name": "Sow (démo)", "organization": "Union des mutuelles de santé (démo)"}
 
 ARTICLES = [
