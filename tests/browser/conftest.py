@@ -40,27 +40,6 @@ def demo_site(transactional_db):
     from portal.demo.loader import load_demo
 
     load_demo(admin_password="demo-admin-password", with_inventory=False)
-    _moderation_workflow()
-
-
-def _moderation_workflow():
-    """Wagtail's default workflow (the secretariat approves) comes from a data migration, so a flushed
-    database has none, and members' contributions need it: put it back as the migration made it. The
-    role groups' page rights are given on the tree's root, which the flush's post-migrate step did not
-    find: give them again now that the demo made it."""
-    from django.contrib.auth.models import Group
-    from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
-
-    from portal.accounts.roles import GROUP_NAMES, Role, ensure_role_groups
-
-    ensure_role_groups()
-    if Workflow.objects.filter(active=True).exists():
-        return
-    task = GroupApprovalTask.objects.create(name="Moderators approval")
-    task.groups.set([Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT])])
-    workflow = Workflow.objects.create(name="Moderators approval")
-    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    WorkflowPage.objects.create(workflow=workflow, page=Page.get_first_root_node())
 
 
 @pytest.fixture

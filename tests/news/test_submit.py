@@ -267,3 +267,20 @@ def test_a_translation_of_a_members_article_is_not_theirs_to_be_told_about(
     assert english.contributor is None and english.author == member
     assert not [m for m in mail.outbox if member.email in m.to]
     assert articles_of(member).count() == 1
+
+
+def test_an_attachment_is_private_until_the_article_is_published(
+    client, member, moderator, django_capture_on_commit_callbacks
+):
+    submit(client, django_capture_on_commit_callbacks, files={
+        "attachment": SimpleUploadedFile("compte-rendu.pdf", pdf_bytes("Compte rendu"), "application/pdf"),
+    })
+    page = articles_of(member).get()
+    document = page.get_latest_revision_as_object().attachments.get().document
+    client.logout()
+    assert client.get(document.url).status_code != 200
+    with django_capture_on_commit_callbacks(execute=True):
+        page.current_workflow_task_state.approve(user=moderator)
+    response = client.get(document.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
