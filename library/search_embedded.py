@@ -223,7 +223,7 @@ class EmbeddedEngine:
             values = SearchFacetValue.objects.filter(facet__in=group)
             for narrowed in applied:
                 values = values.filter(entry_id__in=narrowing[narrowed])
-            for facet, value, n in values.values_list("facet", "value").annotate(n=Count("id")):
+            for facet, value, n in values.values_list("facet", "value").annotate(n=Count("entry")):
                 counts[facet][value] = n
         facets = {facet: sorted_counts(counts[facet]) for facet in FACETS}
 
