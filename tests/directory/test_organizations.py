@@ -134,5 +134,5 @@ def test_the_admin_saves_roles_and_keeps_countries_and_focal_point_text_in_step(
     data.update({"name": "Sans pays", "roles-0-role": NC, "roles-0-country": "", "roles-TOTAL_FORMS": "1"})
     response = client.post("/admin/snippets/inventory/supportingorganization/add/", data)
     assert response.status_code == 200
-    assert "choose the country" in response.content.decode()
+    assert "choisissez le pays" in response.content.decode()
     assert not SupportingOrganization.objects.filter(name="Sans pays").exists()

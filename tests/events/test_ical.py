@@ -21,7 +21,7 @@ def _events(response):
 def test_event_ics_has_its_dates_in_its_own_time_zone(client, make_event):
     event = make_event("Atelier à Kinshasa", zone="Africa/Kinshasa", city="Kinshasa", venue="Salle A",
                        description="<p>Un <b>atelier</b> pratique.</p>", organizer="UTM")
-    response = client.get(f"/fr/calendar/{event.pk}/event.ics")
+    response = client.get(f"/fr/agenda/{event.pk}/event.ics")
     assert "attachment" in response["Content-Disposition"]
     vevent = _events(response)["Atelier à Kinshasa"]
     start = vevent.decoded("DTSTART")
@@ -45,11 +45,11 @@ def test_uid_is_stable_and_shared_by_the_translation(client, make_event):
     event = make_event("Atelier traduit")
     english = event.copy_for_translation(Locale.objects.get(language_code="en"))
     english.save_revision().publish()
-    first = _events(client.get(f"/fr/calendar/{event.pk}/event.ics"))["Atelier traduit"]
+    first = _events(client.get(f"/fr/agenda/{event.pk}/event.ics"))["Atelier traduit"]
     event.title = "Atelier traduit"
     event.intro = "Nouvelle introduction"
     event.save_revision().publish()
-    again = _events(client.get(f"/fr/calendar/{event.pk}/event.ics"))["Atelier traduit"]
+    again = _events(client.get(f"/fr/agenda/{event.pk}/event.ics"))["Atelier traduit"]
     other = _events(client.get(f"/en/calendar/{english.pk}/event.ics"))["Atelier traduit"]
     assert str(first["UID"]) == str(again["UID"]) == str(other["UID"])
 
@@ -62,9 +62,9 @@ def test_feed_follows_the_filter(client, make_event):
     make_event("Atelier à Bamako", kind="workshop", country=mali, zone="Africa/Bamako", city="Bamako")
     make_event("Formation à Cotonou", kind="training", country=benin, zone="Africa/Porto-Novo",
                city="Cotonou")
-    events = _events(client.get("/fr/calendar/calendar.ics?country=ML&kind=training"))
+    events = _events(client.get("/fr/agenda/calendar.ics?country=ML&kind=training"))
     assert set(events) == {"Formation à Bamako"}
-    events = _events(client.get("/fr/calendar/calendar.ics?kind=training"))
+    events = _events(client.get("/fr/agenda/calendar.ics?kind=training"))
     assert {"Formation à Bamako", "Formation à Cotonou"} <= set(events)
     cotonou = events["Formation à Cotonou"].decoded("DTSTART")
     assert cotonou.utcoffset() == datetime.timedelta(hours=1) and cotonou.hour == 9
@@ -78,13 +78,13 @@ def test_feed_in_english_has_the_english_tree(client):
 def test_feed_without_when_keeps_last_years_events_not_older_ones(client, make_event):
     make_event("Il y a un mois", days=-30)
     make_event("Il y a deux ans", days=-730)
-    events = _events(client.get("/fr/calendar/calendar.ics"))
+    events = _events(client.get("/fr/agenda/calendar.ics"))
     assert "Il y a un mois" in events and "Il y a deux ans" not in events
-    assert "Il y a deux ans" in _events(client.get("/fr/calendar/calendar.ics?when=past"))
+    assert "Il y a deux ans" in _events(client.get("/fr/agenda/calendar.ics?when=past"))
 
 
 def test_feed_with_a_bad_filter_is_a_400_naming_it(client):
-    response = client.get("/fr/calendar/calendar.ics?country=ZZ&month=12-2026")
+    response = client.get("/fr/agenda/calendar.ics?country=ZZ&month=12-2026")
     assert response.status_code == 400
     text = response.content.decode()
     assert "country" in text and "month" in text
@@ -94,18 +94,18 @@ def test_event_known_to_the_month_is_an_all_day_entry(client):
     from portal.events.models import ForumPage
 
     forum = ForumPage.objects.get(slug="forum-dakar-2002", locale__language_code="fr")
-    vevent = next(iter(_events(client.get(f"/fr/calendar/{forum.pk}/event.ics")).values()))
+    vevent = next(iter(_events(client.get(f"/fr/agenda/{forum.pk}/event.ics")).values()))
     assert vevent.decoded("DTSTART") == datetime.date(2002, 9, 1)
 
 
 def test_unpublished_event_has_no_ics(client, make_event):
     event = make_event("Brouillon")
     event.unpublish()
-    assert client.get(f"/fr/calendar/{event.pk}/event.ics").status_code == 404
+    assert client.get(f"/fr/agenda/{event.pk}/event.ics").status_code == 404
 
 
 def test_event_in_utc_plus_zero_zone(client, make_event):
     event = make_event("Atelier à Dakar", zone="Africa/Dakar")
-    vevent = _events(client.get(f"/fr/calendar/{event.pk}/event.ics"))["Atelier à Dakar"]
+    vevent = _events(client.get(f"/fr/agenda/{event.pk}/event.ics"))["Atelier à Dakar"]
     start = vevent.decoded("DTSTART")
     assert start.astimezone(zoneinfo.ZoneInfo("UTC")).hour == 9

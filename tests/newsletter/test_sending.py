@@ -194,7 +194,7 @@ def test_a_new_issue_can_be_composed_with_the_panel(client, issue, secretariat):
                                   args=["newsletter", "newsletterissuepage", archive.pk]))
     assert response.status_code == 200
     content = response.content.decode()
-    assert "since issue No 41" in content  # the latest issue is the previous one of a new issue
+    assert "depuis le numéro 41" in content  # the latest issue is the previous one of a new issue
     assert "Calculer la cotisation" in content
 
 
