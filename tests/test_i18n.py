@@ -47,3 +47,22 @@ def test_makemessages_adds_no_untranslated_entry(tmp_path):
         cwd=copy, check=True, capture_output=True,
     )
     assert untranslated(polib.pofile(str(copy / PO.relative_to(ROOT)))) == []
+
+
+def test_no_plural_entry_shadows_a_plain_string():
+    """A msgid used both with gettext and as the singular of a plural form becomes one plural entry in
+    the catalogue, and gettext then finds no translation for it: "Focal point" showed in English on the
+    French profile page. Every plain use of a plural entry's singular is listed here."""
+    plural_singulars = {entry.msgid for entry in polib.pofile(str(PO)) if entry.msgid_plural}
+    plain_uses = []
+    for folder in ("portal", "inventory", "library", "templates"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix not in {".py", ".html", ".txt"}:
+                continue
+            text = path.read_text(encoding="utf-8")
+            for msgid in plural_singulars:
+                for call in (f'_("{msgid}")', f'gettext("{msgid}")', f'gettext_lazy("{msgid}")',
+                             f'translate "{msgid}"', f"translate '{msgid}'"):
+                    if call in text:
+                        plain_uses.append(f"{path.relative_to(ROOT)}: {call}")
+    assert plain_uses == []

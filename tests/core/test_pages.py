@@ -79,6 +79,16 @@ def test_footer_links_to_legal_privacy_and_contact_in_the_reader_language(client
     assert f'/en/{content.CONTACT["en"]["slug"]}/' in footer
 
 
+def test_footer_links_to_the_countries_the_directory_and_the_newsletter_in_french(client):
+    html = client.get("/fr/").content.decode()
+    footer = re.search(r"<footer.*?</footer>", html, re.S).group(0)
+    assert '<a href="/fr/inventaire/pays/">Pays</a>' in footer
+    assert '<a href="/fr/annuaire/">Annuaire</a>' in footer
+    assert '<a href="/fr/lettre-d-information/abonnement/">' in footer
+    assert client.get("/fr/annuaire/").status_code == 200
+    assert client.get("/fr/lettre-d-information/abonnement/").status_code == 200
+
+
 @pytest.mark.parametrize("language,text", [("fr", "Page introuvable"), ("en", "Page not found")])
 def test_unknown_page_is_a_translated_404(client, language, text):
     response = client.get(f"/{language}/no-such-page/")
