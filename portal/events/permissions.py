@@ -15,9 +15,15 @@ def _manages_event(user, *, event=None, **_):
         return False
     from .models import EventPage
 
-    # The published page's managers (a draft naming someone grants nothing until it is published).
+    # The published page's managers only. On a live page Wagtail keeps a draft's changes in the draft
+    # revision, so the table holds the published names; on a page that is not live (never published,
+    # or unpublished once registrations came in) "Save draft" writes straight to the table, so an
+    # editor could name themselves there: nobody but the secretariat gets the list of such an event.
+    source = event.source_event()
+    if not source.live:
+        return False
     through = EventPage.organizer_users.through
-    return through.objects.filter(eventpage_id=event.source_event().pk, user_id=user.pk).exists()
+    return through.objects.filter(eventpage_id=source.pk, user_id=user.pk).exists()
 
 
 register(Action(

@@ -138,7 +138,7 @@ PARTICIPANT_COLUMNS = [
 def _cell(value) -> str:
     """A cell a spreadsheet will not run as a formula (a name typed as "=HYPERLINK(…)")."""
     value = str(value or "")
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @require_safe

@@ -6,8 +6,10 @@ import io
 import threading
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.db import connection
+from django.urls import reverse
 from django.utils import translation
 
 from portal.accounts.permissions import can
@@ -270,6 +272,45 @@ def test_participant_cells_cannot_run_as_spreadsheet_formulas(client, full_event
     client.force_login(UserFactory(username="secretariat", roles=[Role.SECRETARIAT]))
     rows = _rows(client.get(f"/fr/agenda/{full_event.pk}/participants.csv"))
     assert rows[1][1] == "'=HYPERLINK(\"x\")"
+
+
+def test_an_editor_naming_themselves_on_an_unpublished_event_gets_no_participants_list(client, full_event):
+    """Wagtail's "Save draft" on a page that is not live writes its form to the page at once; naming
+    oneself a manager of an unpublished event (postponed, registrations kept) must not open the list."""
+    services.registration_create(event=full_event, user=member("awa", email="awa@example.org"))
+    full_event.unpublish()
+    focal_point = UserFactory(username="pointfocal", roles=[Role.FOCAL_POINT])
+    client.force_login(focal_point)
+    url = f"/fr/agenda/{full_event.pk}/participants.csv"
+    assert client.get(url).status_code == 403
+    edit = reverse("wagtailadmin_pages:edit", args=[full_event.pk])
+    data = _edit_form_data(client.get(edit).content.decode())
+    data["organizer_users"] = [str(focal_point.pk)]
+    assert client.post(edit, data).status_code == 302  # saved as a draft
+    full_event.refresh_from_db()
+    assert not full_event.live and full_event.organizer_users.filter(pk=focal_point.pk).exists()
+    response = client.get(url)
+    assert response.status_code == 403 and b"awa@example.org" not in response.content
+
+
+def _edit_form_data(html):
+    """The values a browser would send from Wagtail's page edit form."""
+    form = BeautifulSoup(html, "html.parser").find("form", id="page-edit-form")
+    data = {}
+    for field in form.find_all(["input", "select", "textarea"]):
+        name, kind = field.get("name"), field.get("type")
+        if not name or kind in ("submit", "button", "file"):
+            continue
+        if kind in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data.setdefault(name, []).append(field.get("value", "on"))
+        elif field.name == "select":
+            options = field.find_all("option")
+            chosen = [option.get("value") for option in options if option.has_attr("selected")]
+            data[name] = chosen if field.has_attr("multiple") else (chosen[0] if chosen else "")
+        else:
+            data[name] = field.text if field.name == "textarea" else field.get("value", "")
+    return data
 
 
 def test_export_permission_is_scoped_to_the_events_managers(full_event, make_event):
