@@ -19,9 +19,16 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Development only: image files straight from MEDIA_ROOT. Documents always go through Wagtail's
+    # serve view (documents/…), which applies the private collections' restrictions; nothing else
+    # under MEDIA_ROOT (documents, kept uploads, dataset builds) is served directly.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>(?:original_images|images)/.+)$", serve,
+                {"document_root": settings.MEDIA_ROOT}),
+    ]
 
 # Every public URL carries its language: /fr/… and /en/…; a bare / redirects to the reader's language.
 urlpatterns += i18n_patterns(

@@ -181,6 +181,9 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 # Wagtail's own page search stays on the database (SQLite FTS5 or PostgreSQL full text);
 # the library's faceted search has its own engines (see ELASTICSEARCH_URL below).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents are always served by Django (the private collections' restrictions apply), never by a
+# redirect to the file: the web server must not serve MEDIA_ROOT/documents itself.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
