@@ -118,6 +118,16 @@ def key_figures(row: Mapping | None) -> list[dict]:
     return result
 
 
+def latest_key_figures(rows: Sequence[Mapping]) -> dict | None:
+    """The key figures of all countries together for the latest year with validated returns,
+    `{"year", "items"}` (items as `key_figures`); None when no return is validated yet."""
+    validated_years = years(rows)
+    if not validated_years:
+        return None
+    year = validated_years[-1]
+    return {"year": year, "items": key_figures(row_for(rows, "ALL", year))}
+
+
 # --- Overview --------------------------------------------------------------------------------------
 
 def map_figure(rows: Sequence[Mapping], *, year: int, measure: str, countries: Mapping[str, str],

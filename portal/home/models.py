@@ -23,4 +23,30 @@ class HomePage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["countries_in_network"] = Country.objects.in_network().count()
+        context.update(home_sections(self.locale))
         return context
+
+
+HOME_ITEMS = 3  # latest articles and upcoming events on the front page
+
+
+def home_sections(locale) -> dict:
+    """The front page's live panels: the inventory's latest key figures, the latest articles and
+    the next events of the page's language, with the pages that list them all."""
+    from django.utils import timezone
+
+    from inventory import figures
+    from inventory.synthesis import current_synthesis, synthesis_rows
+    from portal.events.models import EventIndexPage
+    from portal.events.selectors import events_in_language, with_specific
+    from portal.news.selectors import news_index, published_articles
+
+    language = locale.language_code
+    events = events_in_language(language).upcoming(timezone.now())[:HOME_ITEMS]
+    return {
+        "inventory_figures": figures.latest_key_figures(list(synthesis_rows(current_synthesis()))),
+        "latest_news": list(published_articles(locale=locale)[:HOME_ITEMS]),
+        "news_page": news_index(locale=locale),
+        "upcoming_events": with_specific(list(events)),
+        "calendar_page": EventIndexPage.objects.live().filter(locale=locale).first(),
+    }

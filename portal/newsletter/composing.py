@@ -68,15 +68,13 @@ def live_figures(language: str) -> dict | None:
     from inventory.synthesis import current_synthesis, synthesis_rows
 
     with translation.override(language):
-        rows = list(synthesis_rows(current_synthesis()))
-        years = figures.years(rows)
-        if not years:
+        latest = figures.latest_key_figures(list(synthesis_rows(current_synthesis())))
+        if latest is None:
             return None
-        row = figures.row_for(rows, "ALL", years[-1])
         return {
-            "year": years[-1],
+            "year": latest["year"],
             "items": [{"label": str(item["label"]), "value": item["value"], "anchor": item["anchor"]}
-                      for item in figures.key_figures(row)],
+                      for item in latest["items"]],
             "overview_url": absolute_url("inventory:overview", language=language),
         }
 
