@@ -190,14 +190,15 @@ def document(request) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": _("Inventory of mutual health organizations: data API"),
+            "title": _("Mutual health portal: data API (inventory and library)"),
             "version": "1.0",
             "description": _(
                 "Read-only JSON access to the public inventory: validated returns of public mutuals "
                 "only, never personal data. Field names, order and codes are those of the published "
                 "Table Schemas (returns.schema.json, synthesis.schema.json); a missing value is null. "
                 "Free to use on condition that the source is cited. Several values of a filter: repeat "
-                "the parameter, or separate codes with commas. Messages follow Accept-Language."
+                "the parameter, or separate codes with commas. Messages follow Accept-Language. "
+                "The library's endpoints search the published resources and project profiles."
             ),
         },
         "servers": [{"url": request.build_absolute_uri("/").rstrip("/")}],

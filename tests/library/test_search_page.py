@@ -129,6 +129,17 @@ def test_words_year_range_and_sort(client, library):
     assert '<option value="date" selected>' in html
 
 
+def test_the_sort_menu_says_date_when_there_are_no_words_to_rank(client, library):
+    """Without words the results come newest first whatever the address says; the menu must not
+    claim "relevance" then."""
+    for params in ({}, {"year_min": "2009"}, {"q": "  ", "sort": "relevance"}):
+        html = html_of(client, params)
+        assert '<option value="date" selected>' in html
+        assert '<option value="relevance" selected>' not in html
+    html = html_of(client, {"q": "mutuelles"})
+    assert '<option value="relevance" selected>' in html and '<option value="date" selected>' not in html
+
+
 def test_result_lines_show_type_year_language_and_countries(client, library):
     html = html_of(client, {"q": "rapport"})
     assert '<h3><a href="/bibliotheque/rapport-2020/">Rapport annuel du réseau</a></h3>' in html
