@@ -27,6 +27,7 @@ class AntiBotMixin(forms.Form):
 
     website = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
     stamp = forms.CharField(required=False, widget=forms.HiddenInput)
+    bot_suspected = False  # set by clean(): honeypot filled, or stamp missing, forged, too young or expired
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,6 +37,7 @@ class AntiBotMixin(forms.Form):
 
     def clean(self):
         data = super().clean()
+        self.bot_suspected = True
         if data.get("website"):
             raise forms.ValidationError(_("This form could not be sent. Please try again."))
         try:
@@ -48,6 +50,7 @@ class AntiBotMixin(forms.Form):
             raise forms.ValidationError(
                 _("This form was sent too quickly: please check it and send it again.")
             )
+        self.bot_suspected = False
         return data
 
     def refresh_stamp(self):

@@ -5,8 +5,9 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
+from django.core.cache import cache
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,51 +17,109 @@ from wagtail.models import Locale
 
 from portal.accounts.permissions import permission_required
 
-from . import selectors, services
+from . import selectors, services, uploads
 from .forms import ArticleForm
 from .models import ArticlePage
 
 SUBMISSIONS_PER_DAY = 5  # enough for a member, not for a script
-KEPT_UPLOADS = "news_kept_uploads"  # session key: token → stored path of a file accepted earlier
+KEPT_UPLOADS = "news_kept_uploads"  # session key: token → [field, stored path] of a file accepted earlier
+KEPT_FIELDS = ("image", "attachment")
+# Refused posts whose files are kept, per member and day: a member correcting a form never needs as
+# many; beyond it, files are no longer kept (the member chooses them again, as on any site), so that
+# nobody fills the disk by sending refused forms from ever new sessions.
+KEPTS_PER_DAY = 20
+KEPT_WINDOW = 24 * 3600
+
+
+def _kept_entries(request) -> dict[str, tuple[str, str]]:
+    """This session's kept files, token → (field, stored path); anything else in the session ignored."""
+    stored = request.session.get(KEPT_UPLOADS)
+    entries = {}
+    for token, entry in (stored.items() if isinstance(stored, dict) else ()):
+        if (isinstance(entry, list | tuple) and len(entry) == 2 and entry[0] in KEPT_FIELDS
+                and uploads.is_kept_path(entry[1])):
+            entries[token] = (entry[0], entry[1])
+    return entries
+
+
+def _kept_path(request, field, token) -> str:
+    """The stored path of the file kept for `field` under `token` in this session, or "" for a token
+    of another session or of the other field, or a file deleted meanwhile."""
+    entry = _kept_entries(request).get(token) if isinstance(token, str) else None
+    if entry is None or entry[0] != field or not default_storage.exists(entry[1]):
+        return ""
+    return entry[1]
+
+
+def _may_keep(user) -> bool:
+    """Counts one refused post whose files would be kept; False past KEPTS_PER_DAY."""
+    key = f"news-kept-uploads:{user.pk}"
+    cache.add(key, 0, KEPT_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, KEPT_WINDOW)
+        count = 1
+    return count <= KEPTS_PER_DAY
 
 
 def _keep_uploads(request, form):
     """Files accepted in a form refused for another field are stored (the browser cannot re-send them)
-    and their token put in the form, so that the next try needs no new upload."""
-    kept = request.session.get(KEPT_UPLOADS, {})
+    and their token put in the form, so that the next try needs no new upload. One file per field and
+    session: a new one replaces (deletes) the one kept before. Nothing is stored for a post that failed
+    the anti-bot checks, nor past KEPTS_PER_DAY; the member then chooses the file again."""
+    kept = _kept_entries(request)
     data = form.data.copy()
-    for name in ("image", "attachment"):
-        upload = form.cleaned_data.get(name) if name not in form.errors else None
+    new = {}
+    for field in KEPT_FIELDS:
+        upload = form.cleaned_data.get(field) if field not in form.errors else None
         if upload:
-            upload.seek(0)
-            token = uuid.uuid4().hex
-            path = default_storage.save(f"news/kept/{token}/{upload.name}", ContentFile(upload.read()))
-            kept[token] = path
-            data[f"{name}_kept"] = token
-    request.session[KEPT_UPLOADS] = kept
+            new[field] = upload
+            data[f"{field}_kept"] = ""
+        elif not _kept_path(request, field, data.get(f"{field}_kept")):
+            data[f"{field}_kept"] = ""  # unknown, another field's, or deleted: chosen again
+    for token, (field, path) in list(kept.items()):
+        if field in new:  # replaced, whether or not the new file is kept
+            uploads.delete_kept(path)
+            del kept[token]
+    if new and not form.bot_suspected and _may_keep(request.user):
+        uploads.delete_old_kept()
+        for field, upload in new.items():
+            token, path = uploads.keep(upload)
+            kept[token] = (field, path)
+            data[f"{field}_kept"] = token
+    request.session[KEPT_UPLOADS] = {token: list(entry) for token, entry in kept.items()}
     form.data = data
 
 
-def _kept_file(request, token):
-    """The file stored under `token` for this session (None for a token of another session)."""
-    path = request.session.get(KEPT_UPLOADS, {}).get(token or "")
-    if not path or not default_storage.exists(path):
+def _kept_file(request, field, token):
+    """The file kept for `field` under `token` in this session (None for any other token)."""
+    path = _kept_path(request, field, token)
+    if not path:
         return None
     handle = default_storage.open(path)
     handle.name = path.rsplit("/", 1)[-1]
     return handle
 
 
-def kept_name(request, token) -> str:
-    path = request.session.get(KEPT_UPLOADS, {}).get(token or "")
+def kept_name(request, field, token) -> str:
+    path = _kept_path(request, field, token)
     return path.rsplit("/", 1)[-1] if path else ""
+
+
+def _discard_kept_uploads(request):
+    """After the article is saved: this session's kept files are deleted (once the transaction commits)."""
+    paths = [path for _field, path in _kept_entries(request).values()]
+    request.session.pop(KEPT_UPLOADS, None)
+    if paths:
+        transaction.on_commit(lambda: [uploads.delete_kept(path) for path in paths])
 
 
 def _form_page(request, form, article=None, status=200):
     return render(request, "news/article_form.html", {
         "form": form, "article": article,
-        "image_kept_name": kept_name(request, form["image_kept"].value()),
-        "attachment_kept_name": kept_name(request, form["attachment_kept"].value()),
+        "image_kept_name": kept_name(request, "image", form["image_kept"].value()),
+        "attachment_kept_name": kept_name(request, "attachment", form["attachment_kept"].value()),
     }, status=status)
 
 
@@ -104,11 +163,16 @@ def article_submit(request, pk=None):
         form.refresh_stamp()
         return _form_page(request, form, article, status=400)
     data = form.cleaned_data
-    image = data.get("image") or _kept_file(request, data.get("image_kept"))
-    attachment = data.get("attachment") or _kept_file(request, data.get("attachment_kept"))
-    services.article_submit(author=request.user, data=data, image=image, attachment=attachment,
-                            article=article)
-    request.session.pop(KEPT_UPLOADS, None)
+    image = data.get("image") or _kept_file(request, "image", data.get("image_kept"))
+    attachment = data.get("attachment") or _kept_file(request, "attachment", data.get("attachment_kept"))
+    try:
+        services.article_submit(author=request.user, data=data, image=image, attachment=attachment,
+                                article=article)
+    finally:
+        for handle in (image, attachment):
+            if handle is not None:
+                handle.close()
+    _discard_kept_uploads(request)
     messages.success(request, _("Thank you: your article has been sent to the secretariat, who will publish "
                                 "it or ask you for changes. You will be told by e-mail."))
     return redirect("news:mine")
