@@ -24,6 +24,7 @@ FACETS = ("resource_type", "theme", "country", "language", "year")
 SORTS = ("relevance", "date")
 MAX_PAGE_SIZE = 100
 SNIPPET_WORDS = 30
+RESYNC_BATCH = 200  # documents sent to the engine at once when a whole branch is re-synced
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,28 @@ def get_engine() -> SearchEngine:
     return EmbeddedEngine()
 
 
+def library_page_models() -> list:
+    """The library's page models the search indexes: those that can describe themselves as a
+    `SearchDocument` (`to_search_document()`)."""
+    from django.apps import apps
+    from wagtail.models import Page
+
+    return [
+        model
+        for model in apps.get_app_config("library").get_models()
+        if issubclass(model, Page) and hasattr(model, "to_search_document")
+    ]
+
+
 def index_resource(page) -> None:
-    """Index (or re-index) a published page that offers `to_search_document()`."""
+    """Index (or re-index) a published page that offers `to_search_document()`; a page visitors may
+    not read (unpublished since, or under a view restriction on it or an ancestor) is taken out
+    instead: the search, its suggestions and the country pages show what the index holds to anyone."""
+    from wagtail.models import Page
+
+    if not Page.objects.filter(pk=page.pk).live().public().exists():
+        remove_resource(page)
+        return
     document = page.to_search_document()
     if document.ref:  # the ref identifies the entry: a page without one cannot be kept in step
         get_engine().index([document])
@@ -138,17 +159,34 @@ def remove_resource(page) -> None:
         get_engine().remove([ref])
 
 
-def indexable_pages() -> list:
-    """Querysets of the live pages the search indexes: every library page model that can describe
-    itself as a `SearchDocument` (`to_search_document()`)."""
-    from django.apps import apps
-    from wagtail.models import Page
+def resync_tree(page) -> None:
+    """Bring the index in step with every library page at or under `page` after a change that shows
+    or hides a whole branch at once (a view restriction set or lifted, a move): the live pages that
+    no view restriction protects are (re)indexed, the others taken out."""
+    engine = get_engine()
+    for model in library_page_models():
+        pages = model.objects.descendant_of(page, inclusive=True)
+        shown = pages.live().public()
+        hidden = [ref for ref in pages.exclude(pk__in=shown.values("pk")).values_list("ref", flat=True)
+                  if ref]
+        if hidden:
+            engine.remove(hidden)
+        batch = []
+        for item in shown.order_by("pk").iterator():
+            document = item.to_search_document()
+            if document.ref:
+                batch.append(document)
+            if len(batch) >= RESYNC_BATCH:
+                engine.index(batch)
+                batch = []
+        if batch:
+            engine.index(batch)
 
-    return [
-        model.objects.live().order_by("pk")
-        for model in apps.get_app_config("library").get_models()
-        if issubclass(model, Page) and hasattr(model, "to_search_document")
-    ]
+
+def indexable_pages() -> list:
+    """Querysets of the pages the search indexes: the live library pages that no view restriction
+    (login, password, groups; on the page or an ancestor) protects."""
+    return [model.objects.live().public().order_by("pk") for model in library_page_models()]
 
 
 def sorted_counts(counts: dict) -> dict[str, int]:
@@ -203,4 +241,5 @@ __all__ = [
     "get_engine",
     "index_resource",
     "remove_resource",
+    "resync_tree",
 ]

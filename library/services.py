@@ -1,11 +1,13 @@
-"""Writes on the library's pages: its index page in each language tree, members' proposals."""
+"""Writes on the library's pages: its index page in each language tree, members' proposals, and the files
+that follow their pages in and out of public view (shared with the news' attachments)."""
 
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.text import slugify
 from wagtail.coreutils import find_available_slug
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction, Locale, Page, Site
+from wagtail.models import Collection, CollectionViewRestriction, Locale, Page, ReferenceIndex, Site
 
 from portal.accounts.roles import GROUP_NAMES, Role
 from portal.core.contributions import submit_for_moderation
@@ -74,12 +76,36 @@ def proposals_collection() -> Collection:
     return collection
 
 
-def release_proposal_file(page: ResourcePage) -> None:
-    """A published proposal's file joins the library's public files."""
-    document = page.document
-    if document is not None and document.collection.name == PROPOSALS_COLLECTION:
-        document.collection = Collection.get_first_root_node()
-        document.save(update_fields=["collection"])
+def release_documents(documents) -> None:
+    """The files of a page just published (a member's proposal, an article's attachments) leave the
+    secretariat's private collection for the public one."""
+    root = Collection.get_first_root_node()
+    for document in documents:
+        if document is not None and document.collection.name == PROPOSALS_COLLECTION:
+            document.collection = root
+            document.save(update_fields=["collection"])
+
+
+def withhold_documents(document_ids) -> None:
+    """The files of a page unpublished or being deleted go back to the secretariat's private collection
+    once the transaction commits, unless a live page still uses them then (Wagtail's reference index:
+    a field, an attachment or a link): whoever kept a file's address no longer gets the file, and
+    publishing the page again releases it. Only files in the public (root) collection move; files the
+    secretariat filed in a collection of its own stay where they are."""
+    ids = {pk for pk in document_ids if pk is not None}
+    if ids:
+        transaction.on_commit(lambda: _withhold(ids))
+
+
+def _withhold(ids) -> None:
+    root = Collection.get_first_root_node()
+    page_type = ContentType.objects.get_for_model(Page)
+    for document in get_document_model().objects.filter(pk__in=ids, collection=root):
+        users = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
+        page_ids = [int(pk) for pk in users.values_list("object_id", flat=True)]
+        if not Page.objects.live().filter(pk__in=page_ids).exists():
+            document.collection = proposals_collection()
+            document.save(update_fields=["collection"])
 
 
 @transaction.atomic

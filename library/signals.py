@@ -1,10 +1,14 @@
 """Keeps the library's search index in step with publishing, through `library.search`'s hooks
-(`index_resource(page)`, `remove_resource(page)`), once that module provides them; a published
-proposal's file leaves the secretariat's private collection."""
+(`index_resource(page)`, `remove_resource(page)`, `resync_tree(page)`): only live pages that no view
+restriction protects are indexed, so setting or lifting a restriction (on a library page or any
+ancestor) or moving a branch re-syncs the library pages under it. A published proposal's file leaves
+the secretariat's private collection; it goes back when its page is unpublished or deleted, unless
+another live page still uses it."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete
-from wagtail.signals import page_published, page_unpublished
+from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
 def _call(hook_name, page):
@@ -25,18 +29,54 @@ def _removed(sender, instance, **kwargs):
     _call("remove_resource", instance)
 
 
-def _release_file(sender, instance, **kwargs):
-    from .services import release_proposal_file
+def _resync_branch(page_id):
+    """After the commit: re-sync the library pages at or under the page `page_id` (if it still
+    exists: a deleted page's library pages are taken out by their own deletion)."""
+    from .search import resync_tree
 
-    release_proposal_file(instance)
+    def resync():
+        page = Page.objects.filter(pk=page_id).first()
+        if page is not None:
+            resync_tree(page)
+
+    transaction.on_commit(resync)
+
+
+def _restriction_changed(sender, instance, **kwargs):
+    _resync_branch(instance.page_id)
+
+
+def _moved(sender, instance, **kwargs):
+    _resync_branch(instance.pk)
+
+
+def _release_file(sender, instance, **kwargs):
+    from .services import release_documents
+
+    release_documents([instance.document])
+
+
+def _withhold_file(sender, instance, **kwargs):
+    from .services import withhold_documents
+
+    withhold_documents([instance.document_id])
 
 
 def connect():
-    from .models import ProjectProfilePage, ResourcePage
+    from .models import LibraryIndexPage, ProjectProfilePage, ResourcePage
 
     page_published.connect(_release_file, sender=ResourcePage, dispatch_uid="library-release-proposal-file")
+    page_unpublished.connect(_withhold_file, sender=ResourcePage, dispatch_uid="library-withhold-file")
+    pre_delete.connect(_withhold_file, sender=ResourcePage, dispatch_uid="library-withhold-file-on-delete")
 
     for model in (ResourcePage, ProjectProfilePage):
         page_published.connect(_published, sender=model, dispatch_uid=f"library-publish-{model.__name__}")
         page_unpublished.connect(_removed, sender=model, dispatch_uid=f"library-unpublish-{model.__name__}")
         post_delete.connect(_removed, sender=model, dispatch_uid=f"library-delete-{model.__name__}")
+
+    # A restriction protects its page and every page under it, whatever their type.
+    for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(_restriction_changed, sender=PageViewRestriction,
+                       dispatch_uid=f"library-restriction-{event}")
+    for model in (LibraryIndexPage, ResourcePage, ProjectProfilePage):
+        post_page_move.connect(_moved, sender=model, dispatch_uid=f"library-move-{model.__name__}")

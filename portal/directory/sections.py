@@ -25,13 +25,13 @@ def organizations(country, request):
 
 
 def recent_resources(country, request):
-    """The library's latest resources about the country (from whichever search engine is configured),
-    with a link to the library filtered on the country."""
+    """The library's latest resources about the country (from whichever search engine is configured:
+    it holds only the pages anyone may read), with a link to the library filtered on the country."""
     query = SearchQuery(countries=(country.code,), sort="date", page_size=RESOURCES_SHOWN)
     result = get_engine().search(query)
     if not result.count:
         return None
-    library = LibraryIndexPage.objects.live().filter(locale=Locale.get_active()).first()
+    library = LibraryIndexPage.objects.live().public().filter(locale=Locale.get_active()).first()
     library_url = f"{library.url}?{urlencode({'country': country.code})}" if library else ""
     return {"resources": result.results, "count": result.count, "library_url": library_url}
 

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Locale, Page, Site
 
-from library.services import PROPOSALS_COLLECTION, proposals_collection
+from library.services import proposals_collection
 from portal.core.contributions import (
     ContributionState,
     contribution_status,
@@ -120,7 +120,7 @@ def article_submit(*, author, data: dict, image=None, attachment=None,
         article.image = stored
     if attachment is not None:
         name = attachment.name.rsplit("/", 1)[-1]
-        # Readable by the secretariat only until the article is published (see release_attachments).
+        # Readable by the secretariat only until the article is published (see signals.py).
         document = get_document_model()(title=name[:255], uploaded_by_user=author,
                                         collection=proposals_collection())
         document.file.save(name, attachment, save=False)
@@ -132,16 +132,6 @@ def article_submit(*, author, data: dict, image=None, attachment=None,
     article.themes = list(data.get("themes") or [])
     submit_for_moderation(page=article, user=author, parent=parent)
     return article
-
-
-def release_attachments(article: ArticlePage) -> None:
-    """A published article's attachments leave the secretariat's private collection for the public one."""
-    root = Collection.get_first_root_node()
-    for attachment in article.attachments.select_related("document__collection"):
-        document = attachment.document
-        if document is not None and document.collection.name == PROPOSALS_COLLECTION:
-            document.collection = root
-            document.save(update_fields=["collection"])
 
 
 def submissions_in_last_day(user) -> int:

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
-from wagtail.models import Collection, WorkflowState
+from wagtail.models import Collection, Locale, WorkflowState
 
 from library.models import LibraryIndexPage, ResourcePage, Theme
 from library.search import SearchQuery, get_engine
@@ -280,6 +280,44 @@ def test_approval_publishes_the_proposal_and_tells_the_contributor(
     assert library_search("cotisations Kaolack") == [TITLE]
     assert page.document.collection == Collection.get_first_root_node()
     assert client.get(page.document.url).status_code == 200
+
+
+def refused_to_visitors(client, address):
+    """A visitor asking for the file is sent to log in; no file comes back."""
+    client.logout()
+    response = client.get(address)
+    return response.status_code == 302 and "/login/?next=" in response["Location"]
+
+
+def test_an_unpublished_proposal_takes_its_file_back_until_it_is_published_again(
+    client, member, secretary, capture
+):
+    page, _ = reviewed(client, member, "approve", secretary, capture)
+    address = page.document.url
+    assert client.get(address).status_code == 200
+    with capture(execute=True):
+        page.unpublish(user=secretary)
+    assert refused_to_visitors(client, address)
+    with capture(execute=True):
+        page.save_revision(user=secretary).publish(user=secretary)
+    assert client.get(address).status_code == 200
+    with capture(execute=True):
+        page.delete()
+    assert refused_to_visitors(client, address)
+
+
+def test_a_file_another_live_page_uses_stays_served(client, member, secretary, capture):
+    page, _ = reviewed(client, member, "approve", secretary, capture)
+    address = page.document.url
+    with capture(execute=True):
+        english = page.copy_for_translation(Locale.objects.get(language_code="en")).specific
+        english.save_revision(user=secretary).publish(user=secretary)
+        page.unpublish(user=secretary)
+    assert client.get(address).status_code == 200  # the English page still links to it
+    english.refresh_from_db()
+    with capture(execute=True):
+        english.unpublish()
+    assert refused_to_visitors(client, address)
 
 
 def test_a_request_for_changes_sends_the_editors_comment(client, member, secretary, capture):

@@ -1,16 +1,26 @@
 """One behaviour suite for both search engines: the embedded one (SQLite FTS5 or PostgreSQL, whichever
-the test database is) and Elasticsearch (against osmem, the in-memory OpenSearch-compatible server)."""
+the test database is) and Elasticsearch (against osmem, the in-memory OpenSearch-compatible server).
+Its last part runs the site on each engine: publishing and view restrictions keep the index in step,
+and a visitor finds only the pages anyone may read."""
 
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
 from elasticsearch import Elasticsearch
+from wagtail.models import PageViewRestriction
 
+from inventory.models import Country
 from library.documents import SearchDocument
+from library.models import ProjectProfilePage
 from library.search import SearchQuery, get_engine
 from library.search_elasticsearch import ElasticsearchEngine
 from library.search_embedded import EmbeddedEngine
+from library.services import library_index_get_or_create
+from portal.accounts.roles import GROUP_NAMES, Role
 
+from .helpers import resource
 from .osmem_adapter import OsmemTestNode
 
 
@@ -359,3 +369,104 @@ def test_settings_choose_the_engine(settings):
     engine = get_engine()
     assert isinstance(engine, ElasticsearchEngine)
     assert engine.alias == "staging-library"
+
+
+# --- The site on each engine: only what anyone may read is found ------------------------------------
+
+@pytest.fixture
+def site(engine, request, settings):
+    """The site configured with `engine`: publishing, view restrictions, the API and the pages use it."""
+    if isinstance(engine, ElasticsearchEngine):
+        settings.ELASTICSEARCH_URL = request.getfixturevalue("osmem_clone").url
+        settings.ELASTICSEARCH_CLIENT_OPTIONS = {"node_class": OsmemTestNode}
+        settings.ELASTICSEARCH_INDEX_PREFIX = "test"
+    else:
+        settings.ELASTICSEARCH_URL = ""
+    return engine
+
+
+EVERYWHERE = {"search", "suggestions", "library page", "country page"}
+THIS_YEAR = datetime.date.today().year
+
+
+def places_showing(client, title, word):
+    """Where an anonymous visitor meets `title` when looking for `word`: the search API, the
+    suggestions under the search box, the library's page, Mali's country page ("Recent resources")."""
+    client.logout()
+    places = set()
+    if title in [hit["title"] for hit in client.get("/api/v1/library/search", {"q": word}).json()["results"]]:
+        places.add("search")
+    suggestions = client.get("/api/v1/library/autocomplete", {"q": word[:4]}).json()["results"]
+    if title in [suggestion["title"] for suggestion in suggestions]:
+        places.add("suggestions")
+    if title in client.get(library_index_get_or_create(language="fr").url, {"q": word}).content.decode():
+        places.add("library page")
+    if title in client.get("/fr/inventaire/pays/ML/").content.decode():
+        places.add("country page")
+    return places
+
+
+def titles_found(client, word):
+    client.logout()
+    return {hit["title"] for hit in client.get("/api/v1/library/search", {"q": word}).json()["results"]}
+
+
+@pytest.mark.parametrize("kind", [PageViewRestriction.LOGIN, PageViewRestriction.PASSWORD,
+                                  PageViewRestriction.GROUPS])
+def test_a_resource_under_a_view_restriction_is_found_nowhere(site, client, kind,
+                                                               django_capture_on_commit_callbacks):
+    title = "Rapport confidentiel Zorglub"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = resource(library_index_get_or_create(language="fr"), title=title, ref="zorglub",
+                        year=THIS_YEAR, summary="Les comptes de Zorglub.",
+                        countries=[Country.objects.get(code="ML")])
+    assert places_showing(client, title, "zorglub") == EVERYWHERE
+    with django_capture_on_commit_callbacks(execute=True):
+        password = "secret" if kind == PageViewRestriction.PASSWORD else ""
+        restriction = PageViewRestriction.objects.create(page=page, restriction_type=kind, password=password)
+        if kind == PageViewRestriction.GROUPS:
+            restriction.groups.add(Group.objects.get_or_create(name=GROUP_NAMES[Role.SECRETARIAT])[0])
+    assert places_showing(client, title, "zorglub") == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()  # a later publication leaves it out too
+    assert places_showing(client, title, "zorglub") == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert places_showing(client, title, "zorglub") == EVERYWHERE
+
+
+def test_a_restriction_on_the_library_hides_every_resource_and_profile_under_it(
+    site, client, django_capture_on_commit_callbacks
+):
+    french, english = (library_index_get_or_create(language=code) for code in ("fr", "en"))
+    with django_capture_on_commit_callbacks(execute=True):
+        resource(french, title="Guide Zorglub", ref="zorglub-guide")
+        profile = ProjectProfilePage(title="Projet Zorglub", slug="projet-zorglub", project_name="Zorglub",
+                                     summary="Un projet pilote.", locale=french.locale)
+        french.add_child(instance=profile)
+        profile.save_revision().publish()
+        resource(english, title="Zorglub handbook", ref="zorglub-handbook", language="en")
+    everything = {"Guide Zorglub", "Projet Zorglub", "Zorglub handbook"}
+    assert titles_found(client, "zorglub") == everything
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(page=french,
+                                                         restriction_type=PageViewRestriction.LOGIN)
+    assert titles_found(client, "zorglub") == {"Zorglub handbook"}
+    call_command("rebuild_library_index")  # a rebuild leaves them out as well
+    assert titles_found(client, "zorglub") == {"Zorglub handbook"}
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert titles_found(client, "zorglub") == everything
+
+
+def test_a_resource_moved_into_a_restricted_library_leaves_the_search(
+    site, client, django_capture_on_commit_callbacks
+):
+    french, english = (library_index_get_or_create(language=code) for code in ("fr", "en"))
+    with django_capture_on_commit_callbacks(execute=True):
+        page = resource(french, title="Guide Zorglub", ref="zorglub-guide")
+        PageViewRestriction.objects.create(page=english, restriction_type=PageViewRestriction.LOGIN)
+    assert titles_found(client, "zorglub") == {"Guide Zorglub"}
+    with django_capture_on_commit_callbacks(execute=True):
+        page.move(english, pos="last-child")
+    assert titles_found(client, "zorglub") == set()

@@ -284,3 +284,31 @@ def test_an_attachment_is_private_until_the_article_is_published(
     response = client.get(document.url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_an_attachment_is_private_again_once_the_article_is_unpublished_or_deleted(
+    client, member, moderator, django_capture_on_commit_callbacks
+):
+    submit(client, django_capture_on_commit_callbacks, files={
+        "attachment": SimpleUploadedFile("compte-rendu.pdf", pdf_bytes("Compte rendu"), "application/pdf"),
+    })
+    page = articles_of(member).get()
+    document = page.get_latest_revision_as_object().attachments.get().document
+    with django_capture_on_commit_callbacks(execute=True):
+        page.current_workflow_task_state.approve(user=moderator)
+    page.refresh_from_db()
+    client.logout()
+    assert client.get(document.url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish(user=moderator)
+    response = client.get(document.url)
+    assert response.status_code == 302 and "/login/?next=" in response["Location"]  # no file
+    with django_capture_on_commit_callbacks(execute=True):
+        page.get_latest_revision().publish(user=moderator)
+    response = client.get(document.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    with django_capture_on_commit_callbacks(execute=True):
+        page.delete()
+    response = client.get(document.url)
+    assert response.status_code == 302 and "/login/?next=" in response["Location"]  # no file
