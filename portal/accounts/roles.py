@@ -74,6 +74,9 @@ _MODEL_PERMISSIONS = {
         ("news", "change_flashnews"),
         ("news", "delete_flashnews"),
         ("news", "publish_flashnews"),
+        ("newsletter", "view_subscriber"),
+        ("newsletter", "change_subscriber"),  # unsubscribe an address (there is no edit form)
+        ("newsletter", "delete_subscriber"),
     ],
 }
 _PAGE_PERMISSIONS = {

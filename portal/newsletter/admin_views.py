@@ -5,6 +5,7 @@ and "send to subscribers", then the send report."""
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from wagtail.models import Locale
@@ -14,6 +15,7 @@ from portal.accounts.permissions import require
 from . import services
 from .delivery import Delivery, RecipientState
 from .models import NewsletterIssuePage, Subscriber, SubscriberState
+from .viewsets import can_see_subscribers, subscriber_viewset
 
 FAILED_LISTED = 200
 
@@ -34,6 +36,11 @@ def _subscriber_counts() -> dict:
             "fr": by_language.get("fr", 0), "en": by_language.get("en", 0)}
 
 
+def _subscribers_url(request) -> str | None:
+    """The subscribers list, for who may see it (links from the counts filter it)."""
+    return reverse(subscriber_viewset.get_url_name("index")) if can_see_subscribers(request.user) else None
+
+
 @require_safe
 def index(request):
     require(request, "send_newsletter")
@@ -45,7 +52,7 @@ def index(request):
              if issue.delivery_reference in deliveries else None} for issue in issues]
     return render(request, "newsletter/admin/index.html", {
         "page_title": _("Newsletter"), "header_icon": "mail", "rows": rows,
-        "subscribers": _subscriber_counts()})
+        "subscribers": _subscriber_counts(), "subscribers_url": _subscribers_url(request)})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

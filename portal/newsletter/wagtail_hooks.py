@@ -1,13 +1,14 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from portal.accounts.permissions import can
 
 from . import admin_views
 from .models import NewsletterIssuePage
+from .viewsets import can_see_subscribers, subscriber_viewset
 
 admin_urlpatterns = [
     path("", admin_views.index, name="index"),
@@ -21,15 +22,31 @@ def register_newsletter_admin_urls():
     return [path("newsletter/", urls)]
 
 
+@hooks.register("register_admin_viewset")
+def register_subscriber_viewset():
+    return subscriber_viewset
+
+
 class NewsletterMenuItem(MenuItem):
     def is_shown(self, request):
         return can(request.user, "send_newsletter")
 
 
+class SubscribersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_see_subscribers(request.user)
+
+
 @hooks.register("register_admin_menu_item")
 def register_newsletter_menu_item():
-    return NewsletterMenuItem(_("Newsletter"), reverse("newsletter_admin:index"), icon_name="mail",
-                              order=280, name="newsletter")
+    """Newsletter: the issues and their sending (with the subscribers' counts), and the subscribers."""
+    menu = Menu(items=[
+        NewsletterMenuItem(_("Issues"), reverse("newsletter_admin:index"), icon_name="mail",
+                           order=100, name="newsletter-issues"),
+        SubscribersMenuItem(_("Subscribers"), reverse(subscriber_viewset.get_url_name("index")),
+                            icon_name="user", order=200, name="newsletter-subscribers"),
+    ])
+    return SubmenuMenuItem(_("Newsletter"), menu, icon_name="mail", order=280, name="newsletter")
 
 
 def _send_button(page, user, priority):
