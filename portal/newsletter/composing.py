@@ -118,14 +118,22 @@ def _page_summary(page) -> str:
     return ""
 
 
+def public_target(page):
+    """`page` in the active language when anyone may read it (live, under no view restriction on it or
+    an ancestor), else None: an issue never links to a draft or to a members-only page."""
+    if page is None:
+        return None
+    page = page.localized
+    if not page.live or page.get_view_restrictions().exists():
+        return None
+    return page
+
+
 def _pages(items) -> list[dict]:
     result = []
     for item in items:
-        page = item["page"]
+        page = public_target(item["page"])
         if page is None:
-            continue
-        page = page.localized
-        if not page.live:
             continue
         result.append({"title": page.title, "url": page_url(page),
                        "summary": item["summary"] or _page_summary(page)})
@@ -143,10 +151,10 @@ def issue_sections(issue, figures) -> list[dict]:
                 sections.append({"kind": "pages", "heading": value["heading"] or str(DEFAULT_HEADINGS[kind]),
                                  "intro_html": rich_text_html(value["intro"]), "items": items})
         elif kind == "interview":
-            link = value["page"].localized if value["page"] else None
+            link = public_target(value["page"])
             sections.append({"kind": "interview", "heading": value["heading"], "person": value["person"],
                              "text_html": rich_text_html(value["text"]),
-                             "url": page_url(link) if link and link.live else ""})
+                             "url": page_url(link) if link else ""})
         elif kind == "text":
             sections.append({"kind": "text", "heading": value["heading"],
                              "text_html": rich_text_html(value["text"])})

@@ -13,14 +13,14 @@ DEFAULT_WINDOW = datetime.timedelta(days=122)
 
 
 def published_since(issue, *, limit=LISTED):
-    """(since, pages): live pages of the issue's language first published since the previous issue's
+    """(since, pages): live, public pages of the issue's language first published since the previous issue's
     date (or four months), newest first, newsletter pages left out; at most `limit`."""
     previous = issue.previous_issue() if issue.locale_id else None
     if previous is not None:
         since = timezone.make_aware(datetime.datetime.combine(previous.issue_date, datetime.time.min))
     else:
         since = timezone.now() - DEFAULT_WINDOW
-    pages = (Page.objects.live().filter(first_published_at__gte=since)
+    pages = (Page.objects.live().public().filter(first_published_at__gte=since)
              .exclude(content_type__app_label="newsletter")
              .select_related("content_type").order_by("-first_published_at"))
     if issue.locale_id:

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from wagtail.models import Locale
+from wagtail.models import Locale, PageViewRestriction
 
 from portal.accounts.roles import Role
 from portal.newsletter import delivery, services
@@ -177,6 +177,20 @@ def test_the_editor_is_offered_what_was_published_since_the_previous_issue(issue
     french_resources = ResourcePage.objects.live().filter(locale=issue.locale)
     assert {r.pk for r in french_resources} <= {p.pk for p in pages}  # the demo's, published today
     assert not any(isinstance(p.specific, NewsletterIssuePage) for p in pages)
+
+
+def test_a_members_only_page_is_neither_linked_nor_offered_in_an_issue(client, issue, secretariat):
+    from library.models import ResourcePage
+
+    resource = ResourcePage.objects.get(locale=issue.locale, title__contains="Calculer la cotisation")
+    PageViewRestriction.objects.create(page=resource, restriction_type=PageViewRestriction.LOGIN)
+    assert resource.title not in client.get(issue.url).content.decode()
+    assert resource.pk not in {page.pk for page in published_since(issue)[2]}
+    services.issue_send_to_subscribers(issue=issue, user=secretariat)
+    call_command("send_newsletters", "--issue", "41")
+    french = next(m for m in mail.outbox if m.to == ["abonnee.dakar@example.org"])
+    assert resource.title not in french.body and resource.title not in french.alternatives[0][0]
+    assert "négocier avec les prestataires" in french.body.lower()  # the rest of the issue is there
 
 
 def test_the_issue_editor_shows_the_panel(client, issue, secretariat):
