@@ -105,3 +105,15 @@ class SiteLinks(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site links")
+
+
+def public_target(page):
+    """`page` in the active language when anyone may read it (live, under no view restriction on it or
+    an ancestor), else None: what a page, an e-mail or a feed may link to. Templates: the filter of the
+    same name in portal_tags."""
+    if page is None:
+        return None
+    page = page.localized
+    if not page.live or page.get_view_restrictions().exists():
+        return None
+    return page

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.rich_text import expand_db_html
 
+from portal.core.models import public_target
 from portal.mail import absolute_url
 
 from .blocks import DEFAULT_HEADINGS
@@ -116,17 +117,6 @@ def _page_summary(page) -> str:
         if isinstance(value, str) and value.strip():
             return value.strip()
     return ""
-
-
-def public_target(page):
-    """`page` in the active language when anyone may read it (live, under no view restriction on it or
-    an ancestor), else None: an issue never links to a draft or to a members-only page."""
-    if page is None:
-        return None
-    page = page.localized
-    if not page.live or page.get_view_restrictions().exists():
-        return None
-    return page
 
 
 def _pages(items) -> list[dict]:

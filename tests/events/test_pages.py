@@ -7,7 +7,7 @@ import zoneinfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
-from wagtail.models import Locale
+from wagtail.models import Locale, PageViewRestriction
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from inventory.models import Country
@@ -165,6 +165,9 @@ def test_bamako_forum_links_its_proceedings_in_the_library(client):
     assert resource.ref == "demo-forum-bamako-2004"
     html = client.get(forum.url).content.decode()
     assert resource.url in html and "400" in html
+    # Proceedings put behind a login disappear from the public page.
+    PageViewRestriction.objects.create(page=resource, restriction_type=PageViewRestriction.LOGIN)
+    assert resource.url not in client.get(forum.url).content.decode()
 
 
 def test_forum_2007_page_in_english(client):

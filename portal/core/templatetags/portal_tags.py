@@ -68,3 +68,11 @@ def language_links(context):
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+@register.filter(name="public_target")
+def public_target_filter(page):
+    """The page in the reader's language when anyone may read it, else None (portal.core.models)."""
+    from portal.core.models import public_target
+
+    return public_target(page)
