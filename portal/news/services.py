@@ -1,6 +1,9 @@
 """Writes on the news: the index page of each language tree, members' articles sent from the site into
 the moderation workflow, flash news preferences."""
 
+import os
+import secrets
+
 from django.db import transaction
 from django.utils import timezone
 from wagtail.documents import get_document_model
@@ -114,8 +117,11 @@ def article_submit(*, author, data: dict, image=None, attachment=None,
     article.image_caption = data.get("image_caption", "")
     article.date = timezone.localdate()
     if image is not None:
+        # Wagtail's images have no privacy: the file of an article under review must not be found by
+        # guessing its name (original_images/photo.jpg), so it gets a random one.
+        extension = os.path.splitext(image.name)[1].lower()
         stored = get_image_model()(title=data["title"][:255], uploaded_by_user=author,
-                                   file=ImageFile(image, name=image.name.rsplit("/", 1)[-1]))
+                                   file=ImageFile(image, name=f"{secrets.token_urlsafe(16)}{extension}"))
         stored.save()
         article.image = stored
     if attachment is not None:

@@ -192,6 +192,9 @@ def test_image_and_attachment_are_stored_with_the_article(
     })
     draft = articles_of(member).get().get_latest_revision_as_object()
     assert draft.image is not None and draft.image.width == 8
+    # Images are public files: the name of a photo under review cannot be guessed from what was sent.
+    stored_name = draft.image.file.name.rsplit("/", 1)[-1]
+    assert "photo" not in stored_name and stored_name.endswith(".png") and len(stored_name) >= 20
     assert [a.document.title for a in draft.attachments.all()] == ["compte-rendu.pdf"]
 
 
