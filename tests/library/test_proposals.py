@@ -116,6 +116,17 @@ def test_the_form_sits_under_the_library_page_which_stays_a_wagtail_page(client,
     assert client.get(english_library.url + "propose/").templates[0].name == "library/propose.html"
 
 
+def test_the_library_page_and_the_profile_lead_to_proposing_and_to_ones_proposals(client, member):
+    french_library = LibraryIndexPage.objects.get(locale__language_code="fr")
+    html = client.get(french_library.url).content.decode()
+    assert f'<a href="{url("library:propose")}">Proposer une ressource</a>' in html
+    assert url("library:my_proposals") not in html  # a visitor has none
+    client.force_login(member)
+    assert url("library:my_proposals") in client.get(french_library.url).content.decode()
+    profile = client.get(reverse("accounts:profile")).content.decode()
+    assert url("library:my_proposals") in profile and reverse("news:mine") in profile
+
+
 # -- proposing ------------------------------------------------------------------------------------
 
 def test_a_proposal_waits_unpublished_in_the_moderation_workflow(client, member, capture):
