@@ -38,6 +38,15 @@ PAGES = [
     ("library: latest resources (fr)", "/fr/bibliotheque/"),
     ("library search: words and filters (fr)",
      "/fr/bibliotheque/?q=mutuelles+Mali&type=case_study&type=guide&year_min=2005&year_max=2020"),
+    ("library: a resource (fr)", "/fr/bibliotheque/concertation-10-ans/"),
+    ("news (fr)", "/fr/actualites/"),
+    ("news: an article (fr)", "/fr/actualites/mutuelles-et-microfinance-au-senegal/"),
+    ("calendar: upcoming events (fr)", "/fr/agenda/"),
+    ("calendar: the training seminar (fr)", "/fr/agenda/seminaire-micro-assurance-sante-participative/"),
+    ("Forum: Dakar 2007 (fr)", "/fr/agenda/forum-dakar-2007/"),
+    ("newsletter: issue 41 (fr)", "/fr/lettre-d-information/lettre-41/"),
+    ("newsletter: subscription (fr)", "/fr/lettre-d-information/abonnement/"),
+    ("directory of organizations (fr)", "/fr/annuaire/"),
     ("not found (fr)", "/fr/nothing-here/"),
 ]
 # Pages behind a login (demo accounts of `load_demo`, password "bench-only"): (name, path, e-mail).
