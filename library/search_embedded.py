@@ -192,6 +192,15 @@ class EmbeddedEngine:
         narrowing = {}
         if stems:
             narrowing[None] = self._match_ids(stems)
+            if connection.vendor == "postgresql":
+                # PostgreSQL reads the matching rows' vectors at each use of the subquery (the count,
+                # the facets, the page: three scans of half the library for a common word); the ids
+                # are fetched once and passed on as an array (10,000 resources, "mutuelles": 4,862
+                # matches: p50 229 → 71 ms; all query kinds: p95 231 → 143 ms).
+                with connection.cursor() as cursor:
+                    cursor.execute(*narrowing[None].as_sql(None, connection))
+                    ids = [row[0] for row in cursor.fetchall()]
+                narrowing[None] = RawSQL("SELECT unnest(%s::bigint[])", [ids])
         for facet, selected in query.filters().items():
             if not selected:
                 continue
