@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Locale, PageViewRestriction
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
@@ -168,6 +169,17 @@ def test_bamako_forum_links_its_proceedings_in_the_library(client):
     # Proceedings put behind a login disappear from the public page.
     PageViewRestriction.objects.create(page=resource, restriction_type=PageViewRestriction.LOGIN)
     assert resource.url not in client.get(forum.url).content.decode()
+
+
+def test_a_forum_links_its_speakers_organizations_to_the_directory(client):
+    forum = ForumPage.objects.get(slug="forum-dakar-2007", locale__language_code="fr")
+    listed = [o for o in forum.speaker_organizations.all() if o.in_directory]
+    assert listed
+    html = client.get(forum.url).content.decode()
+    for organization in listed:
+        page = reverse("directory:organization", args=[organization.pk])
+        assert f'<a href="{page}">{organization}</a>' in html
+        assert client.get(page).status_code == 200
 
 
 def test_forum_2007_page_in_english(client):
