@@ -49,8 +49,11 @@ class ProposalForm(forms.Form):
         help_text=_("If the document is online elsewhere, instead of a file."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_file: str = "", **kwargs):
+        # `current_file`: the name of the file a proposal being changed already has, kept when no
+        # other file (nor a link) is given.
         super().__init__(*args, **kwargs)
+        self.current_file = current_file
         self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in sorted(EXPECTED))
 
     def clean_file(self):
@@ -70,7 +73,7 @@ class ProposalForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        has_file = bool(data.get("file")) or "file" in self.errors
+        has_file = bool(data.get("file") or self.current_file) or "file" in self.errors
         has_link = bool(data.get("external_url")) or "external_url" in self.errors
         if not has_file and not has_link:
             self.add_error("file", _("Give the file or a link to the document."))

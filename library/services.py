@@ -10,7 +10,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction, Locale, Page, ReferenceIndex, Site
 
 from portal.accounts.roles import GROUP_NAMES, Role
-from portal.core.contributions import submit_for_moderation
+from portal.core.contributions import ContributionState, contribution_status, submit_for_moderation
 
 from .models import LibraryIndexPage, ResourcePage
 
@@ -108,23 +108,51 @@ def _withhold(ids) -> None:
             document.save(update_fields=["collection"])
 
 
+def _stored_document(*, user, title: str, file):
+    """An uploaded file (already checked) as a document of the secretariat's private collection."""
+    document = get_document_model()(title=title[:255], collection=proposals_collection(),
+                                     uploaded_by_user=user)
+    document.file.save(file.name, file, save=False)
+    document.file_size = file.size
+    document._set_file_hash()
+    document.save()
+    return document
+
+
+# The contributor may change a proposal from the site only before review or when changes were
+# requested (the rule of members' articles, news/services.py).
+EDITABLE = (ContributionState.DRAFT, ContributionState.CHANGES_REQUESTED)
+
+
+def proposal_is_editable(page: ResourcePage) -> bool:
+    return contribution_status(page).state in EDITABLE
+
+
 @transaction.atomic
 def resource_propose(*, user, title: str, summary: str, resource_type: str, themes, countries, language: str,
                      year: int | None, authors: str, publisher: str, licence: str, file=None,
-                     external_url: str = "") -> ResourcePage:
+                     external_url: str = "", resource: ResourcePage | None = None) -> ResourcePage:
     """A member's proposal: a resource page, not live, under the library of the document's language
     (English documents in the English tree, the others in the French one), owned by the member and
     submitted to the moderation workflow (the secretariat reviews it in the Wagtail admin).
-    `file` is an uploaded file already checked (type and size)."""
+    `file` is an uploaded file already checked (type and size).
+
+    With `resource` (the member's proposal whose changes were requested), a new revision of it is
+    submitted again instead; without a new `file`, its file stays, unless a link replaces it."""
+    if resource is not None:
+        page = resource.get_latest_revision_as_object()
+        if file is not None:
+            page.document, page.external_url = _stored_document(user=user, title=title, file=file), ""
+        elif external_url:
+            page.document, page.external_url = None, external_url
+        page.title, page.summary, page.resource_type, page.language = title, summary, resource_type, language
+        page.year, page.authors, page.publisher, page.licence = year, authors, publisher, licence
+        page.themes = list(themes)
+        page.countries = list(countries)
+        submit_for_moderation(page=page, user=user)
+        return page
     parent = library_index_get_or_create(language="en" if language == "en" else "fr")
-    document = None
-    if file is not None:
-        document = get_document_model()(title=title[:255], collection=proposals_collection(),
-                                         uploaded_by_user=user)
-        document.file.save(file.name, file, save=False)
-        document.file_size = file.size
-        document._set_file_hash()
-        document.save()
+    document = _stored_document(user=user, title=title, file=file) if file is not None else None
     slug = slugify(title)[:60].strip("-") or "resource"
     if slug in RESERVED_SLUGS:
         slug += "-1"

@@ -1,7 +1,7 @@
 """The library's pages beside its Wagtail pages: members propose a resource and follow their proposals."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import permission_required
@@ -9,35 +9,63 @@ from portal.core.contributions import contribution_status, recent_submissions
 
 from .forms import ProposalForm
 from .models import ResourcePage
-from .services import resource_propose
+from .services import EDITABLE, proposal_is_editable, resource_propose
 
 # Proposals (and re-submissions) a person may send per hour: enough for anyone sharing their
 # documents, few enough that a stolen account cannot bury the secretariat's review queue.
 PROPOSALS_PER_HOUR = 5
 
 
+def _initial(page: ResourcePage) -> dict:
+    """The form's fields as the proposal's latest revision has them."""
+    return {
+        "title": page.title, "summary": page.summary, "resource_type": page.resource_type,
+        "themes": list(page.themes.all()), "countries": list(page.countries.all()),
+        "language": page.language, "year": page.year, "authors": page.authors,
+        "publisher": page.publisher, "licence": page.licence, "external_url": page.external_url,
+    }
+
+
 @permission_required("propose_resource")
-def propose(request):
-    """The proposal form: the resource waits, unpublished, until the secretariat publishes it."""
-    form = ProposalForm(request.POST or None, request.FILES or None)
+def propose(request, pk=None):
+    """The proposal form: the resource waits, unpublished, until the secretariat publishes it. With
+    `pk`, the member's own proposal whose changes were requested, changed and sent again."""
+    resource = latest = None
+    current_file = ""
+    if pk is not None:
+        resource = get_object_or_404(ResourcePage, pk=pk, contributor=request.user)
+        if not proposal_is_editable(resource):
+            messages.error(request, _("This proposal is being reviewed or is published: it cannot be "
+                                      "changed from here."))
+            return redirect("library:my_proposals")
+        latest = resource.get_latest_revision_as_object()
+        current_file = latest.document.filename if latest.document_id and latest.document else ""
+    if request.method == "POST":
+        form = ProposalForm(request.POST, request.FILES, current_file=current_file)
+    else:
+        form = ProposalForm(initial=_initial(latest) if latest is not None else None,
+                            current_file=current_file)
+    context = {"form": form, "resource": resource,
+               "contribution": contribution_status(resource) if resource is not None else None}
     status = 200
     if request.method == "POST":
         if recent_submissions(request.user) >= PROPOSALS_PER_HOUR:
             return render(request, "library/propose.html", {
-                "form": form, "throttled": True, "per_hour": PROPOSALS_PER_HOUR}, status=429)
+                **context, "throttled": True, "per_hour": PROPOSALS_PER_HOUR}, status=429)
         if form.is_valid():
-            page = resource_propose(user=request.user, **form.cleaned_data)
+            page = resource_propose(user=request.user, resource=resource, **form.cleaned_data)
             thanks = _("Thank you: “%(title)s” is waiting for the secretariat's review. "
                        "You will receive an e-mail when it is published.")
             messages.success(request, thanks % {"title": page.title})
             return redirect("library:my_proposals")
         status = 400
-    return render(request, "library/propose.html", {"form": form}, status=status)
+    return render(request, "library/propose.html", context, status=status)
 
 
 @permission_required("propose_resource")
 def my_proposals(request):
     """The member's proposals and where each stands."""
     pages = ResourcePage.objects.filter(contributor=request.user).select_related("locale").order_by("-pk")
-    proposals = [(page, contribution_status(page)) for page in pages]
+    statuses = [(page, contribution_status(page)) for page in pages]
+    proposals = [(page, status, status.state in EDITABLE) for page, status in statuses]
     return render(request, "library/my_proposals.html", {"proposals": proposals})
