@@ -6,7 +6,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.accounts.permissions import require
+from portal.core import throttle
 
 from . import services
 from .ical import build_calendar
@@ -74,14 +74,7 @@ def event_ics(request, pk):
 
 def _throttled(request) -> bool:
     key = f"events-registration:{request.user.pk}"
-    count = cache.get_or_set(key, 0, REGISTRATION_WINDOW)
-    if count >= REGISTRATION_LIMIT:
-        return True
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, REGISTRATION_WINDOW)
-    return False
+    return not throttle.allow(key, REGISTRATION_LIMIT, REGISTRATION_WINDOW)
 
 
 def _registration_view(request, pk, action):

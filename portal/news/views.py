@@ -5,7 +5,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Locale
 
 from portal.accounts.permissions import permission_required
+from portal.core import throttle
 
 from . import selectors, services, uploads
 from .forms import ArticleForm
@@ -53,14 +53,7 @@ def _kept_path(request, field, token) -> str:
 
 def _may_keep(user) -> bool:
     """Counts one refused post whose files would be kept; False past KEPTS_PER_DAY."""
-    key = f"news-kept-uploads:{user.pk}"
-    cache.add(key, 0, KEPT_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, KEPT_WINDOW)
-        count = 1
-    return count <= KEPTS_PER_DAY
+    return throttle.allow(f"news-kept-uploads:{user.pk}", KEPTS_PER_DAY, KEPT_WINDOW)
 
 
 def _keep_uploads(request, form):

@@ -8,7 +8,8 @@ import time
 
 from allauth.account.adapter import get_adapter
 from django.core import signing
-from django.core.cache import cache
+
+from portal.core import throttle
 
 FORM_SALT = "newsletter.form-started"
 MIN_SECONDS = 3  # a person takes longer than this to type an address and choose a language
@@ -34,13 +35,7 @@ def allow(scope: str, key: str, limit_window: tuple[int, int]) -> bool:
     """Count one attempt for `key`; False once more than `limit` happened within the window."""
     limit, window = limit_window
     cache_key = "newsletter-throttle:" + scope + ":" + hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache.add(cache_key, 0, window)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, window)
-        count = 1
-    return count <= limit
+    return throttle.allow(cache_key, limit, window)
 
 
 def client_ip(request) -> str:

@@ -1,0 +1,19 @@
+"""The site's rate limits: attempt counters in the cache, one fixed window per key.
+
+Every throttle (newsletter subscriptions, event registrations, kept article uploads) counts here, so
+they all share one behaviour and one caveat: the counts live in the cache, which production with
+several workers must share (`CACHE_URL`)."""
+
+from django.core.cache import cache
+
+
+def allow(cache_key: str, limit: int, window: int) -> bool:
+    """Count one attempt under `cache_key`; False once more than `limit` attempts happened within the
+    `window` seconds that started with the first one."""
+    cache.add(cache_key, 0, window)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, window)
+        count = 1
+    return count <= limit
