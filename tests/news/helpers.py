@@ -4,6 +4,8 @@ import io
 import time
 
 from django.core import signing
+from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from inventory.models import Country
@@ -11,6 +13,12 @@ from library.models import Theme
 from portal.news.forms import STAMP_SALT
 from portal.news.models import ArticlePage
 from portal.news.services import news_index_get_or_create
+
+
+def url(name, *args, language="en"):
+    """The path of a news URL in `language` (English by default, as the members' form tests read)."""
+    with translation.override(language):
+        return reverse(name, args=args)
 
 
 def old_stamp(seconds=60) -> str:

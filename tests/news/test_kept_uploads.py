@@ -9,8 +9,6 @@ from unittest import mock
 import pytest
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
-from django.utils import translation
 
 from portal.accounts.roles import Role
 from portal.news import views
@@ -18,21 +16,9 @@ from portal.news.forms import STAMP_SALT
 from portal.news.models import ArticlePage
 from tests.factories import UserFactory
 from tests.library.helpers import pdf_bytes
-from tests.news.helpers import article_post, old_stamp, png_bytes
+from tests.news.helpers import article_post, old_stamp, png_bytes, url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(name, args=args)
-
-
-@pytest.fixture
-def member(client):
-    user = UserFactory(roles=[Role.MEMBER], first_name="Awa", last_name="Diop", languages=["en"])
-    client.force_login(user)
-    return user
 
 
 def submit(client, capture, data=None, **files):

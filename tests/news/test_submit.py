@@ -4,8 +4,6 @@ author's e-mails."""
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
-from django.utils import translation
 from wagtail.models import Page, WorkflowState
 
 from portal.accounts.roles import Role
@@ -13,21 +11,9 @@ from portal.news import views
 from portal.news.models import ArticlePage
 from tests.factories import UserFactory
 from tests.library.helpers import pdf_bytes
-from tests.news.helpers import article_post, old_stamp, png_bytes
+from tests.news.helpers import article_post, old_stamp, png_bytes, url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args, language="en"):
-    with translation.override(language):
-        return reverse(name, args=args)
-
-
-@pytest.fixture
-def member(client):
-    user = UserFactory(roles=[Role.MEMBER], first_name="Awa", last_name="Diop", languages=["en"])
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
@@ -272,14 +258,19 @@ def test_a_translation_of_a_members_article_is_not_theirs_to_be_told_about(
     assert articles_of(member).count() == 1
 
 
-def test_an_attachment_is_private_until_the_article_is_published(
-    client, member, moderator, django_capture_on_commit_callbacks
-):
-    submit(client, django_capture_on_commit_callbacks, files={
+def _submitted_with_attachment(client, member, capture):
+    """(article, its attachment's document) of a member's submission with a PDF attached."""
+    submit(client, capture, files={
         "attachment": SimpleUploadedFile("compte-rendu.pdf", pdf_bytes("Compte rendu"), "application/pdf"),
     })
     page = articles_of(member).get()
-    document = page.get_latest_revision_as_object().attachments.get().document
+    return page, page.get_latest_revision_as_object().attachments.get().document
+
+
+def test_an_attachment_is_private_until_the_article_is_published(
+    client, member, moderator, django_capture_on_commit_callbacks
+):
+    page, document = _submitted_with_attachment(client, member, django_capture_on_commit_callbacks)
     client.logout()
     assert client.get(document.url).status_code != 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -292,11 +283,7 @@ def test_an_attachment_is_private_until_the_article_is_published(
 def test_an_attachment_is_private_again_once_the_article_is_unpublished_or_deleted(
     client, member, moderator, django_capture_on_commit_callbacks
 ):
-    submit(client, django_capture_on_commit_callbacks, files={
-        "attachment": SimpleUploadedFile("compte-rendu.pdf", pdf_bytes("Compte rendu"), "application/pdf"),
-    })
-    page = articles_of(member).get()
-    document = page.get_latest_revision_as_object().attachments.get().document
+    page, document = _submitted_with_attachment(client, member, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         page.current_workflow_task_state.approve(user=moderator)
     page.refresh_from_db()
