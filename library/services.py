@@ -108,12 +108,14 @@ def _withhold(ids) -> None:
             document.save(update_fields=["collection"])
 
 
-def _stored_document(*, user, title: str, file):
-    """An uploaded file (already checked) as a document of the secretariat's private collection."""
+def private_document(*, user, title: str, file):
+    """An uploaded file (already checked) as a document of the secretariat's private collection, under
+    its own base name: a member's proposal or article attachment, readable by the secretariat only
+    until its page is published (`release_documents`)."""
     document = get_document_model()(title=title[:255], collection=proposals_collection(),
                                      uploaded_by_user=user)
-    document.file.save(file.name, file, save=False)
-    document.file_size = file.size
+    document.file.save(file.name.rsplit("/", 1)[-1], file, save=False)
+    document.file_size = document.file.size
     document._set_file_hash()
     document.save()
     return document
@@ -142,7 +144,7 @@ def resource_propose(*, user, title: str, summary: str, resource_type: str, them
     if resource is not None:
         page = resource.get_latest_revision_as_object()
         if file is not None:
-            page.document, page.external_url = _stored_document(user=user, title=title, file=file), ""
+            page.document, page.external_url = private_document(user=user, title=title, file=file), ""
         elif external_url:
             page.document, page.external_url = None, external_url
         page.title, page.summary, page.resource_type, page.language = title, summary, resource_type, language
@@ -152,7 +154,7 @@ def resource_propose(*, user, title: str, summary: str, resource_type: str, them
         submit_for_moderation(page=page, user=user)
         return page
     parent = library_index_get_or_create(language="en" if language == "en" else "fr")
-    document = _stored_document(user=user, title=title, file=file) if file is not None else None
+    document = private_document(user=user, title=title, file=file) if file is not None else None
     slug = slugify(title)[:60].strip("-") or "resource"
     if slug in RESERVED_SLUGS:
         slug += "-1"

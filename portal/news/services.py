@@ -6,11 +6,10 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
-from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
-from library.services import proposals_collection
+from library.services import private_document
 from portal.core.contributions import (
     ContributionState,
     contribution_status,
@@ -125,14 +124,8 @@ def article_submit(*, author, data: dict, image=None, attachment=None,
         stored.save()
         article.image = stored
     if attachment is not None:
-        name = attachment.name.rsplit("/", 1)[-1]
         # Readable by the secretariat only until the article is published (see signals.py).
-        document = get_document_model()(title=name[:255], uploaded_by_user=author,
-                                        collection=proposals_collection())
-        document.file.save(name, attachment, save=False)
-        document.file_size = document.file.size
-        document._set_file_hash()
-        document.save()
+        document = private_document(user=author, title=attachment.name.rsplit("/", 1)[-1], file=attachment)
         article.attachments = [ArticleAttachment(document=document)]
     article.countries = list(data.get("countries") or [])
     article.themes = list(data.get("themes") or [])
