@@ -10,7 +10,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction, Locale, Page, ReferenceIndex, Site
 
 from portal.accounts.roles import GROUP_NAMES, Role
-from portal.core.contributions import ContributionState, contribution_status, submit_for_moderation
+from portal.core.contributions import submit_for_moderation
 
 from .models import LibraryIndexPage, ResourcePage
 
@@ -119,15 +119,6 @@ def private_document(*, user, title: str, file):
     document._set_file_hash()
     document.save()
     return document
-
-
-# The contributor may change a proposal from the site only before review or when changes were
-# requested (the rule of members' articles, news/services.py).
-EDITABLE = (ContributionState.DRAFT, ContributionState.CHANGES_REQUESTED)
-
-
-def proposal_is_editable(page: ResourcePage) -> bool:
-    return contribution_status(page).state in EDITABLE
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from portal.core.contributions import contribution_status, recent_submissions
 
 from .forms import ProposalForm
 from .models import ResourcePage
-from .services import EDITABLE, proposal_is_editable, resource_propose
+from .services import resource_propose
 
 # Proposals (and re-submissions) a person may send per hour: enough for anyone sharing their
 # documents, few enough that a stolen account cannot bury the secretariat's review queue.
@@ -30,11 +30,12 @@ def _initial(page: ResourcePage) -> dict:
 def propose(request, pk=None):
     """The proposal form: the resource waits, unpublished, until the secretariat publishes it. With
     `pk`, the member's own proposal whose changes were requested, changed and sent again."""
-    resource = latest = None
+    resource = latest = contribution = None
     current_file = ""
     if pk is not None:
         resource = get_object_or_404(ResourcePage, pk=pk, contributor=request.user)
-        if not proposal_is_editable(resource):
+        contribution = contribution_status(resource)
+        if not contribution.editable:
             messages.error(request, _("This proposal is being reviewed or is published: it cannot be "
                                       "changed from here."))
             return redirect("library:my_proposals")
@@ -45,8 +46,7 @@ def propose(request, pk=None):
     else:
         form = ProposalForm(initial=_initial(latest) if latest is not None else None,
                             current_file=current_file)
-    context = {"form": form, "resource": resource,
-               "contribution": contribution_status(resource) if resource is not None else None}
+    context = {"form": form, "resource": resource, "contribution": contribution}
     status = 200
     if request.method == "POST":
         if recent_submissions(request.user) >= PROPOSALS_PER_HOUR:
@@ -66,6 +66,5 @@ def propose(request, pk=None):
 def my_proposals(request):
     """The member's proposals and where each stands."""
     pages = ResourcePage.objects.filter(contributor=request.user).select_related("locale").order_by("-pk")
-    statuses = [(page, contribution_status(page)) for page in pages]
-    proposals = [(page, status, status.state in EDITABLE) for page, status in statuses]
+    proposals = [(page, contribution_status(page)) for page in pages]
     return render(request, "library/my_proposals.html", {"proposals": proposals})

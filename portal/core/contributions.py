@@ -99,6 +99,12 @@ class ContributionStatus:
     def label(self):
         return self.state.label
 
+    @property
+    def editable(self) -> bool:
+        """Whether the contributor may change it from the site and send it again: before review, or
+        when changes were requested (never while it is reviewed nor once published)."""
+        return self.state in (ContributionState.DRAFT, ContributionState.CHANGES_REQUESTED)
+
 
 def contributed(page) -> bool:
     """Whether `page` (any Page) is a member's contribution."""

@@ -11,7 +11,6 @@ from wagtail.models import Locale, Page, Site
 
 from library.services import private_document
 from portal.core.contributions import (
-    ContributionState,
     contribution_status,
     recent_submissions,
     submit_for_moderation,
@@ -68,10 +67,6 @@ def _unique_slug(parent: Page, title: str) -> str:
     return slug
 
 
-# The author may change an article from the site only before review or when changes were requested.
-EDITABLE = (ContributionState.DRAFT, ContributionState.CHANGES_REQUESTED)
-
-
 def article_states(user) -> list[dict]:
     """The author's articles, newest first, each with its latest revision's title, its state as the
     contributions module sees it (awaiting review, changes requested with the comment, published…),
@@ -81,13 +76,13 @@ def article_states(user) -> list[dict]:
         status = contribution_status(page)
         rows.append({
             "page": page, "title": page.draft_title or page.title, "status": status,
-            "editable": status.state in EDITABLE,
+            "editable": status.editable,
         })
     return rows
 
 
 def article_is_editable(article: ArticlePage) -> bool:
-    return contribution_status(article).state in EDITABLE
+    return contribution_status(article).editable
 
 
 @transaction.atomic
