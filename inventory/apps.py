@@ -10,8 +10,10 @@ class InventoryConfig(AppConfig):
         from . import (
             organizations,
             permissions,  # noqa: F401  (registers the inventory's actions)
+            personal_data,
             signals,
         )
 
         signals.connect()
+        personal_data.register_holders()
         organizations.connect()

@@ -11,8 +11,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the sign-up receiver)
+        from django.contrib.auth import get_user_model
+
+        from . import personal_data, signals  # noqa: F401  (signals: connects the sign-up receiver)
         from .roles import ensure_role_groups
+
+        personal_data.register_account_holders()
+        personal_data.connect(get_user_model())
 
         # After every migrate (a fresh database included) the role groups exist with their
         # Wagtail permissions; the function is idempotent.

@@ -73,3 +73,31 @@ class SignupForm(forms.Form):
         user.organization = self.cleaned_data["organization"]
         user.country = self.cleaned_data["country"]
         user.save()
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting one's account: the password says it is really them; the optional erasures (the
+    newsletter subscription, which lives without an account) are boxes ticked by default."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, optional_erasures=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for holder in optional_erasures:
+            self.fields[f"erase_{holder.name}"] = forms.BooleanField(
+                label=holder.optional_erase_label, required=False, initial=True,
+            )
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password; nothing has been deleted."))
+        return password
+
+    def options(self) -> set[str]:
+        return {name.removeprefix("erase_") for name, value in self.cleaned_data.items()
+                if name.startswith("erase_") and value}

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from . import contributions
+        from . import contributions, personal_data
 
         contributions.connect()
+        personal_data.register_holders()

@@ -759,9 +759,16 @@ _PRIVACY = {
             ("heading", "Vos droits"),
             ("paragraph",
              "<p>Vous pouvez modifier vous-même la plupart de vos informations depuis votre "
-             "compte et vous désabonner du bulletin à tout moment. Pour consulter, corriger ou "
-             "faire supprimer vos données, écrivez au Secrétariat technique de la Concertation "
-             "(BP 414, Dakar, Sénégal) ou passez par la page de contact.</p>"),
+             "profil et vous désabonner du bulletin à tout moment. Depuis votre profil, « Mes "
+             "données » montre tout ce que le portail conserve à votre sujet et le télécharge "
+             "(fichier JSON), et « Supprimer mon compte » efface votre compte, votre profil, vos "
+             "adresses, vos préférences de brèves et vos inscriptions aux événements (une place "
+             "libérée revient à la personne suivante sur la liste d’attente). Les articles que "
+             "vous avez publiés restent en ligne, signés « ancien membre » ; les versions des "
+             "déclarations annuelles que vous avez saisies restent dans leur historique, sans "
+             "votre nom ; votre abonnement au bulletin est supprimé si vous le demandez. Le "
+             "Secrétariat technique supprime aussi un compte sur demande écrite (BP 414, Dakar, "
+             "Sénégal, ou la page de contact).</p>"),
             ("heading", "Cookies"),
             ("paragraph",
              "<p>Le portail n’utilise que des cookies techniques : un cookie de session, qui "
@@ -808,10 +815,15 @@ _PRIVACY = {
              "inventory. Messages from the contact form are kept for one year.</p>"),
             ("heading", "Your rights"),
             ("paragraph",
-             "<p>You can change most of your information yourself from your account and "
-             "unsubscribe from the newsletter at any time. To see, correct or have your data "
-             "deleted, write to the Technical Secretariat of the Concertation (BP 414, Dakar, "
-             "Senegal) or use the contact page.</p>"),
+             "<p>You can change most of your information yourself from your profile and "
+             "unsubscribe from the newsletter at any time. From your profile, “My data” shows "
+             "everything the portal keeps about you and downloads it (a JSON file), and “Delete my "
+             "account” erases your account, profile, addresses, flash news settings and event "
+             "registrations (a seat you free goes to the next person on the waiting list). "
+             "Articles you published stay online, signed “former member”; the versions of yearly "
+             "returns you entered stay in their history, without your name; your newsletter "
+             "subscription is deleted if you ask. The Technical Secretariat also deletes an account "
+             "on written request (BP 414, Dakar, Senegal, or the contact page).</p>"),
             ("heading", "Cookies"),
             ("paragraph",
              "<p>The portal uses technical cookies only: a session cookie that keeps you "

@@ -14,6 +14,7 @@ class CalendarConfig(AppConfig):
 
         EventPage.base_form_class = EventPageForm
 
-        from . import sections
+        from . import personal_data, sections
 
         sections.register()
+        personal_data.register_holders()

@@ -112,9 +112,10 @@ def registration_create(*, event: EventPage, user) -> Registration:
 
 
 @transaction.atomic
-def registration_cancel(*, event: EventPage, user) -> RegistrationResult | None:
+def registration_cancel(*, event: EventPage, user, notify: bool = True) -> RegistrationResult | None:
     """Cancel `user`'s registration; a freed seat goes to the first person waiting, who is told.
-    None when they were not registered."""
+    None when they were not registered. `notify=False`: the person is not e-mailed (their account
+    is being deleted)."""
     event = _locked_event(event)
     registration = Registration.objects.active().filter(event=event, user=user).first()
     if registration is None:
@@ -122,7 +123,8 @@ def registration_cancel(*, event: EventPage, user) -> RegistrationResult | None:
     freed = registration.status == RegistrationStatus.CONFIRMED
     registration.status, registration.seat = RegistrationStatus.CANCELLED, None
     registration.save()
-    _notify("events/email/cancelled", registration)
+    if notify:
+        _notify("events/email/cancelled", registration)
     promoted = registration_promote_waiting(event=event) if freed else None
     return RegistrationResult(registration=registration, promoted=promoted)
 

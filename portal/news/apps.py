@@ -11,9 +11,10 @@ class NewsConfig(AppConfig):
         from portal.accounts.profile_sections import register
         from portal.core import country_sections
 
-        from . import selectors, signals
+        from . import personal_data, selectors, signals
         from .profile import FlashNewsSection
 
+        personal_data.register_holders()
         register("flash_news", FlashNewsSection)
         signals.connect()
         country_sections.register(

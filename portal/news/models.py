@@ -107,6 +107,8 @@ class ArticlePage(ContributionMixin, Page):
         related_name="news_articles", verbose_name=_("author"),
         help_text=_("The member who wrote it: their name and organization are shown, nothing else."),
     )
+    # Set when the author deleted their account: the article stays, signed "former member".
+    by_former_member = models.BooleanField(_("written by a former member"), default=False, editable=False)
     co_authors = models.CharField(_("co-authors"), max_length=255, blank=True,
                                   help_text=_("Names of the other authors, if any, separated by commas."))
     countries = ParentalManyToManyField(
@@ -147,6 +149,8 @@ class ArticlePage(ContributionMixin, Page):
     @property
     def author_name(self) -> str:
         names = [self.author.get_full_name()] if self.author_id and self.author.get_full_name() else []
+        if not self.author_id and self.by_former_member:
+            names = [str(_("former member"))]
         names += [name.strip() for name in self.co_authors.split(",") if name.strip()]
         return ", ".join(names)
 

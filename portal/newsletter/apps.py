@@ -10,8 +10,9 @@ class NewsletterConfig(AppConfig):
     def ready(self):
         from portal.accounts.profile_sections import register
 
-        from . import delivery, services
+        from . import delivery, personal_data, services
         from .profile import NewsletterSection
 
+        personal_data.register_holders()
         delivery.register_kind(services.KIND, services.NewsletterKind())
         register("newsletter", NewsletterSection)
