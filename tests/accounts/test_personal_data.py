@@ -35,7 +35,7 @@ def awa(client):
 
 
 @pytest.fixture
-def seminar(make_event):
+def seminar(make_event):  # noqa: F811  (the fixture imported above)
     return make_event("Séminaire à places limitées", kind="training", registration_open=True, capacity=1)
 
 
