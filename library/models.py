@@ -255,7 +255,9 @@ class ResourcePage(RoutablePageMixin, LibraryItemMixin, ContributionMixin, Page)
 
     def related(self, limit=5):
         """Other live resources of the same language tree sharing a theme, newest first."""
-        themes = list(self.themes.values_list("pk", flat=True))
+        # From the page's own themes, not a query: a preview renders a revision whose themes live in
+        # memory (modelcluster), where `values_list("pk")` has no field named pk.
+        themes = [theme.pk for theme in self.themes.all()]
         if not themes:
             return ResourcePage.objects.none()
         return (

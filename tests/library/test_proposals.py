@@ -367,6 +367,21 @@ def test_later_publications_send_no_new_e_mail(client, member, secretary, captur
     assert [m for m in mail.outbox if m.to == [member.email]] == []
 
 
+def test_the_secretariat_previews_a_proposal_in_review(client, member, secretary, capture):
+    """The admin's previews render the proposal's revision, whose themes are held in memory."""
+    with capture(execute=True):
+        propose(client, member)
+    page = proposal()
+    client.force_login(secretary)
+    for address in (
+        reverse("wagtailadmin_pages:workflow_preview", args=[page.pk, page.current_workflow_task.pk]),
+        reverse("wagtailadmin_pages:view_draft", args=[page.pk]),
+    ):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        assert TITLE in response.content.decode()
+
+
 # -- my proposals -----------------------------------------------------------------------------------
 
 def test_my_proposals_shows_each_state(client, member, secretary):
