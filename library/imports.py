@@ -22,7 +22,7 @@ from wagtail.documents import get_document_model
 
 from inventory.models import Country
 
-from .extraction import check_upload
+from .extraction import check_size, check_upload
 from .models import (
     Language,
     ProjectProfilePage,
@@ -162,8 +162,11 @@ def _check_row(line, values, base: Path, errors, seen_refs, countries, themes_by
     row = _Row(line, values, row_themes, row_countries, year)
     if values["file"]:
         path = (base / values["file"]).resolve()
-        if not path.is_file():
+        size = check_size(path.stat().st_size) if path.is_file() else None
+        if size is None:
             error("file", "no such file (the path is relative to the CSV file)")
+        elif not size.ok:
+            error("file", str(size.message))  # refused before it is read
         else:
             data = path.read_bytes()
             check = check_upload(path.name, data)

@@ -1,12 +1,24 @@
 """`import_library`: all or nothing, every error listed, idempotent, new themes created."""
 
+import tracemalloc
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from library.models import ResourcePage, Theme
-from tests.library.helpers import pdf_bytes
+from tests.crafted_files import MB, docx_bomb
+from tests.library.helpers import pdf_bytes, pdf_pages
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
 HEADER = "ref,title,summary,resource_type,themes,countries,language,year,authors,publisher,url,file\n"
 
 
@@ -80,3 +92,30 @@ def test_import_on_a_database_without_library_index(tmp_path):
     call_command("import_library", str(write(tmp_path, [ROWS[1]])))
     page = ResourcePage.objects.get(ref="imp-2")
     assert page.get_parent().specific.locale.language_code == "en"
+
+
+def test_a_docx_bomb_is_refused_by_the_import_without_being_inflated(tmp_path, capsys):
+    (tmp_path / "guide.docx").write_bytes(docx_bomb(200 * MB))
+    row = "imp-1,Guide,,guide,,SN,fr,2015,,,,guide.docx\n"
+    tracemalloc.start()
+    try:
+        with pytest.raises(CommandError):
+            call_command("import_library", str(write(tmp_path, [row])))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "would take more than 200.0\xa0MB: it is refused" in capsys.readouterr().err
+    assert peak < 20 * MB
+    assert not ResourcePage.objects.filter(ref="imp-1").exists()
+
+
+def test_a_pdf_beyond_the_bounds_is_refused(tmp_path, capsys, settings):
+    settings.UPLOAD_MAX_PDF_PAGES = 2
+    (tmp_path / "long.pdf").write_bytes(pdf_pages(3))
+    (tmp_path / "bomb.pdf").write_bytes(pdf_bytes("x", inflate=40 * MB))
+    rows = ["imp-1,Long,,guide,,SN,fr,2015,,,,long.pdf\n", "imp-3,Bomb,,guide,,SN,fr,2015,,,,bomb.pdf\n"]
+    with pytest.raises(CommandError):
+        call_command("import_library", str(write(tmp_path, rows)))
+    err = capsys.readouterr().err
+    assert "The PDF has more than 2 pages: it is refused." in err
+    assert "A part of the PDF unpacks to more than 32.0\xa0MB" in err

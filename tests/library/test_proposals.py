@@ -1,6 +1,8 @@
 """Members propose resources from the site; the secretariat reviews them in Wagtail's moderation
 workflow; the contributor is told by e-mail (portal/core/contributions.py, library/views.py)."""
 
+import tracemalloc
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -541,3 +543,19 @@ def test_changes_count_towards_the_rate_limit(client, member, secretary, capture
     response = client.post(edit_url(page), form_data(title="Guide révisé", file=None))
     assert response.status_code == 429 and 'value="Guide révisé"' in response.content.decode()
     assert latest_title(page) == TITLE
+
+
+def test_a_docx_bomb_is_refused_without_being_inflated(client, member):
+    """A 200 KB DOCX whose text inflates to 200 MB: refused by the form with the limit it passes, the
+    process's memory staying far under the inflated size (portal/core/archives.py)."""
+    from tests.crafted_files import MB, docx_bomb
+
+    bomb = SimpleUploadedFile("guide.docx", docx_bomb(200 * MB), content_type="application/octet-stream")
+    tracemalloc.start()
+    try:
+        page = refused(propose(client, member, "en", file=bomb), "file")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "Once unpacked, the file would take more than 200.0\xa0MB: it is refused." in page
+    assert peak < 20 * MB

@@ -1,0 +1,124 @@
+"""An uploaded XLSX workbook read within the bounds of `portal.core.archives`.
+
+openpyxl's read-only mode trusts a sheet's declared `<dimension>`: a 14 KB file declaring A1:XFD1048576
+is padded to seventeen billion empty cells, and it holds a whole `<row>` element in memory before
+reading its cells. So here:
+
+- the archive is measured before anything is inflated (`BoundedArchive`: members, declared sizes,
+  compression ratio); openpyxl then reads only the workbook's small parts (sheet list, shared strings,
+  styles), each within the sizes just checked;
+- a sheet's XML is streamed here, cell by cell, every inflated byte counted against the archive's bound
+  and the time against the deadline; no element is kept once read;
+- rows come as the file holds them, never padded to a declared dimension; a row missing from the file
+  (a jump from row 3 to row 900) comes as an empty row, so that a caller counting rows counts it;
+- a row is read up to `max_columns`: a value beyond is refused (LimitExceeded), empty cells beyond are
+  ignored (spreadsheets keep formatted empty cells at the right).
+
+Cell values are those openpyxl gives (its cell parser: shared strings, dates from the number format,
+booleans, cached results of formulas).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from xml.etree.ElementTree import iterparse
+
+from django.utils.translation import gettext as _
+
+from .archives import BoundedArchive, Deadline, LimitExceeded, Limits, limits
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _CELL = _MAIN + "row", _MAIN + "c"
+
+
+class BoundedWorkbook:
+    """An XLSX workbook checked against the bounds when opened (LimitExceeded; any other exception when
+    it is no readable workbook), its sheets' rows streamed by `rows()`. Close it (or use `with`)."""
+
+    def __init__(self, file, *, bounds: Limits | None = None, deadline: Deadline | None = None):
+        from openpyxl import load_workbook
+
+        bounds = bounds or limits()
+        self.deadline = deadline or Deadline(bounds.seconds)
+        self.archive = BoundedArchive(file, bounds=bounds, deadline=self.deadline)
+        try:
+            self.book = load_workbook(self.archive.stream(), read_only=True, data_only=True)
+        except BaseException:
+            self.archive.close()
+            raise
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return self.book.sheetnames
+
+    def rows(self, sheet: str | None = None, *, max_columns: int) -> Iterator[list]:
+        """The rows of `sheet` (default: the first) from row 1, each a list of cell values (None for an
+        empty cell) as long as its last non-empty cell. Lazy: a caller bounding the rows stops reading
+        by no longer asking."""
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        worksheet = self.book[sheet] if sheet is not None else self.book.worksheets[0]
+        # openpyxl's own cell parser (fed one cell at a time): values as openpyxl would give them.
+        cells = WorkSheetParser(
+            None, worksheet._shared_strings, data_only=True, epoch=self.book.epoch,
+            date_formats=self.book._date_formats, timedelta_formats=self.book._timedelta_formats,
+        )
+        with self.archive.open(worksheet._worksheet_path) as source:
+            yield from _rows(source, cells, max_columns, self.deadline)
+
+    def close(self) -> None:
+        self.book.close()
+        self.archive.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _rows(source, cells, max_columns, deadline) -> Iterator[list]:
+    expected = 1  # the next row number
+    values: list = []
+    stack = []  # open elements; each is dropped from its parent once read, except inside a cell
+    in_cell = 0
+    for event, element in iterparse(source, events=("start", "end")):
+        if event == "start":
+            stack.append(element)
+            if element.tag == _ROW:
+                cells.row_counter = _row_number(element, cells.row_counter + 1)
+                cells.col_counter = 0
+                values = []
+            elif element.tag == _CELL:
+                in_cell += 1
+            continue
+        stack.pop()
+        if element.tag == _CELL:
+            in_cell -= 1
+            cell = cells.parse_cell(element)
+            if cell["value"] is not None and cell["value"] != "":
+                if cell["column"] > max_columns:
+                    raise LimitExceeded(_("A value stands beyond column %(limit)s (row %(row)s): at most "
+                                          "%(limit)s columns are read.") % {"limit": max_columns,
+                                                                          "row": cell["row"]})
+                values.extend([None] * (cell["column"] - len(values)))
+                values[cell["column"] - 1] = cell["value"]
+        elif element.tag == _ROW:
+            number = cells.row_counter
+            while expected < number:  # rows missing from the file are empty rows
+                expected += 1
+                deadline.check()
+                yield []
+            if number >= expected:
+                expected = number + 1
+                deadline.check()
+                yield values
+        if stack and not in_cell:
+            stack[-1].remove(element)
+
+
+def _row_number(row, default: int) -> int:
+    try:
+        return int(row.get("r"))
+    except (TypeError, ValueError):
+        return default
