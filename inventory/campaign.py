@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import can
 from portal.accounts.roles import Role, roles_of
+from portal.core import audit
 from portal.mail import absolute_url, templated_email, user_language
 
 from .choices import MutualStatus, ReturnState
@@ -134,13 +135,16 @@ def campaign_open(*, year: int, deadline: datetime.date, message: str = "", user
         )
     try:
         with transaction.atomic():
-            return Campaign.objects.create(
+            campaign = Campaign.objects.create(
                 year=year, deadline=deadline, message=message.strip(), opened_by=user
             )
     except IntegrityError:  # the same year opened at the same moment by someone else
         raise ValidationError(
             {"year": _("There is already a campaign for %(year)s.") % {"year": year}}
         ) from None
+    audit.log(campaign, "portal.campaign.opened", user=user,
+              data={"year": year, "deadline": deadline.isoformat()})
+    return campaign
 
 
 def campaign_close(*, campaign: Campaign, user) -> Campaign:
@@ -154,6 +158,7 @@ def campaign_close(*, campaign: Campaign, user) -> Campaign:
     if not closed:
         raise ValidationError(_("The %(year)s campaign is already closed.") % {"year": campaign.year})
     campaign.closed_at, campaign.closed_by = now, user
+    audit.log(campaign, "portal.campaign.closed", user=user, data={"year": campaign.year})
     return campaign
 
 

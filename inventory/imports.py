@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from portal.core import audit
+
 from . import schema
 from .choices import RegistrationState, ReturnState
 from .models import Country, Mutual, ReturnTransition, Union, YearlyReturn
@@ -334,12 +336,33 @@ def import_returns(
     problems = sorted(shape_problems + problems, key=lambda p: p.row)
     if problems:
         raise ImportFailed(problems)
+    source = Path(filename or str(path_or_file)).name
     with transaction.atomic():
-        report = _apply(rows, user=user, source=Path(filename or str(path_or_file)).name)
+        with audit.quiet():  # one audit entry for the import, not one per return it moves
+            report = _apply(rows, user=user, source=source)
         report.dry_run = dry_run
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            _audit(report, source=source, user=user)
     return report
+
+
+def _audit(report: ImportReport, *, source: str, user) -> None:
+    """The import's audit entry (on the returns' type: an import has no object of its own)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    audit.log(ContentType.objects.get_for_model(YearlyReturn), "portal.inventory.imported", user=user,
+              title=source, data={"file": source, **{
+                  name: getattr(report, name) for name in (
+                      "returns_created", "returns_updated", "returns_unchanged", "mutuals_created",
+                      "mutuals_updated")}})
+
+
+def max_rows() -> int:
+    """The most rows an imported file may hold after its header, blank ones included."""
+    return getattr(settings, "INVENTORY_IMPORT_MAX_ROWS", 100_000)
+
 
 
 def _apply(rows, *, user, source) -> ImportReport:

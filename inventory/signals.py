@@ -1,8 +1,39 @@
 """Published inventory data changed: bump `InventoryState.version` once the transaction commits, so
-that the cached synthesis and datasets are recomputed on their next read (never stale)."""
+that the cached synthesis and datasets are recomputed on their next read (never stale).
+
+And the audit log's entries (portal/core/audit.py) for what the workflow's own records show: a
+return validated, sent back or restored (its transitions and revisions), a release published. The
+actions written by services elsewhere (imports, campaigns) are declared here too."""
+
+import re
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import gettext, gettext_lazy
+
+from portal.core import audit
+
+audit.register("portal.return.validated", gettext_lazy("Validate a return"),
+               gettext_lazy("Return validated"))
+audit.register("portal.return.sent_back", gettext_lazy("Send a return back"),
+               gettext_lazy("Return sent back to the mutual"))
+audit.register("portal.return.restored", gettext_lazy("Restore a return's version"),
+               gettext_lazy("Version %(restored_version)s restored"))
+audit.register("portal.release.published", gettext_lazy("Publish a dataset release"),
+               gettext_lazy("Release %(release)s published (%(returns)s returns)"))
+audit.register("portal.inventory.imported", gettext_lazy("Import the inventory"), gettext_lazy(
+    "Inventory imported from %(file)s: returns %(returns_created)s created, %(returns_updated)s updated, "
+    "%(returns_unchanged)s unchanged; mutuals %(mutuals_created)s created, %(mutuals_updated)s updated"))
+audit.register("portal.campaign.opened", gettext_lazy("Open a campaign"),
+               gettext_lazy("Campaign %(year)s opened (deadline %(deadline)s)"))
+audit.register("portal.campaign.closed", gettext_lazy("Close a campaign"),
+               gettext_lazy("Campaign %(year)s closed"))
+audit.register("portal.campaign.emails_sent", gettext_lazy("Send the campaign's e-mails now"),
+               gettext_lazy("Campaign e-mails sent now: %(sent)s sent, %(failed)s failed"))
+
+# The notes services.return_restore writes on a restored version (msgids, translated when written).
+_RESTORE_NOTES = ("Restored version %(n)s", "Restored version %(n)s, awaiting validation")
+_LOGGED_TRANSITIONS = {"validated": "portal.return.validated", "returned": "portal.return.sent_back"}
 
 
 def _changed(**kwargs):
@@ -13,8 +44,59 @@ def _changed(**kwargs):
     transaction.on_commit(InventoryState.bump)
 
 
+def _restored_version(note: str) -> int | None:
+    for msgid in _RESTORE_NOTES:
+        for template in {msgid, gettext(msgid)}:
+            pattern = re.escape(template).replace(re.escape("%(n)s"), r"(\d+)")
+            if found := re.fullmatch(pattern, note or ""):
+                return int(found.group(1))
+    return None
+
+
+def _return_data(ret) -> dict:
+    return {"mutual": ret.mutual.mutual_id, "year": ret.year}
+
+
+def _transition_saved(sender, instance, created, raw=False, **kwargs):
+    action = _LOGGED_TRANSITIONS.get(instance.to_state)
+    if created and not raw and action:
+        # The comment a send-back carries is the focal point's message to the mutual: not copied.
+        ret = instance.yearly_return
+        audit.log(ret, action, user=instance.user, data=_return_data(ret))
+
+
+def _revision_saved(sender, instance, created, raw=False, **kwargs):
+    if not created or raw:
+        return
+    restored = _restored_version(instance.note)
+    if restored is not None:
+        ret = instance.yearly_return
+        audit.log(ret, "portal.return.restored", user=instance.user, data={
+            **_return_data(ret), "restored_version": restored, "new_version": instance.number,
+            "changed_fields": instance.changed_fields})
+
+
+def _release_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        audit.log(instance, "portal.release.published", user=instance.published_by, data={
+            "release": instance.label, "returns": instance.returns_count})
+
+
 def connect():
-    from .models import Country, ExchangeRate, Mutual, Union, YearlyReturn
+    from .models import (
+        Country,
+        ExchangeRate,
+        Mutual,
+        Release,
+        ReturnRevision,
+        ReturnTransition,
+        Union,
+        YearlyReturn,
+    )
+
+    post_save.connect(_transition_saved, sender=ReturnTransition, dispatch_uid="audit-return-transition")
+    post_save.connect(_revision_saved, sender=ReturnRevision, dispatch_uid="audit-return-revision")
+    post_save.connect(_release_saved, sender=Release, dispatch_uid="audit-release")
 
     # Exchange rates feed the EUR columns of the datasets.
     for model in (YearlyReturn, Mutual, Union, Country, ExchangeRate):

@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
@@ -21,6 +22,7 @@ from django.utils.text import slugify
 from wagtail.documents import get_document_model
 
 from inventory.models import Country
+from portal.core import audit
 
 from .extraction import check_size, check_upload
 from .models import (
@@ -198,7 +200,13 @@ def library_import(*, path: Path) -> ImportResult:
     if errors:
         raise LibraryImportError(errors)
     with transaction.atomic():
-        return _write(rows, themes_by_key, known_slugs)
+        result = _write(rows, themes_by_key, known_slugs)
+        # The import's audit entry, on the resources' type: an import has no object of its own.
+        audit.log(ContentType.objects.get_for_model(ResourcePage), "portal.library.imported", title=path.name,
+                  data={"file": path.name, "created": len(result.created), "updated": len(result.updated),
+                        "new_themes": len(result.new_themes)})
+        return result
+
 
 
 def _write(rows, themes_by_key, known_slugs) -> ImportResult:

@@ -7,8 +7,16 @@ another live page still uses it."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from portal.core import audit
+
+# The library import's audit entry (written by library/imports.py; declared here, at start-up).
+audit.register("portal.library.imported", _("Import library resources"),
+               _("Library imported from %(file)s: %(created)s created, %(updated)s updated, "
+                 "%(new_themes)s new themes"))
 
 
 def _call(hook_name, page):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from portal.accounts.permissions import can, permission_required
+from portal.core import audit
 
 from .. import campaign as campaigns
 from ..models import Campaign, CampaignMessage, Country
@@ -150,6 +151,9 @@ def campaign_send(request, year):
     """Send the due e-mails now: the same as the hourly `send_reminders` command."""
     campaign = get_object_or_404(Campaign, year=year)
     report = campaigns.send_due_messages(campaign, today=timezone.localdate())
+    if not report.closed:
+        audit.log(campaign, "portal.campaign.emails_sent", data={
+            "year": campaign.year, "sent": report.total_sent, "failed": len(report.failures)})
     if report.closed:
         messages.error(request, _("The %(year)s campaign is closed: nothing was sent.") % {"year": year})
         return redirect("inventory:campaigns")

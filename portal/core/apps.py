@@ -8,7 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from . import contributions, personal_data
+        from . import audit, contributions, personal_data
 
+        audit.connect()
         contributions.connect()
         personal_data.register_holders()

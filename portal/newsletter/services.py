@@ -4,8 +4,10 @@ the sending of an issue to its subscribers (a delivery, sent by `send_newsletter
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 from wagtail.models import Locale
 
+from portal.core import audit
 from portal.mail import absolute_url, templated_email
 
 from . import delivery as deliveries
@@ -18,6 +20,12 @@ CONFIRM_MAX_AGE = 3 * 24 * 3600  # a confirmation link works for three days
 # counts as bounced and gets nothing more: one refusal may be the receiving server's passing mistake.
 BOUNCE_LIMIT = 2
 KIND = "newsletter"
+
+# The audit log's newsletter actions (portal/core/audit.py); no subscriber's address is kept in them.
+audit.register("portal.newsletter.sent", gettext_lazy("Send a newsletter issue"),
+               gettext_lazy("Issue No %(issue)s sent to %(recipients)s subscribers"))
+audit.register("portal.newsletter.unsubscribed", gettext_lazy("Unsubscribe a subscriber"),
+               gettext_lazy("Subscriber unsubscribed by the secretariat"))
 
 
 def normalize_email(email: str) -> str:
@@ -131,11 +139,15 @@ def issue_send_to_subscribers(*, issue: NewsletterIssuePage, user) -> tuple[deli
         deliveries.Recipient(s.email, s.language if s.language in pages else fallback, {"subscriber": s.pk})
         for s in Subscriber.objects.confirmed().order_by("pk")
     ]
-    return deliveries.delivery_create(
+    delivery, created = deliveries.delivery_create(
         kind=KIND, reference=issue.delivery_reference, recipients=recipients, created_by=user,
         payload={"issue": issue.number, "pages": {lang: p.pk for lang, p in pages.items()},
                  "messages": messages, "figures": {k: v for k, v in figures.items() if v}},
     )
+    if created:
+        audit.log(issue, "portal.newsletter.sent", user=user,
+                  data={"issue": issue.number, "recipients": len(recipients)})
+    return delivery, created
 
 
 class NewsletterKind:

@@ -26,6 +26,8 @@ from wagtail.admin.widgets.button import Button, MenuItem
 from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
+from portal.core import audit
+
 from . import services
 from .models import Subscriber, SubscriberState
 
@@ -123,6 +125,9 @@ class SubscriberUnsubscribeView(PermissionCheckedMixin, WagtailAdminTemplateMixi
 
     def post(self, request, *args, **kwargs):
         if services.newsletter_unsubscribe(subscriber=self.object):
+            # As for a deletion, the entry's label is the record's number, not the address.
+            audit.log(self.object, "portal.newsletter.unsubscribed", user=request.user,
+                      title=f"#{self.object.pk}")
             messages.success(request, _("Done: %(email)s will not receive the newsletter any more.")
                              % {"email": self.object.email})
         else:

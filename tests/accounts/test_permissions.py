@@ -33,6 +33,7 @@ EXPECTED = {
     "manage_users": {S},
     "read_contact_messages": {S},
     "send_newsletter": {S},
+    "view_audit_log": {S},
     # Inventory actions are scoped to a mutual; with none named only the secretariat holds them
     # (tests/inventory/test_returns.py covers them inside and outside their scope).
     "edit_return": {S},
