@@ -6,15 +6,17 @@ the page is edited or moved. Exact dates are written in the event's own time zon
 with the VTIMEZONE that `add_missing_timezones` builds from the IANA data; icalendar writes a zone
 that is UTC all year, such as Africa/Dakar, as UTC times — the same instants); an event known only to
 the month or the year gets all-day DATE values. Text is plain: the rich-text description is
-reduced to its text. LAST-MODIFIED is the page's last publication.
+reduced to its text, entities decoded (portal.core.text.plain_text). LAST-MODIFIED is the page's
+last publication.
 """
 
 import datetime
 
-from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
+
+from portal.core.text import plain_text
 
 from .models import DatePrecision, EventPage
 
@@ -34,7 +36,7 @@ def _location(event: EventPage) -> str:
 
 
 def _description(event: EventPage, url: str) -> str:
-    text = " ".join(strip_tags(event.description or "").split()) or event.intro
+    text = plain_text(event.description) or plain_text(event.intro)
     lines = [text] if text else []
     if event.organizer:
         lines.append(_("Organizer: %(organizer)s") % {"organizer": event.organizer})

@@ -1,5 +1,8 @@
 """RSS 2.0 and Atom feeds of the news, overall or for a country, a theme or a kind (the index's query
-string: `?country=ML&theme=financing`), in the reader's language (the URL's)."""
+string: `?country=ML&theme=financing`), in the reader's language (the URL's).
+
+Descriptions are plain text (portal.core.text.plain_text): feed readers render an RSS description as
+HTML, so markup typed into a summary must not reach them as markup."""
 
 import datetime
 
@@ -8,6 +11,8 @@ from django.http import HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
+
+from portal.core.text import plain_text
 
 from .selectors import NewsFilter, news_index, published_articles
 
@@ -47,7 +52,7 @@ class NewsRssFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        return plain_text(item.summary)
 
     def item_link(self, item):
         return item.get_url(request=self.request)
@@ -69,8 +74,17 @@ class NewsRssFeed(Feed):
         return [theme.name for theme in item.themes.all()]
 
 
+class PlainTextAtom1Feed(Atom1Feed):
+    """Atom whose entry summaries say they are text (Django's say `type="html"`)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class NewsAtomFeed(NewsRssFeed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom1Feed
 
     def subtitle(self, obj):
         return self.description(obj)

@@ -39,6 +39,13 @@ def test_event_ics_has_its_dates_in_its_own_time_zone(client, make_event):
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Africa/Kinshasa"]
 
 
+def test_description_is_plain_text_with_its_entities_decoded(client, make_event):
+    html = "<p>Santé &amp; mutuelles&nbsp;: l&#x27;atelier<script>go()</script> &lt;b&gt;pratique&lt;/b&gt;"
+    event = make_event("Atelier santé", description=html)
+    vevent = _events(client.get(f"/fr/agenda/{event.pk}/event.ics"))["Atelier santé"]
+    assert str(vevent["DESCRIPTION"]).startswith("Santé & mutuelles : l'atelier pratique\n")
+
+
 def test_uid_is_stable_and_shared_by_the_translation(client, make_event):
     from wagtail.models import Locale
 

@@ -1,5 +1,6 @@
 """The RSS 2.0 and Atom feeds, parsed as a feed reader would."""
 
+import re
 from xml.etree import ElementTree
 
 import pytest
@@ -83,3 +84,25 @@ def test_a_bad_filter_is_a_400_naming_it(client):
     response = client.get(url("news:feed_rss") + "?country=XX")
     assert response.status_code == 400
     assert "country" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["", "?country=ML", "?theme=governance", "?kind=news"])
+def test_feed_descriptions_are_plain_text_without_markup(client, query):
+    # A summary pasted from a web page, with tags and entities (one of them encoded twice).
+    article("Mutuelles au Mali", kind="news", countries=["ML"], themes=["governance"],
+            summary="<p>Les <b>mutuelles</b> &amp; l'État : <script>alert(1)</script>"
+                    "&lt;i&gt;bilan&lt;/i&gt; &amp;lt;em&amp;gt;2025&amp;lt;/em&amp;gt;</p>")
+    expected = "Les mutuelles & l'État : bilan 2025"
+    rss = client.get(url("news:feed_rss") + query).content.decode()
+    atom = client.get(url("news:feed_atom") + query).content.decode()
+    for feed in (rss, atom):
+        described = re.findall(r"<(description|summary)[^>]*>(.*?)</\1>", feed, re.S)
+        assert described
+        for _tag, text in described:
+            assert "<" not in text and "&lt;" not in text and "alert" not in text, text
+    _channel, items = rss_items(client, query)
+    descriptions = [i.findtext("description") for i in items if i.findtext("title") == "Mutuelles au Mali"]
+    assert descriptions == [expected]
+    entry = ElementTree.fromstring(atom.encode()).find(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}summary").get("type") == "text"
+    assert entry.findtext(f"{ATOM}summary") == expected
