@@ -33,21 +33,21 @@ urlpatterns = [
     path(_("glossary/"), overview.glossary, name="glossary"),
     # The yearly return (reporters, focal points, secretariat)
     path(_("reporting/"), returns.my_mutuals, name="my_mutuals"),
-    path(_("returns/<str:mutual_id>/<int:year>/"), returns.return_detail, name="return_detail"),
-    path(_("returns/<str:mutual_id>/<int:year>/edit/"), returns.return_edit, name="return_edit"),
-    path(_("returns/<str:mutual_id>/<int:year>/edit/<slug:section>/"), returns.return_edit,
+    path(_("returns/<str:mutual_id>/<year:year>/"), returns.return_detail, name="return_detail"),
+    path(_("returns/<str:mutual_id>/<year:year>/edit/"), returns.return_edit, name="return_edit"),
+    path(_("returns/<str:mutual_id>/<year:year>/edit/<slug:section>/"), returns.return_edit,
          name="return_edit_section"),
-    path(_("returns/<str:mutual_id>/<int:year>/submit/"), returns.return_submit, name="return_submit"),
-    path(_("returns/<str:mutual_id>/<int:year>/validate/"), returns.return_validate, name="return_validate"),
-    path(_("returns/<str:mutual_id>/<int:year>/send-back/"), returns.return_send_back,
+    path(_("returns/<str:mutual_id>/<year:year>/submit/"), returns.return_submit, name="return_submit"),
+    path(_("returns/<str:mutual_id>/<year:year>/validate/"), returns.return_validate, name="return_validate"),
+    path(_("returns/<str:mutual_id>/<year:year>/send-back/"), returns.return_send_back,
          name="return_send_back"),
-    path(_("returns/<str:mutual_id>/<int:year>/history/"), returns.return_history, name="return_history"),
-    path(_("returns/<str:mutual_id>/<int:year>/history/<int:number>/restore/"), returns.return_restore,
+    path(_("returns/<str:mutual_id>/<year:year>/history/"), returns.return_history, name="return_history"),
+    path(_("returns/<str:mutual_id>/<year:year>/history/<id:number>/restore/"), returns.return_restore,
          name="return_restore"),
     # The yearly campaign (secretariat) and the completion dashboards (secretariat, focal points)
     path(_("campaigns/"), campaign.campaign_list, name="campaigns"),
-    path(_("campaigns/<int:year>/close/"), campaign.campaign_close, name="campaign_close"),
-    path(_("campaigns/<int:year>/send/"), campaign.campaign_send, name="campaign_send"),
+    path(_("campaigns/<year:year>/close/"), campaign.campaign_close, name="campaign_close"),
+    path(_("campaigns/<year:year>/send/"), campaign.campaign_send, name="campaign_send"),
     path(_("dashboard/"), campaign.dashboard, name="dashboard"),
     path(_("dashboard/<str:country>/"), campaign.country_dashboard, name="country_dashboard"),
     # Mutuals asking to be listed (anyone logged in) and the focal points' decisions
@@ -57,8 +57,8 @@ urlpatterns = [
     path(_("sign-ups/<str:mutual_id>/"), registration.registration_review, name="registration_review"),
     # Files: the secretariat's inventory upload, a mutual's offline form for one year
     path(_("import/"), uploads.import_upload, name="import_upload"),
-    path(_("returns/<str:mutual_id>/<int:year>/offline-form.xlsx"), uploads.return_xlsx, name="return_xlsx"),
-    path(_("returns/<str:mutual_id>/<int:year>/upload/"), uploads.return_upload, name="return_upload"),
+    path(_("returns/<str:mutual_id>/<year:year>/offline-form.xlsx"), uploads.return_xlsx, name="return_xlsx"),
+    path(_("returns/<str:mutual_id>/<year:year>/upload/"), uploads.return_upload, name="return_upload"),
     # Open datasets (no account needed): the current data, the frozen releases, the codebook;
     # the secretariat publishes releases and reads the download counts.
     path(_("data/"), datasets.datasets_home, name="datasets"),

@@ -11,5 +11,5 @@ app_name = "library"
 urlpatterns = [
     path(_("propose/"), views.propose, name="propose"),
     path(_("my-proposals/"), views.my_proposals, name="my_proposals"),
-    path(_("my-proposals/<int:pk>/edit/"), views.propose, name="edit"),
+    path(_("my-proposals/<id:pk>/edit/"), views.propose, name="edit"),
 ]

@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
+        from . import converters
+
+        converters.register()  # <id:…> and <year:…>, before any URLconf is read
         from . import audit, contributions, personal_data
 
         audit.connect()

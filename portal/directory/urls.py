@@ -7,5 +7,5 @@ from . import views
 app_name = "directory"
 urlpatterns = [
     path("", views.organization_list, name="list"),
-    path("<int:pk>/", views.organization_detail, name="organization"),
+    path("<id:pk>/", views.organization_detail, name="organization"),
 ]

@@ -11,8 +11,8 @@ from . import views
 app_name = "events"
 urlpatterns = [
     path("calendar.ics", views.feed, name="feed"),
-    path("<int:pk>/event.ics", views.event_ics, name="event_ics"),
-    path(_("<int:pk>/register/"), views.register, name="register"),
-    path(_("<int:pk>/cancel/"), views.cancel, name="cancel"),
-    path(_("<int:pk>/participants.csv"), views.participants_csv, name="participants"),
+    path("<id:pk>/event.ics", views.event_ics, name="event_ics"),
+    path(_("<id:pk>/register/"), views.register, name="register"),
+    path(_("<id:pk>/cancel/"), views.cancel, name="cancel"),
+    path(_("<id:pk>/participants.csv"), views.participants_csv, name="participants"),
 ]

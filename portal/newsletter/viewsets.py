@@ -187,9 +187,9 @@ class SubscriberViewSet(ModelViewSet):
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-            path("unsubscribe/<int:pk>/", self.unsubscribe_view, name="unsubscribe"),
-            path("delete/<int:pk>/", self.delete_view, name="delete"),
+            path("inspect/<id:pk>/", self.inspect_view, name="inspect"),
+            path("unsubscribe/<id:pk>/", self.unsubscribe_view, name="unsubscribe"),
+            path("delete/<id:pk>/", self.delete_view, name="delete"),
         ]
 
 

@@ -12,7 +12,7 @@ from .viewsets import can_see_subscribers, subscriber_viewset
 
 admin_urlpatterns = [
     path("", admin_views.index, name="index"),
-    path("issue/<int:page_id>/", admin_views.issue, name="issue"),
+    path("issue/<id:page_id>/", admin_views.issue, name="issue"),
 ]
 
 

@@ -1,0 +1,62 @@
+"""Bounded numbers in the site's paths and query strings: a value no database row can have is a 404
+(in a path) or a 400 (in a query string), never a database error.
+
+`<id:pk>` replaces Django's `<int:…>` in every URL of the portal: 1 to 2**63 − 1, the range of a
+64-bit primary key (BigAutoField, SQLite's INTEGER; PostgreSQL compares its 32-bit keys with such a
+number without error). `<year:year>` is a reporting or campaign year of four digits. Registered once,
+when the core app is ready (`register`)."""
+
+from django.urls import register_converter
+
+MAX_ID = 2**63 - 1
+FIRST_YEAR, LAST_YEAR = 1000, 9999
+# A page number larger than this asks for rows past any table the portal will hold: refused or
+# answered with the last page, and it keeps offsets (page × page size) inside 64 bits.
+MAX_PAGE = 1_000_000
+
+
+class IdConverter:
+    """A row's id: digits without a sign, at most MAX_ID (a larger one matches no URL: 404)."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 1 <= number <= MAX_ID:
+            raise ValueError(value)  # Django's resolver: this pattern does not match
+        return number
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+class YearConverter:
+    """A year of four digits (anything else matches no URL: 404)."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+def bounded_int(value, *, minimum: int = 1, maximum: int = MAX_ID) -> int | None:
+    """`value` (a query-string value) as an int when it is one within [minimum, maximum], else None."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if minimum <= number <= maximum else None
+
+
+def page_number(value) -> int:
+    """The page a query string asks for: page 1 unless `value` is a page number (1 to MAX_PAGE); a
+    paginator shows its last page for a number past it (`Paginator.get_page`)."""
+    return bounded_int(value, maximum=MAX_PAGE) or 1
+
+
+def register() -> None:
+    register_converter(IdConverter, "id")
+    register_converter(YearConverter, "year")
