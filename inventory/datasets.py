@@ -6,13 +6,17 @@ Format decisions, made here once for every download and release:
 
 - CSV: the contract's format (`exports.format_cell`): UTF-8 without BOM, comma-separated, header row
   first, `\\n` line ends, empty cells for missing values, `true`/`false`, plain decimal numbers,
-  ISO 8601 datetimes. Rows are written as they come: memory stays flat however long the table.
+  ISO 8601 datetimes. Rows are written as they come: memory stays flat however long the table. A
+  text starting like a spreadsheet formula (`=`, `+`, `-`, `@`, tab, carriage return) gets a `'` in
+  front (`portal.core.spreadsheets`, said in the codebook); numbers are never altered.
 - XLSX: one workbook, one sheet per table (named after it, header row = column names) and a
   `codebook` sheet. openpyxl's write-only mode streams rows to disk. Cells are typed: numbers,
-  booleans, datetimes in UTC without a time zone (Excel has none), empty cells for missing values.
+  booleans, datetimes in UTC without a time zone (Excel has none), empty cells for missing values,
+  texts as string cells (never a formula, whatever they start with; nothing added to them).
 - Parquet: one file per table, columns typed from the schema (string, int64, float64, bool,
   timestamp[us, UTC]), nulls for missing values; the titles in French and English and the
-  description ride along as field metadata. Written in row groups of `PARQUET_BATCH` rows.
+  description ride along as field metadata. Written in row groups of `PARQUET_BATCH` rows. Texts
+  are as typed: Parquet is read by programs, never run by a spreadsheet.
 - `datapackage.json`: Frictionless Data Package (v1) listing every file; the tables carry their
   published Table Schemas (titles in English, `title_fr` in French).
 - `CITATION.cff`: Citation File Format 1.2.0, written by hand (YAML's double-quoted scalars are
@@ -22,13 +26,14 @@ Format decisions, made here once for every download and release:
   compressed) stored.
 """
 
-import csv
 import json
 import shutil
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from portal.core.spreadsheets import csv_writer, xlsx_row
 
 from .exports import format_cell
 
@@ -65,10 +70,10 @@ class _Line:
 
 def csv_lines(rows: Iterable[Mapping], columns: list[str]) -> Iterator[str]:
     """The header line, then one CSV line per row: what a streamed download sends."""
-    writer = csv.writer(_Line(), lineterminator="\n")
+    writer = csv_writer(_Line(), format_value=format_cell, lineterminator="\n")
     yield writer.writerow(columns)
     for row in rows:
-        yield writer.writerow([format_cell(row.get(c)) for c in columns])
+        yield writer.writerow([row.get(c) for c in columns])
 
 
 class CsvFile:
@@ -77,11 +82,11 @@ class CsvFile:
     def __init__(self, path: Path, columns: list[str]):
         self.columns, self.count = columns, 0
         self._out = open(path, "w", encoding="utf-8", newline="")  # closed by close()
-        self._writer = csv.writer(self._out, lineterminator="\n")
+        self._writer = csv_writer(self._out, format_value=format_cell, lineterminator="\n")
         self._writer.writerow(columns)
 
     def write(self, row: Mapping) -> None:
-        self._writer.writerow([format_cell(row.get(c)) for c in self.columns])
+        self._writer.writerow([row.get(c) for c in self.columns])
         self.count += 1
 
     def close(self) -> int:
@@ -151,10 +156,10 @@ def _xlsx_cell(value):
 class XlsxSheet:
     def __init__(self, sheet, columns: list[str]):
         self._sheet, self.columns, self.count = sheet, columns, 0
-        sheet.append(columns)
+        sheet.append(xlsx_row(sheet, columns))
 
     def write(self, row: Mapping) -> None:
-        self._sheet.append([_xlsx_cell(row.get(c)) for c in self.columns])
+        self._sheet.append(xlsx_row(self._sheet, [_xlsx_cell(row.get(c)) for c in self.columns]))
         self.count += 1
 
     def close(self) -> int:
@@ -175,9 +180,9 @@ class XlsxWorkbook:
 
     def close(self, schemas: Mapping[str, Mapping]) -> None:
         sheet = self._book.create_sheet("codebook")
-        sheet.append(CODEBOOK_COLUMNS)
+        sheet.append(xlsx_row(sheet, CODEBOOK_COLUMNS))
         for entry in codebook_rows(schemas):
-            sheet.append([entry[c] for c in CODEBOOK_COLUMNS])
+            sheet.append(xlsx_row(sheet, [entry[c] for c in CODEBOOK_COLUMNS]))
         self._book.save(self.path)
 
 

@@ -7,9 +7,10 @@ downloads (`returns_rows`, `write_returns_csv`) then add the portal's columns at
 data of contact persons is not a column of this table and so never leaves through it.
 """
 
-import csv
 from datetime import datetime
 from decimal import Decimal
+
+from portal.core.spreadsheets import csv_writer
 
 from .choices import ReturnState
 from .exchange_rates import eur_columns
@@ -132,12 +133,13 @@ class _Previous:
 def write_returns_csv(rows, stream) -> int:
     """Write the header and `rows` to a text stream as UTF-8 CSV; returns the number of rows.
 
-    The published columns: the contract's, then the portal's (empty cells if a row lacks them)."""
-    writer = csv.writer(stream, lineterminator="\n")
+    The published columns: the contract's, then the portal's (empty cells if a row lacks them); a
+    text starting like a spreadsheet formula gets a `'` in front (`portal.core.spreadsheets`)."""
+    writer = csv_writer(stream, format_value=format_cell, lineterminator="\n")
     columns = published_column_names()
     writer.writerow(columns)
     count = 0
     for row in rows:
-        writer.writerow([format_cell(row.get(c)) for c in columns])
+        writer.writerow([row.get(c) for c in columns])
         count += 1
     return count

@@ -4,7 +4,8 @@ of that same table, so a reader can check, copy or reuse every figure.
 Pure functions: synthesis rows (dicts from `synthesis.synthesis_rows`, None for empty cells) and
 returns frames in, `Figure`s out; no ORM, no request. The views pass the country names and links,
 and stream `Figure.csv_lines()` for the download. The CSV writes each cell with the contract's
-`format_cell` (plain decimal numbers, empty for missing, UTF-8) under machine-readable column names;
+`format_cell` (plain decimal numbers, empty for missing, UTF-8) under machine-readable column names,
+through the portal's CSV writer (a text starting like a spreadsheet formula gets a `'` in front);
 the table shows the same values in the reader's format.
 """
 
@@ -17,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from . import charts, schema
 from .choices import MutualStatus, MutualType
-from .exports import format_cell
 from .glossary import STATUS_COLUMNS, anchor, column_kind, column_label
 
 # Measures the map can shade by (synthesis columns). Not the average episode cost: currencies differ.
@@ -84,12 +84,12 @@ class Figure:
     note: str = ""
     csv_url: str = ""  # set by the view
 
-    def csv_lines(self) -> Iterator[list[str]]:
-        """The table as CSV records: the column names, then each row's values as the contract writes
-        them (empty for missing)."""
+    def csv_lines(self) -> Iterator[list]:
+        """The table as CSV records: the column names, then each row's values, for a writer that
+        formats them as the contract does (`exports.format_cell`)."""
         yield [c.name for c in self.columns]
         for row in self.rows:
-            yield [format_cell(cell.value) for cell in row]
+            yield [cell.value for cell in row]
 
 
 def _column(name: str) -> Column:

@@ -22,12 +22,13 @@ vectorised indicators (`returns_frame`), and `current_synthesis()` caches the re
 inventory's version counter, which every change of a return, mutual, union or country bumps.
 """
 
-import csv
 from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 from django.core.cache import cache
+
+from portal.core.spreadsheets import csv_writer
 
 from . import schema
 
@@ -245,11 +246,11 @@ def write_synthesis_csv(stream, frame: pd.DataFrame | None = None) -> int:
     """Write the synthesis table as the contract's CSV to a text stream; returns the row count."""
     from .exports import format_cell
 
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = csv_writer(stream, format_value=format_cell, lineterminator="\n")
     columns = synthesis_columns()
     writer.writerow(columns)
     count = 0
     for row in synthesis_rows(frame):
-        writer.writerow([format_cell(row[c]) for c in columns])
+        writer.writerow([row[c] for c in columns])
         count += 1
     return count

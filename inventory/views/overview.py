@@ -6,7 +6,6 @@ read after any change), plus one country's returns of one year for its distribut
 strings are a 400 with the form's message, an unknown country or chart a 404.
 """
 
-import csv
 from urllib.parse import urlencode
 
 from django import forms
@@ -20,8 +19,10 @@ from django.views.decorators.http import require_safe
 
 from portal.accounts.permissions import require
 from portal.core import country_sections
+from portal.core.spreadsheets import csv_writer
 
 from .. import figures, schema
+from ..exports import format_cell
 from ..glossary import ENTRIES, column_label
 from ..models import Country, Mutual, YearlyReturn
 from ..selectors import public_mutuals
@@ -107,7 +108,7 @@ def _csv_response(figure: figures.Figure, filename: str) -> StreamingHttpRespons
         def write(self, text):
             return text
 
-    writer = csv.writer(Line(), lineterminator="\n")
+    writer = csv_writer(Line(), format_value=format_cell, lineterminator="\n")
     lines = (writer.writerow(record).encode("utf-8") for record in figure.csv_lines())
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -1,7 +1,6 @@
 """The calendar's views beside its pages: iCalendar files, registering and cancelling, the participants
 list."""
 
-import csv
 import datetime
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from portal.accounts.permissions import require
 from portal.core import throttle
+from portal.core.spreadsheets import csv_writer
 
 from . import services
 from .ical import build_calendar
@@ -119,19 +119,14 @@ def cancel(request, pk):
 
 # The participants list: UTF-8 with a byte-order mark so that spreadsheet programs (Excel on Windows
 # first) read the accents right; comma-separated, one header row in the reader's language; dates in
-# the event's time zone, ISO 8601. Cancelled registrations are left out.
+# the event's time zone, ISO 8601. Cancelled registrations are left out. A text a spreadsheet would run as
+# a formula (a name typed as "=HYPERLINK(…)") gets a `'` in front (portal.core.spreadsheets).
 PARTICIPANT_COLUMNS = [
     ("name", gettext_lazy("Name")), ("organization", gettext_lazy("Organization")),
     ("country", gettext_lazy("Country")), ("email", gettext_lazy("E-mail")),
     ("status", gettext_lazy("Status")),
     ("registered_at", gettext_lazy("Registered at")),
 ]
-
-
-def _cell(value) -> str:
-    """A cell a spreadsheet will not run as a formula (a name typed as "=HYPERLINK(…)")."""
-    value = str(value or "")
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @require_safe
@@ -151,11 +146,11 @@ def participants_csv(request, pk):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="participants-{slugify(source.slug)}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([str(label) for _key, label in PARTICIPANT_COLUMNS])
+    writer = csv_writer(response)
+    writer.writerow([label for _key, label in PARTICIPANT_COLUMNS])
     for registration in registrations:
         user = registration.user
-        writer.writerow([_cell(value) for value in (
+        writer.writerow([value or "" for value in (
             user.get_full_name() or user.username, user.organization,
             user.country.name if user.country else "", user.email, registration.get_status_display(),
             registration.registered_at.astimezone(source.zone).isoformat(timespec="minutes"),

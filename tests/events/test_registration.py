@@ -274,6 +274,21 @@ def test_participant_cells_cannot_run_as_spreadsheet_formulas(client, full_event
     assert rows[1][1] == "'=HYPERLINK(\"x\")"
 
 
+@pytest.mark.parametrize("organization", ["+221 77 000 00 00", "-ONG", "@ong", "\tONG", "\r=1+1"])
+def test_every_formula_start_is_neutralised_in_the_participants_list(client, full_event, organization):
+    services.registration_create(event=full_event, user=member("awa", organization=organization))
+    client.force_login(UserFactory(username="secretariat", roles=[Role.SECRETARIAT]))
+    rows = _rows(client.get(f"/fr/agenda/{full_event.pk}/participants.csv"))
+    assert len(rows) == 2 and rows[1][1] == "'" + organization
+
+
+def test_a_line_break_in_a_name_cannot_start_a_row_of_the_participants_list(client, full_event):
+    services.registration_create(event=full_event, user=member("awa", organization='ONG\r=HYPERLINK("x")'))
+    client.force_login(UserFactory(username="secretariat", roles=[Role.SECRETARIAT]))
+    rows = _rows(client.get(f"/fr/agenda/{full_event.pk}/participants.csv"))
+    assert len(rows) == 2 and rows[1][1] == 'ONG\r=HYPERLINK("x")'
+
+
 def test_an_editor_naming_themselves_on_an_unpublished_event_gets_no_participants_list(client, full_event):
     """Wagtail's "Save draft" on a page that is not live writes its form to the page at once; naming
     oneself a manager of an unpublished event (postponed, registrations kept) must not open the list."""

@@ -1,0 +1,189 @@
+"""The cells of every file the portal writes for others to open in a spreadsheet program (CSV and
+XLSX): a text typed on the portal never runs there as a formula.
+
+Spreadsheet programs run a CSV cell that starts with `=`, `+`, `-` or `@` as a formula (a leading tab
+or carriage return is skipped before they look), so a mutual's locality typed as
+`=HYPERLINK("http://…","Click")` would turn into a live link, or worse, on the computer of whoever
+opens the published file, and stay there in every frozen release. Every CSV and XLSX writer of the
+portal goes through this module: the inventory's downloads, datasets and releases, the charts'
+figures, the offline form, `export_inventory`, the events' participants lists.
+
+- CSV (`csv_writer`, `csv_cells`): a text cell starting with one of `FORMULA_STARTS` gets a single
+  quote `'` in front, as OWASP recommends ("CSV Injection"). A spreadsheet shows it as text. So that
+  a reader can always tell, a text typed with a leading `'` gets one more too: the rule for a
+  program is then simply "a text cell starting with `'` had one added" (`typed_text` removes it).
+  Only text is touched: numbers, booleans, dates and datetimes are written as they are, so a
+  negative number (-3.5) stays a number. A cell holding a line break is always quoted
+  (`CsvWriter`), so no text can start a row of its own.
+- XLSX (`xlsx_cell`, `xlsx_row`): every text is a typed string cell (`t="inlineStr"`), never a
+  formula (`<f>`) nor an error value, whatever its first character; the cell holds exactly the text
+  typed, nothing added.
+- Not touched: the JSON API and the Parquet files. Programs read them, spreadsheets do not run
+  them: their texts are the texts typed (strings in JSON, string columns in Parquet), which is what
+  a program asking for data wants. A CSV text cell and the same API value therefore differ by the
+  leading `'` exactly when `typed_text` says so.
+"""
+
+import csv
+import numbers
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from xml.etree import ElementTree
+
+# What makes a spreadsheet run a cell: the formula signs, and the blanks it skips before them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The mark put in front of such a text (and of a text typed with it in front, so it stays readable).
+QUOTE = "'"
+# Values that are not text: written as they are (never a formula, and never to be altered).
+NOT_TEXT = (numbers.Number, date, datetime, time)
+
+
+def csv_text(text: str) -> str:
+    """`text` as a CSV cell a spreadsheet will not run: a `'` in front when it starts like a formula
+    (or with a `'`)."""
+    return QUOTE + text if text.startswith((*FORMULA_STARTS, QUOTE)) else text
+
+
+def typed_text(cell: str) -> str:
+    """The text typed, from a CSV text cell that `csv_text` wrote (its inverse): without the
+    leading `'`, if any."""
+    return cell.removeprefix(QUOTE)
+
+
+def looks_like_formula(cell: str) -> bool:
+    """Whether a spreadsheet would run this CSV cell (one `csv_text` never writes)."""
+    return cell.startswith(FORMULA_STARTS)
+
+
+def plain(value) -> str:
+    """A value as `csv.writer` writes it: empty for None, else `str`."""
+    return "" if value is None else str(value)
+
+
+def csv_cells(values: Iterable, format_value: Callable[[object], str] = plain) -> list[str]:
+    """One CSV record: each value through `format_value`; a value that is text (anything but a
+    number, a boolean, a date or None) then through `csv_text`."""
+    return [
+        format_value(value) if value is None or isinstance(value, NOT_TEXT) else csv_text(format_value(value))
+        for value in values
+    ]
+
+
+class _Echo:
+    def write(self, text):
+        return text
+
+
+class CsvWriter:
+    """`csv.writer` whose `writerow` neutralises text cells (`csv_cells`) and quotes every cell
+    holding a line break; `writerow` returns what the stream's `write` returned, as `csv.writer`'s
+    does (a streamed line for a line sink).
+
+    Python's writer quotes a cell only for the characters of its own line ending: with `\\n` line
+    ends, a text holding a carriage return went out bare, and spreadsheets start a new row there, so
+    "Thiès\\r=HYPERLINK(…)" smuggled a formula to the start of a row of its own. The line is
+    therefore made with `\\r\\n` (which quotes both breaks), then ends as asked."""
+
+    def __init__(self, stream, format_value: Callable[[object], str] = plain, **fmtparams):
+        self._end = fmtparams.pop("lineterminator", "\r\n")
+        self._stream, self._format = stream, format_value
+        self._writer = csv.writer(_Echo(), lineterminator="\r\n", **fmtparams)
+
+    def writerow(self, values: Iterable):
+        line = self._writer.writerow(csv_cells(values, self._format))
+        return self._stream.write(line[:-2] + self._end)
+
+
+def csv_writer(stream, *, format_value: Callable[[object], str] = plain, **fmtparams) -> CsvWriter:
+    """The portal's CSV writer over `stream` (`fmtparams` as for `csv.writer`)."""
+    return CsvWriter(stream, format_value, **fmtparams)
+
+
+def xlsx_cell(sheet, value):
+    """`value` for `sheet.append` (a write-only sheet or not): text becomes a typed string cell.
+
+    openpyxl guesses a cell's type from its value: a text starting with `=` becomes a formula, one
+    such as `#REF!` an error value, any other text a string. Those texts get a cell of their own
+    marked as a string; the others are left to openpyxl (which makes them strings), sparing a cell
+    object per value in the long tables."""
+    if isinstance(value, str) and (value.startswith("=") or value.startswith("#")):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def xlsx_row(sheet, values: Iterable) -> list:
+    """A row for `sheet.append` whose texts are typed strings (`xlsx_cell`)."""
+    return [xlsx_cell(sheet, value) for value in values]
+
+
+# --- Finding the cells a spreadsheet would run, in files already written ---------------------------
+
+# A CSV cell that is a plain number: a spreadsheet reads "-3.5" or "+2" as a number, not a formula.
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    """A cell a spreadsheet would run: where it is (sheet empty for a CSV file; row 1 is the
+    header), and what it holds."""
+
+    sheet: str
+    row: int
+    column: str
+    text: str
+
+
+def csv_formula_cells(lines: Iterable[str]) -> Iterator[FormulaCell]:
+    """The cells of a CSV file (text lines) that a spreadsheet would run as a formula: those
+    starting with one of `FORMULA_STARTS` that are not plain numbers. `column` is the header's
+    name of the column (its number from 1 beyond the header)."""
+    reader = csv.reader(lines)
+    header = next(reader, [])
+    for row_number, record in enumerate(reader, start=2):
+        for index, cell in enumerate(record):
+            if looks_like_formula(cell) and not _NUMBER.fullmatch(cell):
+                column = header[index] if index < len(header) else str(index + 1)
+                yield FormulaCell("", row_number, column, cell)
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def xlsx_formula_cells(file) -> Iterator[FormulaCell]:
+    """The formula cells (`<c>` holding an `<f>`) of every sheet of an XLSX workbook (a path or a
+    binary file). The sheets' XML is streamed, never loaded whole; `column` is the cell's reference
+    (`C7`), `text` the formula."""
+    with zipfile.ZipFile(file) as archive:
+        for name, path in _xlsx_sheets(archive):
+            with archive.open(path) as stream:
+                for _event, element in ElementTree.iterparse(stream):
+                    if element.tag != _MAIN + "c":
+                        continue
+                    formula = element.find(_MAIN + "f")
+                    if formula is not None:
+                        reference = element.get("r", "")
+                        row = int(re.sub(r"\D", "", reference) or 0)
+                        yield FormulaCell(name, row, reference, "=" + (formula.text or ""))
+                    element.clear()
+
+
+def _xlsx_sheets(archive) -> list[tuple[str, str]]:
+    """[(sheet name, path of its XML in the archive)], in the workbook's order."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(_PACKAGE_RELS + "Relationship")}
+    sheets = []
+    for sheet in book.iter(_MAIN + "sheet"):
+        target = targets.get(sheet.get(_RELS + "id"), "")
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        sheets.append((sheet.get("name", ""), path))
+    return sheets
