@@ -121,6 +121,21 @@ def test_search_with_no_match_says_so(client):
     assert "0 résultat" in html
 
 
+@pytest.mark.parametrize("query", ['"Abidjan', 'Abidjan"', "Abidjan AND OR NOT", "-Abidjan", "Abidjan*",
+                                   "(Abidjan)", "Abidjan " * 25])
+def test_search_reads_quotes_and_operators_as_words(client, query):
+    history = next(p for p in content.PAGES[0]["children"] if p["key"] == "history")["fr"]
+    response = client.get("/fr/recherche/", {"q": query})
+    assert response.status_code == 200
+    assert history["title"] in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ['"', "*", "-", ":", "AND", '" OR "', "titre:Abidjan"])
+def test_search_for_signs_and_field_syntax_answers_without_an_error(client, query):
+    response = client.get("/fr/recherche/", {"q": query, "page": "99999999999999999999"})
+    assert response.status_code == 200
+
+
 def test_search_rejects_an_overlong_query_with_a_400(client):
     response = client.get("/fr/recherche/", {"q": "x" * 500})
     assert response.status_code == 400
