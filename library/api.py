@@ -27,6 +27,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from inventory.api.http import MAX_AGE, ApiError, api_view
+from portal.core.converters import MAX_PAGE
 
 from .models import FIRST_YEAR, PROJECT_PROFILE_TYPE, Language, ResourceType
 from .search import MAX_PAGE_SIZE, SORTS, SearchQuery, get_engine
@@ -94,7 +95,7 @@ class SearchForm(forms.Form):
     year_min = forms.IntegerField(required=False, min_value=FIRST_YEAR)
     year_max = forms.IntegerField(required=False, min_value=FIRST_YEAR)
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
-    page = forms.IntegerField(required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
     page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
 
     def __init__(self, *args, **kwargs):

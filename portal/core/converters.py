@@ -10,8 +10,9 @@ from django.urls import register_converter
 
 MAX_ID = 2**63 - 1
 FIRST_YEAR, LAST_YEAR = 1000, 9999
-# A page number larger than this asks for rows past any table the portal will hold: refused or
-# answered with the last page, and it keeps offsets (page × page size) inside 64 bits.
+# A page number larger than this asks for rows past any table the portal will hold: a form field's
+# maximum, which keeps offsets (page × page size) inside 64 bits. (Django's Paginator.get_page needs
+# none: it answers a number past the end with the last page before any query.)
 MAX_PAGE = 1_000_000
 
 
@@ -49,12 +50,6 @@ def bounded_int(value, *, minimum: int = 1, maximum: int = MAX_ID) -> int | None
     except (TypeError, ValueError):
         return None
     return number if minimum <= number <= maximum else None
-
-
-def page_number(value) -> int:
-    """The page a query string asks for: page 1 unless `value` is a page number (1 to MAX_PAGE); a
-    paginator shows its last page for a number past it (`Paginator.get_page`)."""
-    return bounded_int(value, maximum=MAX_PAGE) or 1
 
 
 def register() -> None:

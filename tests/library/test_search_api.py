@@ -145,6 +145,8 @@ def test_pagination(client, library):
         ({"page": "0"}, "page"),
         ({"page": "-1"}, "page"),
         ({"page": "two"}, "page"),
+        ({"page": "99999999999999999999"}, "page"),  # past 64 bits: no offset to compute
+        ({"page": "1000001"}, "page"),
         ({"page_size": "0"}, "page_size"),
         ({"page_size": "101"}, "page_size"),
         ({"q": ["a", "b"]}, "q"),

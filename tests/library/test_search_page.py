@@ -188,6 +188,7 @@ def test_pagination_keeps_the_filters(client, big_library):
         ({"sort": "title", "q": "mutuelles"}, "Sort", "title", 3),
         ({"page": "zero", "type": "guide"}, "Page", "zero", 1),
         ({"page": "9", "type": "guide"}, "Page", "9", 1),
+        ({"page": "99999999999999999999", "type": "guide"}, "Page", "99999999999999999999", 1),
         ({"page_size": "5000", "type": "guide"}, "Results per page", "5000", 1),
     ],
 )
