@@ -4,6 +4,11 @@ All-or-nothing: the whole file is read and checked first; one invalid cell and n
 and every problem is listed (row number as in the file — the header is row 1 —, column, value,
 reason). Rows are matched on `mutual_id` + `year`, so importing the same file again changes nothing.
 Plausibility warnings are reported, never blocking. The command and the web upload share this code.
+
+Reading is bounded (`portal.core.archives`, `portal.core.workbooks`): an XLSX file is measured before it
+is inflated and its rows are read as the file holds them, never padded to a declared dimension; every
+row read counts toward the row limit, blank ones too; a file beyond a bound is refused with a problem
+naming the bound.
 """
 
 import csv
@@ -15,11 +20,14 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from portal.core import audit
+from portal.core.archives import LimitExceeded
+from portal.core.workbooks import BoundedWorkbook
 
 from . import schema
 from .choices import RegistrationState, ReturnState
@@ -28,6 +36,8 @@ from .services import record_revision
 from .validation import Problem, check_value, plausibility_warnings
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Columns read from a spreadsheet row: the contract has about 70; a value further right is refused.
+MAX_COLUMNS = 256
 IDENTITY_COLUMNS = [
     "mutual_name", "acronym", "country", "region", "locality", "year_created", "mutual_type",
     "legal_status", "union",
@@ -74,7 +84,7 @@ def read_table(
     `problems` list, the rows come as a lazy iterator (a large file's raw rows are not all held at
     once) and the problems of a row's shape are appended to that list; otherwise the rows are a list
     and those problems raise ImportFailed. `sheet` names the XLSX worksheet to read (default: the
-    first); more than `max_rows` data rows raises ImportFailed.
+    first); more than `max_rows` rows after the header, blank ones included, raises ImportFailed.
     """
     name = filename or str(path_or_file)
     suffix = Path(name).suffix.lower()
@@ -104,14 +114,13 @@ def read_table(
 
 
 def _body(header, rows, max_rows, problems):
-    count = 0
     for number, values in enumerate(rows, start=2):
+        # Blank rows count: a file of a million empty rows is not read to its end.
+        if max_rows is not None and number - 1 > max_rows:
+            reason = _("This file may hold at most %(n)s row(s), blank rows included.") % {"n": max_rows}
+            raise ImportFailed([RowProblem("", "", reason, row=number)])
         if all(_blank(v) for v in values):
             continue  # blank lines, common at the end of spreadsheets
-        count += 1
-        if max_rows is not None and count > max_rows:
-            reason = _("This file may hold at most %(n)s row(s).") % {"n": max_rows}
-            raise ImportFailed([RowProblem("", "", reason, row=number)])
         # A value beyond the named columns would otherwise be dropped without a word.
         for position in range(len(header), len(values)):
             if not _blank(values[position]):
@@ -152,29 +161,33 @@ def _csv_rows(path_or_file):
             text.detach()  # leave the caller's file open
 
 
-def _xlsx_rows(path_or_file, sheet):
-    from openpyxl import load_workbook
-
+def open_workbook(path_or_file) -> BoundedWorkbook:
+    """The XLSX workbook, measured against the bounds of reading; ImportFailed when it goes beyond one
+    (the problem names it) or is no readable workbook."""
     try:
-        book = load_workbook(path_or_file, read_only=True, data_only=True)
+        return BoundedWorkbook(path_or_file)
+    except LimitExceeded as error:
+        raise ImportFailed([RowProblem("", "", error.message, row=0)]) from error
     except Exception as error:  # zipfile, XML and openpyxl errors alike
         reason = _("The file is not a readable XLSX workbook.")
         raise ImportFailed([RowProblem("", "", reason, row=0)]) from error
+
+
+def _xlsx_rows(path_or_file, sheet):
+    book = open_workbook(path_or_file)
     number = 0
     try:
-        if sheet is None:
-            worksheet = book.worksheets[0]
-        elif sheet in book.sheetnames:
-            worksheet = book[sheet]
-        else:
+        if sheet is not None and sheet not in book.sheetnames:
             reason = _("The workbook has no sheet named “%(sheet)s”.") % {"sheet": sheet}
             raise ImportFailed([RowProblem("", sheet, reason, row=0)])
-        rows = worksheet.iter_rows(values_only=True)
+        rows = book.rows(sheet, max_columns=MAX_COLUMNS)
         while True:
             try:
                 values = next(rows)
             except StopIteration:
                 return
+            except LimitExceeded as error:
+                raise ImportFailed([RowProblem("", "", error.message, row=number + 1)]) from error
             except Exception as error:  # a damaged sheet inside a readable archive
                 reason = _("The file is not a readable XLSX workbook.")
                 raise ImportFailed([RowProblem("", "", reason, row=number + 1)]) from error
@@ -328,7 +341,7 @@ def import_returns(
     would do (the database is left as it was).
     """
     shape_problems: list[RowProblem] = []
-    header, body = read_table(path_or_file, filename, problems=shape_problems)
+    header, body = read_table(path_or_file, filename, problems=shape_problems, max_rows=max_rows())
     try:
         rows, problems = check_table(header, body)
     finally:
@@ -362,7 +375,6 @@ def _audit(report: ImportReport, *, source: str, user) -> None:
 def max_rows() -> int:
     """The most rows an imported file may hold after its header, blank ones included."""
     return getattr(settings, "INVENTORY_IMPORT_MAX_ROWS", 100_000)
-
 
 
 def _apply(rows, *, user, source) -> ImportReport:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
+from itertools import islice
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -31,7 +32,15 @@ from portal.accounts.permissions import can
 from . import schema, services
 from .choices import ENUM_CHOICES
 from .exports import return_row
-from .imports import IDENTITY_COLUMNS, ImportFailed, RowProblem, check_table, model_value, read_table
+from .imports import (
+    IDENTITY_COLUMNS,
+    ImportFailed,
+    RowProblem,
+    check_table,
+    model_value,
+    open_workbook,
+    read_table,
+)
 from .models import YearlyReturn
 from .validation import plausibility_warnings
 
@@ -50,7 +59,9 @@ FIGURE_COLUMNS = [
     if c in set(YearlyReturn.data_field_names()) and c != "warning_comments"
 ]
 FORM_COLUMNS = ["mutual_id", *IDENTITY_COLUMNS, "year", *FIGURE_COLUMNS]
-MAX_ROWS = 5  # the form holds one row; a few let us name the extra ones in the error
+# The form holds one row; a few more let us name the extra ones in the error. Blank rows count too: a
+# sheet declaring a million rows is refused after these.
+MAX_ROWS = 50
 
 
 def _cell(value):
@@ -185,19 +196,19 @@ def build_workbook(mutual, year: int) -> bytes:
 
 
 def read_meta(file) -> dict:
-    """The hidden `portal` sheet of an offline form, as {key: value}; {} when there is none."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(file, read_only=True, data_only=True)
-    except Exception as error:  # zipfile, XML and openpyxl errors alike
-        reason = _("The file is not a readable XLSX workbook.")
-        raise ImportFailed([RowProblem("", "", reason, row=0)]) from error
+    """The hidden `portal` sheet of an offline form, as {key: value}; {} when there is none. Read within
+    the bounds of `imports.open_workbook` (ImportFailed beyond them)."""
+    book = open_workbook(file)
     try:
         if META_SHEET not in book.sheetnames:
             return {}
-        rows = book[META_SHEET].iter_rows(min_row=1, max_row=20, max_col=2, values_only=True)
-        return {str(k): v for k, v in rows if k is not None}
+        rows = islice(book.rows(META_SHEET, max_columns=2), 20)
+        return {str(row[0]): (row[1] if len(row) > 1 else None) for row in rows if row and row[0] is not None}
+    except ImportFailed:
+        raise
+    except Exception as error:  # a value beyond column B, or a damaged sheet
+        reason = getattr(error, "message", None) or _("The file is not a readable XLSX workbook.")
+        raise ImportFailed([RowProblem("", "", reason, row=0)]) from error
     finally:
         book.close()
         file.seek(0)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.accounts.permissions import can, permission_required
+from portal.core.uploads import limited_upload, refuse, upload_too_large
 
 from .. import offline_form, schema, services
 from ..imports import MAX_UPLOAD_BYTES, ImportFailed, import_returns
@@ -75,24 +76,25 @@ class InventoryUploadForm(forms.Form):
         return upload
 
 
-def _too_large(request) -> bool:
-    """Refuse an oversized request before Django stores the upload (the form's limit plus room for
-    the other fields)."""
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES + 64 * 1024
-    except ValueError:
-        return True
+def _upload_limit() -> int:
+    return MAX_UPLOAD_BYTES
+
+
+def _refuse_too_large(form) -> None:
+    """The 413's page: the form as it was sent (other fields kept), the file's error saying the limit."""
+    refuse(form, "file", _("The file is too large; the limit is %(limit)s.")
+           % {"limit": filesizeformat(MAX_UPLOAD_BYTES)})
 
 
 @permission_required("import_inventory")
+@limited_upload(_upload_limit)  # a larger file is dropped as it arrives, never stored
 def import_upload(request):
     """The secretariat uploads an inventory file: all or nothing, every problem listed, or the report."""
     report = failure = None
     status = 200
-    if request.method == "POST" and _too_large(request):
-        form = InventoryUploadForm()
-        form.add_error("file", _("The file is too large; the limit is %(limit)s.")
-                       % {"limit": filesizeformat(MAX_UPLOAD_BYTES)})
+    if request.method == "POST" and upload_too_large(request):
+        form = InventoryUploadForm(request.POST, request.FILES)
+        _refuse_too_large(form)
         status = 413
     else:
         form = InventoryUploadForm(request.POST or None, request.FILES or None)
@@ -158,16 +160,16 @@ class ReturnUploadForm(forms.Form):
 
 
 @login_required
+@limited_upload(_upload_limit)  # a larger file is dropped as it arrives, never stored
 def return_upload(request, mutual_id, year):
     """Upload the filled-in offline form: its figures become the year's draft (never submitted)."""
     mutual = _reported_mutual(request, mutual_id, year)
     ret = YearlyReturn.objects.filter(mutual=mutual, year=year).first()
     failure = conflict = None
     status = 200
-    if request.method == "POST" and _too_large(request):
-        form = ReturnUploadForm()
-        form.add_error("file", _("The file is too large; the limit is %(limit)s.")
-                       % {"limit": filesizeformat(MAX_UPLOAD_BYTES)})
+    if request.method == "POST" and upload_too_large(request):
+        form = ReturnUploadForm(request.POST, request.FILES)
+        _refuse_too_large(form)
         status = 413
     else:
         form = ReturnUploadForm(request.POST or None, request.FILES or None)

@@ -191,6 +191,17 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Bounds on reading uploaded files (portal/core/archives.py): a file beyond one is refused with a
+# message naming it. Zip-based files (DOCX, XLSX, ODT…) are measured before anything is inflated.
+UPLOAD_MAX_ARCHIVE_MEMBERS = env.int("UPLOAD_MAX_ARCHIVE_MEMBERS", default=2000)
+UPLOAD_MAX_INFLATED_BYTES = env.int("UPLOAD_MAX_INFLATED_BYTES", default=200 * 1024 * 1024)
+UPLOAD_MAX_COMPRESSION_RATIO = env.int("UPLOAD_MAX_COMPRESSION_RATIO", default=100)
+UPLOAD_MAX_PDF_PAGES = env.int("UPLOAD_MAX_PDF_PAGES", default=5000)
+UPLOAD_MAX_PDF_STREAM_BYTES = env.int("UPLOAD_MAX_PDF_STREAM_BYTES", default=32 * 1024 * 1024)
+UPLOAD_MAX_TEXT_CHARS = env.int("UPLOAD_MAX_TEXT_CHARS", default=500_000)
+UPLOAD_MAX_SECONDS = env.int("UPLOAD_MAX_SECONDS", default=30)
+# Rows an imported inventory file may hold after its header, blank rows included.
+INVENTORY_IMPORT_MAX_ROWS = env.int("INVENTORY_IMPORT_MAX_ROWS", default=100_000)
 
 # Library search engine: embedded by default, Elasticsearch when a URL is given.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
