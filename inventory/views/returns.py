@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.accounts.permissions import can
+from portal.core.converters import bounded_int
 
 from .. import notifications, schema, services
 from ..choices import ReturnState
@@ -298,7 +299,7 @@ def return_submit(request, mutual_id, year):
         try:
             ret = services.return_save_draft(
                 ret=ret, data={"warning_comments": {**ret.warning_comments, **comments_form.comments()}},
-                user=request.user, base_version=int(request.POST.get("base_version") or 0),
+                user=request.user, base_version=bounded_int(request.POST.get("base_version"), minimum=0) or 0,
             )
         except services.ConcurrentEdit:
             messages.error(

@@ -232,6 +232,20 @@ def test_warnings_ask_for_comments_then_the_return_is_submitted(client, manager,
     assert ret.warning_comments["members_changed"] == "Adhésion d'un groupement de femmes"
 
 
+@pytest.mark.parametrize("version", ["abc", "99999999999999999999", "-1", ""])
+def test_a_forged_version_sent_with_the_comments_is_a_change_meanwhile(
+    client, manager, mutual, last_year, version
+):
+    ReturnFactory(mutual=mutual, year=2025, status="functional", members=6000, beneficiaries=5000)
+    response = logged_in(client, manager).post(url("return_submit", mutual, 2025), {
+        "base_version": version, "comment_members_changed": "Adhésion d'un groupement de femmes",
+        "comment_beneficiaries_below_members": "Les ayants droit n'ont pas été comptés",
+    })
+    assert response.status_code == 302
+    assert response["Location"] == url("return_detail", mutual, 2025)
+    assert YearlyReturn.objects.get(mutual=mutual, year=2025).state == ReturnState.DRAFT
+
+
 # Review --------------------------------------------------------------------------------------
 
 def test_focal_point_returns_with_a_comment_the_manager_sees_it_corrects_and_resubmits(
