@@ -1,3 +1,7 @@
+# SECOND FACTOR: secretariat and focal-point users need an activated authenticator to reach the admin or
+# validate (portal/accounts/second_factor.py). tests/factories.py's UserFactory gives them one (TOTP,
+# `TEST_TOTP_SECRET`); use `with_mfa(user)` for privileged users made otherwise, `totp_code()` for the
+# code a login through the form asks, and `mfa=False` for a privileged user without a second factor.
 import os
 
 import pytest

@@ -1,9 +1,55 @@
+"""Factories for the tests.
+
+SECOND FACTOR: the secretariat and focal points act only with an activated authenticator
+(portal/accounts/second_factor.py). `UserFactory(roles=[Role.SECRETARIAT])` (or FOCAL_POINT, or
+`is_superuser=True`) therefore creates the user WITH an activated TOTP authenticator whose secret is
+`TEST_TOTP_SECRET`; pass `mfa=False` for a privileged user without one. A privileged user made any other
+way (`create_superuser`, `groups.add` after creation) needs `with_mfa(user)`. `totp_code()` is the code an
+authenticator app shows now: what a login through the form asks after the password.
+"""
+
+import base64
+import hashlib
+import hmac
+import struct
+import time
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from inventory.models import Country
 from portal.accounts.roles import GROUP_NAMES, Role
+
+# The authenticator-app secret of every test user given a second factor (base32, as apps read it).
+TEST_TOTP_SECRET = base64.b32encode(b"portal-test-totp-key").decode()
+PRIVILEGED_GROUPS = [GROUP_NAMES[Role.SECRETARIAT], GROUP_NAMES[Role.FOCAL_POINT]]
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET, *, at: float | None = None) -> str:
+    """The six-digit code an authenticator app shows for `secret` (RFC 6238: HMAC-SHA1, 30 s steps),
+    computed here independently of allauth, as a phone would. In the last two seconds of a code's
+    life it waits for the next one, as a person would, so that the code is still valid when it arrives."""
+    if at is None and 30 - time.time() % 30 < 2:
+        time.sleep(30 - time.time() % 30 + 0.05)
+    counter = int(time.time() if at is None else at) // 30
+    digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 10**6:06d}"
+
+
+def with_mfa(user, secret: str = TEST_TOTP_SECRET):
+    """Give `user` an activated TOTP authenticator with `secret` (as if they had scanned the QR code
+    and confirmed a code on their profile), and return the user."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from portal.accounts.second_factor import forget_second_factor
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, secret)
+    forget_second_factor(user)
+    return user
 
 
 class CountryFactory(factory.django.DjangoModelFactory):
@@ -39,6 +85,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     def focal_countries(self, create, extracted, **kwargs):
         for code in extracted or []:
             self.focal_point_countries.add(CountryFactory(code=code))
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        """A secretariat, focal-point or superuser account gets an activated TOTP authenticator
+        (`with_mfa`) unless `mfa=False`; `mfa=True` gives one to anyone."""
+        if extracted is None:
+            extracted = self.is_superuser or self.groups.filter(name__in=PRIVILEGED_GROUPS).exists()
+        if create and extracted:
+            with_mfa(self)
 
 
 def user_with_role(role: Role, **kwargs):

@@ -6,6 +6,9 @@
 An action is granted to a set of roles. A *scoped* action also needs the object it applies to:
 for ``country`` scope, a focal point may act only on the countries they are focal point for, while
 the secretariat acts everywhere. Later apps add their actions to ``ACTIONS`` with ``register``.
+
+The secretariat and focal-point roles count only once their holder has a second factor
+(``second_factor.py``): until then ``can`` answers as if the user did not hold them.
 """
 
 from collections.abc import Callable
@@ -16,6 +19,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from .roles import Role, roles_of
+from .second_factor import DENIED_FLAG, dormant_roles
 
 EVERYONE = frozenset(Role)
 # Members of the network: whoever holds one of the role groups (signing up joins *Member*).
@@ -78,12 +82,25 @@ for _action in [
 def can(user, action_name: str, **scope) -> bool:
     """Whether `user` may perform `action_name` (on the object named in `scope`, if scoped).
 
-    Unknown action names raise KeyError: a typo must not silently deny or grant.
+    Unknown action names raise KeyError: a typo must not silently deny or grant. The secretariat and
+    focal-point roles of a user without a second factor are left out; when only they would have
+    granted the action, the user object is marked (`second_factor.DENIED_FLAG`) so that the 403 that
+    follows becomes a redirect to the two-factor set-up.
     """
     action = ACTIONS[action_name]
     if user is not None and user.is_authenticated and not user.is_active:
         return False
-    held = roles_of(user) & action.roles
+    roles = roles_of(user)
+    dormant = dormant_roles(user) if roles & action.roles else frozenset()
+    if _grants(action, user, roles - dormant, scope):
+        return True
+    if dormant and _grants(action, user, roles, scope):
+        setattr(user, DENIED_FLAG, True)
+    return False
+
+
+def _grants(action: Action, user, roles, scope) -> bool:
+    held = roles & action.roles
     if not held:
         return False
     if held - action.scoped_roles:

@@ -9,6 +9,7 @@ from .forms import DeleteAccountForm, ProfileForm
 from .permissions import permission_required
 from .profile_sections import sections_for
 from .roles import ROLE_LABELS, Role, roles_of
+from .second_factor import dormant_roles, has_second_factor
 
 
 @permission_required("edit_own_profile")
@@ -26,7 +27,11 @@ def profile(request):
             return redirect("accounts:profile")
         messages.error(request, _("Please correct the errors below; nothing has been saved yet."))
     roles = [ROLE_LABELS[r] for r in Role if r in roles_of(request.user)]
-    return render(request, "accounts/profile.html", {"form": form, "roles": roles, "sections": sections})
+    return render(request, "accounts/profile.html", {
+        "form": form, "roles": roles, "sections": sections,
+        "second_factor": has_second_factor(request.user),
+        "second_factor_required": bool(dormant_roles(request.user)),
+    })
 
 
 def _display(value) -> str:

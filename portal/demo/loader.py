@@ -56,6 +56,9 @@ class Report:
     admin_password: str = ""
     # Demo accounts created in this run, with their password (the admin's when created with it).
     people: list = field(default_factory=list)
+    # The second factor of the privileged demo accounts created in this run:
+    # e-mail -> (TOTP secret, recovery codes), for any authenticator app or `oathtool --totp -b`.
+    second_factors: dict = field(default_factory=dict)
 
     def add(self, line):
         self.lines.append(line)
@@ -215,6 +218,17 @@ def load_pages(report):
     links.save()
 
 
+def _second_factor(report, user):
+    """An activated authenticator app (TOTP, a fresh secret) and recovery codes for a privileged demo
+    account, which the secretariat and focal points need (portal/accounts/second_factor.py)."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    report.second_factors[user.email] = (secret, RecoveryCodes.activate(user).generate_codes())
+
+
 def load_admin(report, password=None):
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
@@ -233,6 +247,7 @@ def load_admin(report, password=None):
     )
     user.groups.add(Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT]))
     EmailAddress.objects.create(user=user, email=ADMIN_EMAIL, verified=True, primary=True)
+    _second_factor(report, user)
     report.admin_email, report.admin_password = ADMIN_EMAIL, password
 
 
@@ -309,6 +324,7 @@ def load_people(report):
                 mutual.supporting_organizations.add(ngo)
         else:
             user.focal_point_countries.add(senegal)
+            _second_factor(report, user)
         report.people.append((email, password, role))
 
 

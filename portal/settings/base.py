@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.mfa",  # two-factor authentication: required of the secretariat and focal points
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The secretariat and focal points reach the admin only with a second factor (accounts/second_factor.py).
+    "portal.accounts.second_factor.SecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -153,6 +156,11 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Concertation] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https")
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) or a security key (WebAuthn),
+# with recovery codes. Offered to everyone from the profile, required of the secretariat and focal points.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Concertation"
+MFA_PASSKEY_LOGIN_ENABLED = False
 
 # Internationalisation: French first, English complete.
 LANGUAGE_CODE = "fr"

@@ -17,3 +17,5 @@ from .base import BASE_DIR
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Security keys (WebAuthn) on http://127.0.0.1: browsers allow it on the local machine, allauth must too.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

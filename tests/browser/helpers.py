@@ -16,7 +16,12 @@ def person(email, role, **kwargs):
 
 
 def logged_in_page(browser, live_server, email):
-    """A French 360 px page in a fresh browser context, logged in through the login form."""
+    """A French 360 px page in a fresh browser context, logged in through the login form.
+
+    When the login asks for a second factor (the secretariat and focal points: UserFactory gives them
+    a TOTP authenticator), the code of the tests' authenticator app (`totp_code()`) is typed in."""
+    from tests.factories import totp_code
+
     context = browser.new_context(locale="fr-FR", viewport=PHONE)
     page = context.new_page()
     page.goto(f"{live_server.url}/fr/comptes/login/")
@@ -24,6 +29,10 @@ def logged_in_page(browser, live_server, email):
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
+    if "/2fa/authenticate/" in page.url:
+        page.locator("input[name=code]").fill(totp_code())
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state()
     return page
 
 

@@ -52,3 +52,30 @@ def test_the_admin_account_can_use_the_admin(client):
 
     assert client.login(username="admin", password=DEMO_ADMIN_PASSWORD)
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_demo_admin_logs_in_with_the_printed_second_factor(client):
+    """The secretariat needs a second factor: `make run` prints the demo admin's TOTP secret and
+    recovery codes (var/demo-admin.txt), which any authenticator app or `oathtool --totp -b` reads."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from portal.demo.loader import ADMIN_EMAIL
+    from tests.factories import totp_code
+
+    get_user_model().objects.filter(email=ADMIN_EMAIL).delete()
+    out = StringIO()
+    call_command("load_demo", admin_password="a-new-demo-password", stdout=out)
+    secret = out.getvalue().split("TOTP secret: ")[1].split()[0]
+    codes = out.getvalue().split("recovery codes: ")[1].split("\n")[0].split()
+    assert len(codes) == 10
+
+    client.post("/fr/comptes/login/", {"login": ADMIN_EMAIL, "password": "a-new-demo-password"})
+    assert "_auth_user_id" not in client.session  # the code is asked first
+    client.post("/fr/comptes/2fa/authenticate/", {"code": totp_code(secret)})
+    assert client.get("/admin/").status_code == 200
+    client.logout()
+    client.post("/fr/comptes/login/", {"login": ADMIN_EMAIL, "password": "a-new-demo-password"})
+    client.post("/fr/comptes/2fa/authenticate/", {"code": codes[0]})  # a recovery code, once
+    assert client.get("/admin/").status_code == 200

@@ -44,6 +44,7 @@ def test_demo_inventory_loads_once_with_every_mutual_labelled():
 def test_demo_accounts_can_try_the_round_trip(client):
     """`make run` gives a manager, a supporting organization and Senegal's focal point to log in as,
     and an open campaign, so the yearly return can be tried at once."""
+    from django.contrib.auth import get_user_model
     from django.urls import reverse
     from django.utils import translation
 
@@ -58,8 +59,11 @@ def test_demo_accounts_can_try_the_round_trip(client):
         "mutual_manager", "supporting_organization", "focal_point",
     }
     assert all(password == "same-as-admin" for _email, password, _role in report.people)
+    # Only the focal point needs (and gets) a second factor, printed with the accounts.
+    assert list(report.second_factors) == ["point-focal.demo@example.org"]
+    focal_point = get_user_model().objects.get(email="point-focal.demo@example.org")
+    assert can(focal_point, "view_country_dashboard", country="SN")
     assert Campaign.objects.get(year=DEMO_CAMPAIGN_YEAR).is_open
-    from django.contrib.auth import get_user_model
 
     manager = get_user_model().objects.get(email="gerant.demo@example.org")
     mutuals = list(manager.managed_mutuals.all())
