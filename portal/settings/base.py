@@ -156,6 +156,11 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Concertation] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https")
+# Failed logins count per account *and* address (portal/accounts/adapter.py): five failures from one
+# address lock that address out of that account for five minutes, never the account's owner elsewhere;
+# ten failures a minute from one address, whatever the accounts.
+ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) or a security key (WebAuthn),
 # with recovery codes. Offered to everyone from the profile, required of the secretariat and focal points.
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]

@@ -1,0 +1,24 @@
+"""allauth's account adapter, with failed logins counted per account *and* per address.
+
+allauth counts failed logins per login key (the e-mail address): after five failures, the right password
+is refused from every address for five minutes, so anyone who knows a focal point's e-mail address can
+keep them out of their account. Here the key is the e-mail address together with the client's address
+(as allauth reads it, so `ALLAUTH_TRUSTED_PROXY_COUNT` applies behind the reverse proxy): failures from
+one address lock only that address out of that account. Brute force stays bounded by
+`ACCOUNT_RATE_LIMITS["login_failed"]` (settings/base.py): five guesses per account per address per five
+minutes, and ten failures a minute per address whatever the accounts.
+
+What is left unbounded on purpose: an attacker holding many addresses gets five guesses per account
+from each. A limit per account across addresses would give back the lockout this module removes; the
+secretariat and focal points, whose accounts matter most, need a second factor (accounts/second_factor.py),
+whose own failures allauth counts per account (`mfa-auth-user-<id>`), reachable only with the password.
+"""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.ratelimit import get_ip
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The rate limiter's key for failed logins: the account's login and the client's address."""
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{get_ip(request)}"
