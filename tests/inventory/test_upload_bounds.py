@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -135,4 +136,25 @@ def test_an_offline_form_over_10_mb_gets_a_413(client, manager, mutual):
     response = upload(client, mutual, b"PK\x03\x04" + b"x" * (11 * MB))
     assert response.status_code == 413
     assert response.context["form"].errors["file"] == [TOO_LARGE]
+    assert not YearlyReturn.objects.filter(year=2025).exists()
+
+
+def test_fields_over_djangos_limit_get_a_413_too(client, secretariat, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post_import(client, inventory_csv(good_rows()).read(), name="inventory.csv",
+                           check_only="x" * 2000)
+    assert response.status_code == 413
+    assert response.context["form"].errors["file"] == [TOO_LARGE]
+    assert not YearlyReturn.objects.exists()
+
+
+def test_the_upload_forms_still_check_the_csrf_token(secretariat, manager, mutual):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(secretariat)
+    response = browser.post(url("import_upload"), {"file": inventory_csv(good_rows())})
+    assert response.status_code == 403
+    browser.force_login(manager)
+    response = browser.post(url("return_upload", mutual.mutual_id, 2025),
+                            {"file": SimpleUploadedFile("form.xlsx", b"PK\x03\x04")})
+    assert response.status_code == 403
     assert not YearlyReturn.objects.filter(year=2025).exists()
