@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.accounts.permissions import can, permission_required, require
+from portal.core.middleware import allow_style_elements_of
 
 from .. import datasets, releases, schema
 from ..exports import returns_rows
@@ -149,7 +150,10 @@ def _live_name(filename: str) -> str:
 
 def _file_response(path, filename: str, download_name: str):
     if filename in INLINE:
-        return FileResponse(open(path, "rb"), content_type=INLINE[filename])  # closed by Django
+        response = FileResponse(open(path, "rb"), content_type=INLINE[filename])  # closed by Django
+        if filename == "codebook.html":  # a standalone file with its own <style>
+            allow_style_elements_of(response, Path(path).read_text(encoding="utf-8"))
+        return response
     return FileResponse(
         open(path, "rb"), as_attachment=True, filename=download_name,
         content_type=datasets.MEDIA_TYPES.get(path.suffix, "application/octet-stream"),

@@ -7,6 +7,7 @@ Everything that differs between a laptop and production is read from the environ
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "portal"
@@ -64,6 +65,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (the admin's own under /admin/) and Permissions-Policy on every response.
+    "portal.core.middleware.PortalCSPMiddleware",
+    "portal.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages travel compressed: many readers pay for every kilobyte on mobile networks.
     "django.middleware.gzip.GZipMiddleware",
@@ -193,6 +197,9 @@ STORAGES = {
 # Wagtail
 WAGTAIL_SITE_NAME = "Concertation"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# No avatars from gravatar.com: they would send a hash of each user's e-mail address to a third party
+# (and break without internet). The admin shows its default avatar or an uploaded one.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Wagtail's own page search stays on the database (SQLite FTS5 or PostgreSQL full text);
 # the library's faceted search has its own engines (see ELASTICSEARCH_URL below).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -223,6 +230,36 @@ ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's page preview uses a same-origin frame
+
+# Content-Security-Policy (portal/core/middleware.py). The public site runs only its own files: no
+# inline script or style, no other origin (a script injected into a page would not run).
+_CSP_COMMON = {
+    "default-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [SELF],  # Wagtail's preview frames the site's own pages
+}
+# Images may also be data: URLs (the QR code that sets up an authenticator app is one).
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**_CSP_COMMON, "img-src": [SELF, "data:"]}}
+# Wagtail's admin (under /admin/) runs inline scripts of its templates and inserts <style> elements
+# from its scripts, which the portal does not control; nothing else (no eval, no other origin). Measured
+# in Chromium on the dashboard, the page explorer and editor, a snippet, images, documents and users
+# (tests/browser/test_content_security_policy.py).
+CONTENT_SECURITY_POLICY_ADMIN = {"DIRECTIVES": {
+    **_CSP_COMMON,
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:"],
+}}
+# Permissions-Policy: features no page of the portal uses, refused to every origin, the site's own too
+# (only names Chromium knows: an unknown one is an error in its console). Security keys (WebAuthn) and
+# the clipboard stay allowed for the two-factor pages.
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "camera", "microphone", "geolocation", "payment", "usb", "serial", "hid",
+    "midi", "magnetometer", "gyroscope", "accelerometer", "display-capture", "browsing-topics",
+    "interest-cohort",
+)}
 
 LOGGING = {
     "version": 1,

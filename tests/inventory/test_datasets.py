@@ -1,11 +1,13 @@
 """The open datasets of the current data: every format holds the public returns table, with the
 EUR columns added at the end; the data package describes every file with the published schemas."""
 
+import base64
 import hashlib
 import io
 import json
 import math
 import os
+import re
 import time
 import zipfile
 from datetime import UTC, datetime
@@ -305,6 +307,16 @@ def test_codebook_page_and_file_list_every_column_in_both_languages(client, inve
             for field in schema.published_fields(table):
                 assert f"<code>{field['name']}</code>" in text
         assert "Cotisations recouvrées (EUR)" in text and "Contributions collected (EUR)" in text
+
+
+def test_codebook_file_keeps_its_own_style_and_no_other_under_the_policy(client, inventory):
+    response = client.get(file_url("codebook.html"))
+    html = b"".join(response.streaming_content).decode()
+    css = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    policy = response["Content-Security-Policy"]
+    assert f"style-src 'self' 'sha256-{digest}'" in policy
+    assert "unsafe" not in policy and "script-src" not in policy
 
 
 def test_citation_file_names_the_concertation_and_the_licence(client, inventory):

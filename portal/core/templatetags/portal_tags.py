@@ -1,8 +1,9 @@
 from django import template
 from django.conf import settings
-from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page, Site
+
+from portal.i18n import language_home, local_path_in
 
 register = template.Library()
 
@@ -47,7 +48,8 @@ def localized_page(context, page):
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """One link per language to the same content: the page's translation when it has one,
-    the same view under the other language prefix otherwise, else that language's home page."""
+    the same view under the other language prefix otherwise, else that language's home page. Never a
+    link off the site, whatever path the visitor asked for (portal.i18n.local_path_in)."""
     request = context.get("request")
     page = context.get("page")
     current = get_language()
@@ -63,9 +65,9 @@ def language_links(context):
             if translation is not None and translation.live:
                 url = translation.get_url(request)
             else:
-                url = f"/{code}/"
+                url = language_home(code)
         elif request is not None:
-            url = translate_url(request.get_full_path(), code)
+            url = local_path_in(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
 

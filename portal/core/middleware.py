@@ -1,0 +1,63 @@
+"""Security headers on every response: the Content-Security-Policy (one for the public site, a looser
+one for Wagtail's admin) and the Permissions-Policy.
+
+The public site runs no inline script or style: its policy allows only the site's own files
+(`settings.CONTENT_SECURITY_POLICY`). Wagtail's admin writes inline styles and scripts of its own that
+the portal does not control, so the paths under `/admin/` get `settings.CONTENT_SECURITY_POLICY_ADMIN`,
+measured in a browser (tests/browser/test_content_security_policy.py). Both forbid plugins, other
+origins' frames around the site, a foreign `<base>` and forms posting elsewhere.
+"""
+
+import base64
+import hashlib
+import re
+
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware, PolicyParts
+from csp.utils import default_config
+from django.conf import settings
+from django.urls import reverse
+
+
+class PortalCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, choosing the admin's policy for Wagtail's admin paths.
+
+    A view's own `@csp…` decorators still apply on top of the chosen policy."""
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and parts.config is None and is_admin_path(request.path_info):
+            parts.config = default_config(settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"])
+        return parts
+
+
+def is_admin_path(path: str) -> bool:
+    return path.startswith(reverse("wagtailadmin_home"))
+
+
+def allow_style_elements_of(response, html: str):
+    """Let the `<style>` elements of `html`, a standalone document the portal wrote itself (e.g. a
+    dataset's codebook), apply on `response`: their hashes join style-src, nothing else does."""
+    hashes = [
+        f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
+        for css in re.findall(r"<style>(.*?)</style>", html, re.S)
+    ]
+    if hashes:
+        response._csp_update = {"style-src": [SELF, *hashes]}
+    return response
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` on every response: the portal uses no camera, microphone, location,
+    payment or USB device, so no page (nor anything injected into one) may ask for them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
