@@ -6,13 +6,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.accounts.admin_access import guard_admin_urls
 from portal.core import views as core_views
 
 urlpatterns = [
     # One login for everyone, allauth's: it enforces e-mail confirmation and rate limits, which
     # Wagtail's own login form would bypass.
     path("admin/login/", core_views.admin_login_redirect, name="wagtailadmin_login"),
-    path("admin/", include(wagtailadmin_urls)),
+    # Every admin view asks the portal's `access_admin` first (portal/accounts/admin_access.py).
+    path("admin/", include(guard_admin_urls(wagtailadmin_urls.urlpatterns))),
     path("documents/", include(wagtaildocs_urls)),
     # The read-only data API: the same data in every language, so outside the language prefix.
     path("api/v1/", include("inventory.api.urls")),

@@ -30,7 +30,9 @@ def _ensure_groups(sender, using="default", **kwargs):
 
 
 class PortalUsersAppConfig(WagtailUsersAppConfig):
-    """Wagtail's user admin, with the portal's profile fields and focal-point countries."""
+    """Wagtail's user admin, with the portal's profile fields and focal-point countries, and its
+    group admin, both through the portal's guard (`viewsets.py`)."""
 
     default = False
     user_viewset = "portal.accounts.viewsets.PortalUserViewSet"
+    group_viewset = "portal.accounts.viewsets.PortalGroupViewSet"

@@ -1,12 +1,31 @@
+"""Wagtail's user and group admin, through the portal's guard.
+
+Every screen of the user admin (list, add, edit, delete, history, usage) needs the secretariat's
+`manage_users`; administrators' (superusers') accounts are touched by administrators only, and nobody
+but an administrator widens their own rights (groups, focal-point countries), whatever the URL: the
+edit form, the bulk actions (assign role, set active state, delete) or the group admin, which only
+administrators open (a role's rights are defined in code, `roles.py`). Wagtail's *copy* view is
+switched off: it saves the form over the user it copies from, which made it an edit view without the
+guard.
+"""
+
+from functools import wraps
+
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.bulk_actions import (
+    AssignRoleBulkAction,
+    DeleteBulkAction,
+    SetActiveStateBulkAction,
+)
+from wagtail.users.views.groups import GroupViewSet
 from wagtail.users.views.users import CreateView, DeleteView, EditView, UserViewSet
 
 from inventory.models import Country
 
-from .permissions import require
+from .permissions import can, require
 
 _EXTRA_FIELDS = ["organization", "country", "focal_point_countries"]
 
@@ -65,12 +84,79 @@ class PortalDeleteView(_GuardedUserView, DeleteView):
     pass
 
 
+def _guarded(view, allowed):
+    """`view`, refused (PermissionDenied, which Wagtail's admin turns into its message) to users for
+    whom `allowed(user)` is false."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not allowed(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _manages_users(user):
+    return can(user, "manage_users")
+
+
+def _administrator(user):
+    return user.is_active and user.is_superuser
+
+
 class PortalUserViewSet(UserViewSet):
     """Wagtail's user admin, where the secretariat also sets a focal point's countries."""
 
     add_view_class = PortalCreateView
     edit_view_class = PortalEditView
     delete_view_class = PortalDeleteView
+    # Wagtail's copy view fills its form with the user it copies and saves over them.
+    copy_view_enabled = False
+
+    def construct_view(self, view_class, **kwargs):
+        return _guarded(super().construct_view(view_class, **kwargs), _manages_users)
 
     def get_form_class(self, for_update=False):
         return PortalUserEditForm if for_update else PortalUserCreationForm
+
+
+class PortalGroupViewSet(GroupViewSet):
+    """Wagtail's group admin, for administrators only: the role groups' rights are set in code
+    (`roles.py`, re-applied after every migrate), and whoever edits a group they belong to widens
+    their own rights."""
+
+    def construct_view(self, view_class, **kwargs):
+        return _guarded(super().construct_view(view_class, **kwargs), _administrator)
+
+
+class _GuardedUserBulkAction:
+    """Wagtail's bulk actions on users, with the edit form's rules: `manage_users` to open them, and
+    administrators' accounts and one's own left out (listed as not actionable) unless one is an
+    administrator."""
+
+    def dispatch(self, request, *args, **kwargs):
+        require(request, "manage_users")
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_perm(self, obj):
+        user = self.request.user
+        if not user.is_superuser and (obj.is_superuser or obj.pk == user.pk):
+            return False
+        return super().check_perm(obj)
+
+
+class PortalAssignRoleBulkAction(_GuardedUserBulkAction, AssignRoleBulkAction):
+    pass
+
+
+class PortalDeleteBulkAction(_GuardedUserBulkAction, DeleteBulkAction):
+    pass
+
+
+class PortalSetActiveStateBulkAction(_GuardedUserBulkAction, SetActiveStateBulkAction):
+    pass
+
+
+# Registered (portal/accounts/wagtail_hooks.py) after Wagtail's, under the same names: they replace them.
+USER_BULK_ACTIONS = [PortalAssignRoleBulkAction, PortalDeleteBulkAction, PortalSetActiveStateBulkAction]

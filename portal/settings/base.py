@@ -150,6 +150,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Passwords are reset through allauth's form (rate-limited, the same for everyone): Wagtail's own reset
+# screens under /admin/password_reset/ answer 404.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.forms.SignupForm"
