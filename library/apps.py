@@ -7,6 +7,7 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Library")
 
     def ready(self):
-        from . import signals
+        from . import private_files, signals
 
         signals.connect()
+        private_files.register()

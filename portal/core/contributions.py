@@ -39,6 +39,13 @@ requested with the editor's comment, published, not accepted, unpublished) and
 
 A page that is not live is never served to visitors (Wagtail answers 404) nor in the site search
 (`live()` pages only); the library's search index receives pages only when they are published.
+
+In the Wagtail admin, a contribution that is not live is opened only by whoever moderates
+contributions (`moderate_contributions`: the secretariat): for anyone else — focal points, who may
+edit every other page — it holds no permission (`ContributionMixin.permissions_for_user`: no edit,
+preview, revisions, history, delete, move, copy, lock…) and is left out of the explorer, the search,
+the page chooser, the admin API and the reports (`ContributionPagePermissionPolicy`, which `connect`
+registers for every page model). Once published it is a page like the others.
 """
 
 from __future__ import annotations
@@ -47,12 +54,14 @@ import datetime
 import logging
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Page, PagePermissionTester, WorkflowState
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.signals import (
     page_published,
     workflow_approved,
@@ -61,6 +70,7 @@ from wagtail.signals import (
     workflow_submitted,
 )
 
+from portal.accounts.permissions import can
 from portal.mail import absolute_url, send_to_each
 
 logger = logging.getLogger(__name__)
@@ -78,6 +88,51 @@ class ContributionMixin(models.Model):
 
     class Meta:
         abstract = True
+
+    def permissions_for_user(self, user):
+        if self.contributor_id is not None and not self.live and not can(user, "moderate_contributions"):
+            return _NoPermissionTester(user, self)
+        return super().permissions_for_user(user)
+
+
+class _NoPermissionTester(PagePermissionTester):
+    """Wagtail's page permission tester for a user holding no permission on the page."""
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        self.permissions = set()
+
+
+def without_unpublished_contributions(pages):
+    """`pages` (a Page queryset) without the members' contributions that are not live."""
+    for model in apps.get_models():
+        if issubclass(model, ContributionMixin) and issubclass(model, Page):
+            hidden = model.objects.filter(contributor__isnull=False, live=False).values("pk")
+            pages = pages.exclude(pk__in=hidden)
+    return pages
+
+
+class ContributionPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page permission policy, for which a member's contribution that is not live exists only
+    for users who moderate contributions (the lists of the admin ask the policy which pages a user may
+    see or act on)."""
+
+    def _hides_contributions(self, user):
+        return not can(user, "moderate_contributions")
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        pages = super().instances_user_has_any_permission_for(user, actions)
+        return without_unpublished_contributions(pages) if self._hides_contributions(user) else pages
+
+    def explorable_instances(self, user):
+        pages = super().explorable_instances(user)
+        return without_unpublished_contributions(pages) if self._hides_contributions(user) else pages
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        specific = instance.specific_deferred if type(instance) is Page else instance
+        if contributed(specific) and not specific.live and self._hides_contributions(user):
+            return False
+        return super().user_has_any_permission_for_instance(user, actions, instance)
 
 
 class ContributionState(models.TextChoices):
@@ -255,11 +310,25 @@ _WAGTAIL_NOTIFIERS = {
 }
 
 
+def _chooser_without_unpublished_contributions(pages, request):
+    if can(request.user, "moderate_contributions"):
+        return pages
+    return without_unpublished_contributions(pages)
+
+
 def connect():
-    """Connect the receivers (from the core app's `ready`). Whichever of this and Wagtail's admin app
-    runs first, Wagtail's approval/rejection notifiers end up wrapped: a receiver is connected only
-    once per dispatch_uid."""
+    """Connect the receivers and the admin's page policy (from the core app's `ready`). Whichever of
+    this and Wagtail's admin app runs first, Wagtail's approval/rejection notifiers end up wrapped: a
+    receiver is connected only once per dispatch_uid."""
+    from wagtail import hooks
     from wagtail.admin import signal_handlers as wagtail_handlers
+    from wagtail.models import AbstractPage
+    from wagtail.permissions import register_permission_policy
+
+    # Contributions not yet published exist in the admin only for whoever moderates them: this policy
+    # replaces Wagtail's for every page model, and the page chooser (which lists every page) leaves them out.
+    register_permission_policy(AbstractPage, ContributionPagePermissionPolicy(Page))
+    hooks.register("construct_page_chooser_queryset", _chooser_without_unpublished_contributions)
 
     workflow_submitted.connect(_submitted, sender=WorkflowState, dispatch_uid="contribution-submitted")
     workflow_rejected.connect(_rejected, sender=WorkflowState, dispatch_uid="contribution-rejected")
