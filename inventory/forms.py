@@ -175,6 +175,16 @@ class SendBackForm(forms.Form):
     )
 
 
+class ValidateForm(forms.Form):
+    """The validation; the reason is asked only of the secretariat validating figures it had a hand in."""
+
+    override_reason = forms.CharField(
+        label=_("Why do you validate figures you edited or submitted?"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        help_text=_("Required to override the separation of duties; kept in the return's history."),
+    )
+
+
 class WarningCommentsForm(forms.Form):
     """A short explanation for each plausibility warning, before submitting."""
 

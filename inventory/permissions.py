@@ -46,6 +46,8 @@ for _action in [
         scope_check=lambda user, **scope: _reports_for(user, **scope) or _focal_point_of(user, **scope),
     ),
     Action("restore_return_revision", frozenset({Role.SECRETARIAT})),
+    # Validating figures one edited or submitted, with a reason the history keeps (services.py).
+    Action("override_separation_of_duties", frozenset({Role.SECRETARIAT})),
     # Anyone with an account may ask for their mutual to be listed (pending until approved); a
     # supporting organization registers the mutuals it supports the same way.
     Action("register_mutual", LOGGED_IN),

@@ -1,9 +1,12 @@
 """Mutuals asking to be listed: the sign-up, the focal point's decision and the e-mails around them.
 
-A sign-up creates the mutual `pending` (not public, nobody reports for it); its country's focal
-points (or the secretariat) approve or reject it. The registrant is either a person who will manage
-the mutual (recorded among its managers, and given the *Mutual manager* role on approval) or the
-staff of a supporting organization registering a mutual it supports (the mutual is linked to it).
+A sign-up creates the mutual `pending` (not public, nobody reports for it, no identifier); its
+country's focal points (or the secretariat) approve it, which gives it the country's next mutual
+identifier (never reused), or reject it, which consumes none. The sign-up form's rate limits (per
+person and per client address) are `SIGN_UPS_PER_USER` and `SIGN_UPS_PER_ADDRESS`. The registrant
+is either a person who will manage the mutual (recorded among its managers, and given the *Mutual
+manager* role on approval) or the staff of a supporting organization registering a mutual it
+supports (the mutual is linked to it).
 """
 
 import logging
@@ -20,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import can
 from portal.accounts.roles import GROUP_NAMES, Role, roles_of
+from portal.core import throttle
 from portal.mail import absolute_url, templated_email, user_language
 
 from .choices import RegistrationState
@@ -41,6 +45,10 @@ _COMMON_WORDS = {
 }
 # SequenceMatcher ratio from which two names are "very similar" (e.g. Fandène / Fandenne).
 SIMILARITY = 0.88
+# (sign-ups, seconds): a person, or a client address (a workshop's shared connection), sends at most
+# this many sign-ups in the window; each one e-mails the country's focal points.
+SIGN_UPS_PER_USER = (5, 3600)
+SIGN_UPS_PER_ADDRESS = (20, 3600)
 
 
 # Sign-up ------------------------------------------------------------------------------------------
@@ -103,6 +111,17 @@ def check_registration(data: Mapping) -> dict[str, str]:
     return errors
 
 
+def sign_up_allowed(*, user, address: str) -> bool:
+    """Count one sign-up for `user` and for the client `address`; False once either sent more than
+    its limit within the hour (nothing is then registered and nobody e-mailed). The address counter
+    is only touched when the person is under theirs."""
+    limit, window = SIGN_UPS_PER_USER
+    if not throttle.allow(f"inventory-sign-up:user:{user.pk}", limit, window):
+        return False
+    limit, window = SIGN_UPS_PER_ADDRESS
+    return throttle.allow(f"inventory-sign-up:address:{throttle.hashed(address)}", limit, window)
+
+
 @transaction.atomic
 def mutual_register(*, user, data: Mapping, supporting_organization: SupportingOrganization | None = None
                     ) -> Mutual:
@@ -131,7 +150,7 @@ def mutual_register(*, user, data: Mapping, supporting_organization: SupportingO
         mutual.supporting_organizations.add(supporting_organization)
     else:
         mutual.managers.add(user)
-    logger.info("Sign-up %s (%s) by user %s for supporting organization %s", mutual.mutual_id,
+    logger.info("Sign-up #%s (%s) by user %s for supporting organization %s", mutual.pk,
                 mutual.name, user.pk, supporting_organization.pk if supporting_organization else "-")
     transaction.on_commit(lambda: _safely(notify_focal_points, mutual))
     return mutual
@@ -193,7 +212,7 @@ def _decide(mutual, *, user, state, comment):
     mutual.review_comment = (comment or "").strip()
     mutual.save(update_fields=["registration_state", "reviewed_by", "reviewed_at", "review_comment",
                                "updated_at"])
-    logger.info("Sign-up %s %s by user %s", mutual.mutual_id, state, user.pk)
+    logger.info("Sign-up %s %s by user %s", mutual.mutual_id or f"#{mutual.pk}", state, user.pk)
     transaction.on_commit(lambda: _safely(notify_registrant, mutual))
     return mutual
 
@@ -222,7 +241,7 @@ def _safely(send, mutual):
     try:
         send(mutual)
     except Exception:
-        logger.exception("Could not send the e-mail about sign-up %s", mutual.mutual_id)
+        logger.exception("Could not send the e-mail about sign-up #%s", mutual.pk)
 
 
 def notify_focal_points(mutual: Mutual) -> None:
@@ -230,7 +249,7 @@ def notify_focal_points(mutual: Mutual) -> None:
     has none), in English only if every recipient reads English first."""
     recipients = list(focal_points(mutual.country_id))
     if not recipients:
-        logger.warning("Nobody to tell about sign-up %s", mutual.mutual_id)
+        logger.warning("Nobody to tell about sign-up #%s", mutual.pk)
         return
     languages = {user_language(u) for u in recipients}
     language = "en" if languages == {"en"} else "fr"
@@ -238,7 +257,7 @@ def notify_focal_points(mutual: Mutual) -> None:
         "mutual": mutual,
         "registrant": mutual.registered_by,
         "supporting_organizations": list(mutual.supporting_organizations.all()),
-        "review_url": absolute_url("inventory:registration_review", mutual.mutual_id),
+        "review_url": absolute_url("inventory:registration_review", mutual.pk),
     })
 
 

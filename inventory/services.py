@@ -1,10 +1,17 @@
 """Writes on yearly returns: every one keeps a revision or logs a transition, in one transaction.
 
 Each service checks the acting user's right itself (views call services; they hold no rules).
+
+Separation of duties: nobody validates figures they had a hand in. The hands on a version under
+review (`review_trail`) are the authors of every revision saved since the return's last validation
+(the restored version of a pending restore included) and the person who submitted it. One of them
+is refused (`SameHands`); the secretariat may override, with a reason that the validation's
+transition keeps (`ReturnTransition.override_reason`) and the history and review pages show.
 """
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -26,6 +33,20 @@ class ConcurrentEdit(Exception):
         super().__init__(_("This return was changed by someone else while you were editing it."))
         self.current = current
         self.submitted = dict(submitted)
+
+
+class SameHands(PermissionDenied):
+    """The person would validate figures they edited or submitted (separation of duties)."""
+
+    def __init__(self, *, may_override: bool):
+        if may_override:
+            message = _("You edited or submitted these figures: to validate them yourself, give the "
+                        "reason for overriding the separation of duties.")
+        else:
+            message = _("You edited or submitted these figures, so you cannot validate them: another "
+                        "focal point of the country or the secretariat must validate them.")
+        super().__init__(message)
+        self.may_override = may_override
 
 
 class WarningsNeedComments(Exception):
@@ -54,11 +75,85 @@ def record_revision(ret, *, user, changed, note=""):
     )
 
 
-def _transition(ret, *, to, user, comment=""):
+def _proposals(ret, *, applied: bool):
+    """Ids of the versions restored on a validated return (`_propose_restore`): validated ones
+    with `applied`, else those not validated (awaiting validation or declined)."""
+    restored = ret.transitions.filter(
+        from_state=ReturnState.VALIDATED, to_state=ReturnState.SUBMITTED, revision__isnull=False
+    ).values_list("revision_id", flat=True)
+    validated = ret.transitions.filter(
+        to_state=ReturnState.VALIDATED, revision__isnull=False
+    ).values_list("revision_id", flat=True)
+    return set(restored) & set(validated) if applied else set(restored) - set(validated)
+
+
+def declined_revisions(ret) -> set[int]:
+    """Ids of the restored versions that were sent back instead of validated: kept in the
+    history, but they never were the return's figures."""
+    return _proposals(ret, applied=False) - {ret.pending_revision_id}
+
+
+def _latest_revision(ret) -> ReturnRevision | None:
+    """The version whose figures the return holds: the latest one, leaving out restored versions
+    not (yet) validated."""
+    return ret.revisions.exclude(pk__in=_proposals(ret, applied=False)).order_by("-number").first()
+
+
+def _transition(ret, *, to, user, comment="", revision=None, override_reason=""):
+    """Log `ret`'s move to `to` for its current version (or `revision`) and set its state."""
     ReturnTransition.objects.create(
-        yearly_return=ret, from_state=ret.state, to_state=to, user=user, comment=comment
+        yearly_return=ret, from_state=ret.state, to_state=to, user=user, comment=comment,
+        revision=revision or _latest_revision(ret), override_reason=override_reason,
     )
     ret.state = to
+
+
+def _pending_transition(ret, *, from_state, to, user, comment="", override_reason=""):
+    """Log a step of the restored version awaiting validation; the return's own state stays."""
+    ReturnTransition.objects.create(
+        yearly_return=ret, from_state=from_state, to_state=to, user=user, comment=comment,
+        revision=ret.pending_revision, override_reason=override_reason,
+    )
+
+
+@dataclass
+class ReviewTrail:
+    """Who did what to the figures under review since the return was last validated."""
+
+    revisions: list = field(default_factory=list)  # ReturnRevision, oldest first (pending included)
+    submission: ReturnTransition | None = None  # the latest move to `submitted`
+    last_validation: ReturnTransition | None = None
+
+    @property
+    def hands(self) -> set[int]:
+        """The ids of the people who edited or submitted the figures: none of them validates."""
+        people = {r.user_id for r in self.revisions}
+        if self.submission is not None:
+            people.add(self.submission.user_id)
+        return people - {None}
+
+
+def review_trail(ret: YearlyReturn) -> ReviewTrail:
+    """The revisions saved since the last validation (all of them if never validated) and the
+    submission of the version under review: what the focal point's page shows and what
+    `return_validate` checks. A validation logged before versions were linked to transitions
+    (`revision` empty) is placed by its time."""
+    transitions = ret.transitions.select_related("user", "revision").order_by("created_at", "id")
+    last_validation = None
+    submission = None
+    for transition in transitions:
+        if transition.to_state == ReturnState.VALIDATED:
+            last_validation, submission = transition, None
+        elif transition.to_state == ReturnState.SUBMITTED:
+            submission = transition
+    revisions = (
+        ret.revisions.exclude(pk__in=declined_revisions(ret)).select_related("user").order_by("number")
+    )
+    if last_validation is not None and last_validation.revision_id:
+        revisions = revisions.filter(number__gt=last_validation.revision.number)
+    elif last_validation is not None:
+        revisions = revisions.filter(created_at__gt=last_validation.created_at)
+    return ReviewTrail(list(revisions), submission, last_validation)
 
 
 def _locked(ret: YearlyReturn) -> YearlyReturn:
@@ -191,14 +286,38 @@ def return_submit(*, ret: YearlyReturn, user) -> YearlyReturn:
 
 
 @transaction.atomic
-def return_validate(*, ret: YearlyReturn, user) -> YearlyReturn:
-    """The focal point (or the secretariat) accepts the figures: they become public."""
+def return_validate(*, ret: YearlyReturn, user, override_reason: str = "") -> YearlyReturn:
+    """The focal point (or the secretariat) accepts the figures: they become public.
+
+    The submitted return, or the restored version awaiting validation (whose figures then become
+    the return's). Someone who edited or submitted the figures (`review_trail`) is refused with
+    SameHands, unless they hold `override_separation_of_duties` and give `override_reason`, which
+    the validation's transition keeps.
+    """
     ret = _locked(ret)
     if not can(user, "validate_return", country=ret.mutual.country_id):
         raise PermissionDenied
-    if ret.state != ReturnState.SUBMITTED:
+    pending = ret.pending_revision
+    if ret.state != ReturnState.SUBMITTED and pending is None:
         raise ValidationError(_("Only a submitted return can be validated."))
-    _transition(ret, to=ReturnState.VALIDATED, user=user)
+    reason = (override_reason or "").strip()
+    if user.pk in review_trail(ret).hands:
+        may_override = can(user, "override_separation_of_duties")
+        if not may_override:
+            raise SameHands(may_override=False)
+        if not reason:
+            raise ValidationError({"override_reason": SameHands(may_override=True).args[0]})
+    else:
+        reason = ""  # nothing was overridden
+    if pending is None:
+        _transition(ret, to=ReturnState.VALIDATED, user=user, override_reason=reason)
+        ret.save()
+        return ret
+    _pending_transition(ret, from_state=ReturnState.SUBMITTED, to=ReturnState.VALIDATED, user=user,
+                        override_reason=reason)
+    _apply(ret, pending.data)
+    ret.pending_revision = None
+    ret.version += 1
     ret.save()
     return ret
 
@@ -206,12 +325,23 @@ def return_validate(*, ret: YearlyReturn, user) -> YearlyReturn:
 @transaction.atomic
 def return_send_back(*, ret: YearlyReturn, user, comment: str) -> YearlyReturn:
     """The focal point returns the figures to the mutual with what to correct (comment required);
-    a validated return can be reopened the same way."""
+    a validated return can be reopened the same way.
+
+    While a restored version awaits validation, sending back declines that version: it is logged
+    as returned with the comment, and the return keeps its validated figures (reopen it afterwards
+    to have the mutual correct them).
+    """
     ret = _locked(ret)
     if not can(user, "validate_return", country=ret.mutual.country_id):
         raise PermissionDenied
     if not comment.strip():
         raise ValidationError({"comment": _("Say what the mutual should correct.")})
+    if ret.pending_revision_id:
+        _pending_transition(ret, from_state=ReturnState.SUBMITTED, to=ReturnState.RETURNED, user=user,
+                            comment=comment.strip())
+        ret.pending_revision = None
+        ret.save(update_fields=["pending_revision", "updated_at"])
+        return ret
     if ret.state not in {ReturnState.SUBMITTED, ReturnState.VALIDATED}:
         raise ValidationError(_("Only a submitted or validated return can be sent back."))
     _transition(ret, to=ReturnState.RETURNED, user=user, comment=comment.strip())
@@ -219,19 +349,62 @@ def return_send_back(*, ret: YearlyReturn, user, comment: str) -> YearlyReturn:
     return ret
 
 
+def _apply(ret: YearlyReturn, data: Mapping) -> None:
+    """Set a revision's figures (JSON values) on `ret`."""
+    field_map = {f.name: f for f in YearlyReturn._meta.concrete_fields}
+    for name, value in data.items():
+        setattr(ret, name, field_map[name].to_python(value))
+
+
 @transaction.atomic
 def return_restore(*, revision: ReturnRevision, user) -> YearlyReturn:
-    """The secretariat puts an earlier version's figures back, as a new revision (nothing lost)."""
+    """The secretariat puts an earlier version's figures back, as a new revision (nothing lost).
+
+    On a return that is not validated, the figures become the return's at once (it is a draft, or
+    under review, and the restorer now counts among its editors). On a validated return they do
+    not: the restored figures are kept as a new version *awaiting validation*
+    (`ret.pending_revision`, logged as a transition validated → submitted by the restorer), and the
+    return stays validated with its validated figures. Every public table — synthesis, exports,
+    datasets, API, profiles — reads the validated returns' own fields, so it keeps showing the last
+    validated figures with no change on the public side, until someone other than the restorer
+    validates the restored version (its figures then become the return's, as any validation) or
+    declines it by sending it back. This is simpler than having the public side read the last
+    validated revision's snapshot, which every public query would have to join.
+    """
     if not can(user, "restore_return_revision"):
         raise PermissionDenied
     ret = _locked(revision.yearly_return)
-    field_map = {f.name: f for f in YearlyReturn._meta.concrete_fields}
+    if ret.state == ReturnState.VALIDATED:
+        return _propose_restore(ret, revision=revision, user=user)
     before = _snapshot(ret)
-    for name, value in revision.data.items():
-        setattr(ret, name, field_map[name].to_python(value))
+    _apply(ret, revision.data)
     changed = [name for name, value in _snapshot(ret).items() if before.get(name) != value]
     ret.version += 1
     ret.save()
     note = _("Restored version %(n)s") % {"n": revision.number}
     record_revision(ret, user=user, changed=changed, note=note)
+    return ret
+
+
+def _propose_restore(ret: YearlyReturn, *, revision: ReturnRevision, user) -> YearlyReturn:
+    proposed = YearlyReturn(pk=ret.pk, mutual=ret.mutual, year=ret.year)
+    for name in YearlyReturn.data_field_names():
+        setattr(proposed, name, getattr(ret, name))
+    _apply(proposed, revision.data)
+    data = _snapshot(proposed)
+    changed = [name for name, value in data.items() if _snapshot(ret).get(name) != value]
+    if not changed:
+        raise ValidationError(_("These are the validated figures already: there is nothing to restore."))
+    number = (ret.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    ret.pending_revision = ReturnRevision.objects.create(
+        yearly_return=ret, number=number, data=data, changed_fields=changed,
+        state=ReturnState.SUBMITTED, user=user,
+        note=_("Restored version %(n)s, awaiting validation") % {"n": revision.number},
+    )
+    ret.save(update_fields=["pending_revision", "updated_at"])
+    _pending_transition(
+        ret, from_state=ReturnState.VALIDATED, to=ReturnState.SUBMITTED, user=user,
+        comment=_("Version %(n)s restored as version %(new)s: the validated figures stay public until "
+                  "it is validated.") % {"n": revision.number, "new": number},
+    )
     return ret

@@ -54,7 +54,7 @@ urlpatterns = [
     path(_("sign-ups/new/"), registration.mutual_register, name="mutual_register"),
     path(_("sign-ups/mine/"), registration.my_registrations, name="my_registrations"),
     path(_("sign-ups/pending/"), registration.registration_queue, name="registration_queue"),
-    path(_("sign-ups/<str:mutual_id>/"), registration.registration_review, name="registration_review"),
+    path(_("sign-ups/<id:pk>/"), registration.registration_review, name="registration_review"),
     # Files: the secretariat's inventory upload, a mutual's offline form for one year
     path(_("import/"), uploads.import_upload, name="import_upload"),
     path(_("returns/<str:mutual_id>/<year:year>/offline-form.xlsx"), uploads.return_xlsx, name="return_xlsx"),

@@ -217,8 +217,8 @@ class Mutual(models.Model):
     """A mutual health organization: its stable identity (the first columns of the returns table)."""
 
     mutual_id = models.CharField(
-        _("mutual identifier"), max_length=12, unique=True, editable=False,
-        help_text=_("Assigned by the portal, e.g. SN-0042; never reused."),
+        _("mutual identifier"), max_length=12, unique=True, editable=False, null=True, blank=True,
+        help_text=_("Assigned by the portal when the mutual is approved, e.g. SN-0042; never reused."),
     )
     name = models.CharField(_("name"), max_length=255)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
@@ -280,17 +280,30 @@ class Mutual(models.Model):
         verbose_name = _("mutual")
         verbose_name_plural = _("mutuals")
         ordering = ["country", "name"]
+        constraints = [
+            # Identifiers are given on approval only: a pending or rejected sign-up consumes none.
+            models.CheckConstraint(
+                condition=~models.Q(registration_state=RegistrationState.APPROVED)
+                | models.Q(mutual_id__isnull=False),
+                name="approved_mutual_has_identifier",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.name} ({self.mutual_id})"
+        return f"{self.name} ({self.mutual_id})" if self.mutual_id else self.name
 
     def save(self, *args, **kwargs):
-        if not self.mutual_id:
-            with transaction.atomic():
-                self.mutual_id = next_mutual_id(self.country)
-                super().save(*args, **kwargs)
+        """An approved mutual without an identifier gets the country's next one, in the same
+        transaction; a pending or rejected one stays without (nothing consumed)."""
+        if self.mutual_id or self.registration_state != RegistrationState.APPROVED:
+            self.mutual_id = self.mutual_id or None
+            super().save(*args, **kwargs)
             return
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            self.mutual_id = next_mutual_id(self.country)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "mutual_id"}
+            super().save(*args, **kwargs)
 
 
 def next_mutual_id(country: Country) -> str:
@@ -299,7 +312,9 @@ def next_mutual_id(country: Country) -> str:
     Above the counter and above any identifier already in use: an import may bring its own.
     """
     sequence, _created = MutualIdSequence.objects.select_for_update().get_or_create(country=country)
-    taken = Mutual.objects.filter(country=country).values_list("mutual_id", flat=True)
+    taken = Mutual.objects.filter(country=country, mutual_id__isnull=False).values_list(
+        "mutual_id", flat=True
+    )
     highest = max((int(m.split("-")[1]) for m in taken), default=0)
     sequence.last_number = max(sequence.last_number, highest) + 1
     sequence.save(update_fields=["last_number"])

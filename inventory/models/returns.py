@@ -107,6 +107,12 @@ class YearlyReturn(models.Model):
         help_text=_("The reporter's explanation of each plausibility warning, by warning code."),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
+    # A version the secretariat restored on a validated return: it waits for validation while the
+    # return keeps its validated figures (and stays public with them); see services.return_restore.
+    pending_revision = models.ForeignKey(
+        "ReturnRevision", verbose_name=_("restored version awaiting validation"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
@@ -129,7 +135,7 @@ class YearlyReturn(models.Model):
     @classmethod
     def data_field_names(cls) -> list[str]:
         """The reported figures, in the returns table's order (everything a revision keeps)."""
-        skip = {"id", "mutual", "year", "state", "version", "created_at", "updated_at"}
+        skip = {"id", "mutual", "year", "state", "version", "pending_revision", "created_at", "updated_at"}
         return [f.name for f in cls._meta.concrete_fields if f.name not in skip]
 
 
@@ -161,7 +167,13 @@ class ReturnRevision(models.Model):
 
 
 class ReturnTransition(models.Model):
-    """A change of state (submit, validate, return with a comment, reopen): the workflow's log."""
+    """A change of state (submit, validate, return with a comment, reopen): the workflow's log.
+
+    `revision` is the version the transition moved (the one submitted, validated or returned); for
+    a restore on a validated return it is the restored version, whose own way (submitted, then
+    validated or returned) the log follows while the return itself stays validated. A validation by
+    someone who edited or submitted the figures carries the secretariat's `override_reason`.
+    """
 
     yearly_return = models.ForeignKey(
         YearlyReturn, on_delete=models.PROTECT, related_name="transitions"
@@ -172,6 +184,14 @@ class ReturnTransition(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     comment = models.TextField(_("comment"), blank=True)
+    revision = models.ForeignKey(
+        ReturnRevision, verbose_name=_("version"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="transitions",
+    )
+    override_reason = models.TextField(
+        _("reason for overriding the separation of duties"), blank=True,
+        help_text=_("Why the person who edited or submitted these figures validated them."),
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:

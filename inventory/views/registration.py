@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.accounts.permissions import can, permission_required
+from portal.core.throttle import client_address
 
 from .. import registration
 from ..choices import LegalStatus, MutualType, RegistrationState
@@ -112,17 +113,25 @@ class MutualRegistrationForm(forms.Form):
 
 @permission_required("register_mutual")
 def mutual_register(request):
-    """Ask for a mutual to be listed. A very similar name in the same country asks to confirm."""
+    """Ask for a mutual to be listed. A very similar name in the same country asks to confirm.
+
+    Beyond the rate limits (per person and per client address) the sign-up is refused with a 429,
+    the form keeping what was typed."""
     form = MutualRegistrationForm(request.POST or None, user=request.user)
     similar = []
     status = 200
+    throttled = False
     if request.method == "POST":
         if form.is_valid():
             data = form.mutual_data()
             similar = registration.similar_mutuals(
                 country=data["country"], name=data["name"], acronym=data["acronym"]
             )
-            if not similar or request.POST.get("confirm_distinct"):
+            if (not similar or request.POST.get("confirm_distinct")) and not registration.sign_up_allowed(
+                user=request.user, address=client_address(request)
+            ):
+                throttled, status = True, 429
+            elif not similar or request.POST.get("confirm_distinct"):
                 try:
                     mutual = registration.mutual_register(
                         user=request.user, data=data,
@@ -133,14 +142,14 @@ def mutual_register(request):
                     status = 400
                 else:
                     messages.success(request, _(
-                        "Thank you. “%(name)s” is registered under %(mutual_id)s and awaits the approval of "
-                        "the focal point of %(country)s; you will receive an e-mail with the decision."
-                    ) % {"name": mutual.name, "mutual_id": mutual.mutual_id, "country": mutual.country.name})
+                        "Thank you. “%(name)s” awaits the approval of the focal point of %(country)s; you "
+                        "will receive an e-mail with the decision, and the mutual's identifier once approved."
+                    ) % {"name": mutual.name, "country": mutual.country.name})
                     return redirect("inventory:my_registrations")
         else:
             status = 400
     return render(request, "inventory/registration_form.html", {
-        "form": form, "similar": similar,
+        "form": form, "similar": similar, "throttled": throttled,
     }, status=status)
 
 
@@ -181,7 +190,7 @@ def registration_queue(request):
 def _entry(mutual, form=None) -> dict:
     return {
         "mutual": mutual,
-        "form": form or ReviewForm(prefix=mutual.mutual_id),
+        "form": form or ReviewForm(prefix=f"signup-{mutual.pk}"),
         "similar": registration.similar_mutuals(
             country=mutual.country, name=mutual.name, acronym=mutual.acronym, exclude=mutual
         ),
@@ -190,14 +199,13 @@ def _entry(mutual, form=None) -> dict:
 
 
 @login_required
-def registration_review(request, mutual_id):
-    """One sign-up: its details and the decision (approve, or reject with a comment)."""
-    mutual = get_object_or_404(
-        Mutual.objects.select_related("country", "union", "registered_by"), mutual_id=mutual_id
-    )
+def registration_review(request, pk):
+    """One sign-up: its details and the decision (approve, or reject with a comment). Addressed by
+    its number: a pending sign-up has no mutual identifier yet."""
+    mutual = get_object_or_404(Mutual.objects.select_related("country", "union", "registered_by"), pk=pk)
     if not can(request.user, "approve_mutual", mutual=mutual):
         raise PermissionDenied
-    form = ReviewForm(request.POST or None, prefix=mutual.mutual_id)
+    form = ReviewForm(request.POST or None, prefix=f"signup-{mutual.pk}")
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -22,7 +22,15 @@ from .. import notifications, schema, services
 from ..choices import ReturnState
 from ..disclosure import diamonds
 from ..exports import return_row
-from ..forms import SECTION_OF, SECTIONS, ReturnSectionForm, SendBackForm, WarningCommentsForm, show_number
+from ..forms import (
+    SECTION_OF,
+    SECTIONS,
+    ReturnSectionForm,
+    SendBackForm,
+    ValidateForm,
+    WarningCommentsForm,
+    show_number,
+)
 from ..models import Campaign, Mutual, YearlyReturn
 from ..templatetags.inventory_tags import choice_label, figure
 from ..validation import plausibility_warnings
@@ -142,6 +150,8 @@ def _detail_context(request, ret, **extra):
     warnings = plausibility_warnings(row, return_row(validated_previous) if validated_previous else None)
     user = request.user
     editable = ret.state in services.EDITABLE_STATES
+    can_review = can(user, "validate_return", country=ret.mutual.country_id)
+    trail = services.review_trail(ret)
     context = {
         "mutual": ret.mutual, "ret": ret, "row": row, "year": ret.year,
         "sections": _sections_view(row, previous_row), "previous": source,
@@ -151,13 +161,33 @@ def _detail_context(request, ret, **extra):
         "last_comment": ret.transitions.filter(to_state=ReturnState.RETURNED).order_by("-id").first(),
         "can_edit": editable and can(user, "edit_return", mutual=ret.mutual),
         "can_submit": editable and can(user, "submit_return", mutual=ret.mutual),
-        "can_review": can(user, "validate_return", country=ret.mutual.country_id),
+        "can_review": can_review,
+        "under_review": ret.state == ReturnState.SUBMITTED or ret.pending_revision_id is not None,
+        "pending": _pending_changes(ret),
+        "trail": trail,
+        "same_hands": can_review and user.pk in trail.hands,
+        "may_override": can(user, "override_separation_of_duties"),
+        "validate_form": ValidateForm(),
         "send_back_form": SendBackForm(),
         "comments_form": WarningCommentsForm(warnings=warnings, initial_comments=ret.warning_comments)
         if warnings else None,
     }
     context.update(extra)
     return context
+
+
+def _pending_changes(ret):
+    """The restored version awaiting validation and its figures beside the validated ones."""
+    pending = ret.pending_revision
+    if pending is None:
+        return None
+    rows = [
+        {"title": schema.title(name),
+         "validated": _display(name, getattr(ret, name), empty="—"),
+         "restored": _display(name, pending.data.get(name), empty="—")}
+        for name in pending.changed_fields if name in SECTION_OF
+    ]
+    return {"revision": pending, "rows": rows}
 
 
 @login_required
@@ -331,23 +361,35 @@ def return_submit(request, mutual_id, year):
     return redirect("inventory:return_detail", mutual_id=mutual.mutual_id, year=year)
 
 
-def _detail_after_refusal(request, ret, **extra):
+def _detail_after_refusal(request, ret, status=400, **extra):
     ret.refresh_from_db()
     context = _detail_context(request, ret, **extra)
     if extra.get("comments_form") is not None:
         context["comments_form"] = extra["comments_form"]
-    return render(request, "inventory/return_detail.html", context, status=400)
+    return render(request, "inventory/return_detail.html", context, status=status)
 
 
 @login_required
 @require_POST
 def return_validate(request, mutual_id, year):
+    """Validate the submitted figures (or a restored version). Someone who edited or submitted them
+    is refused on the review page (403) with the reason; the secretariat may give a reason to
+    override (400 while it is missing)."""
     mutual = _mutual(mutual_id)
     _require(request, "validate_return", country=mutual.country_id)
     ret = get_object_or_404(YearlyReturn, mutual=mutual, year=year)
+    form = ValidateForm(request.POST)
+    form.is_valid()
     try:
-        ret = services.return_validate(ret=ret, user=request.user)
+        ret = services.return_validate(
+            ret=ret, user=request.user, override_reason=form.cleaned_data.get("override_reason", "")
+        )
+    except services.SameHands as refused:
+        return _detail_after_refusal(request, ret, status=403, review_refusal=str(refused))
     except ValidationError as error:
+        if "override_reason" in getattr(error, "message_dict", {}):
+            _add_model_errors(form, error)
+            return _detail_after_refusal(request, ret, validate_form=form)
         messages.error(request, " ".join(error.messages))
     else:
         notifications.return_validated(ret)
@@ -364,13 +406,17 @@ def return_send_back(request, mutual_id, year):
     form = SendBackForm(request.POST)
     if not form.is_valid():
         return _detail_after_refusal(request, ret, send_back_form=form)
+    declining = ret.pending_revision_id is not None
     try:
         ret = services.return_send_back(ret=ret, user=request.user, comment=form.cleaned_data["comment"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        notifications.return_sent_back(ret, form.cleaned_data["comment"].strip())
-        messages.success(request, _("Returned to the mutual with your comment."))
+        if declining:  # the restored version, not the mutual's figures: nothing for the mutual to do
+            messages.success(request, _("The restored version is declined: the validated figures stay."))
+        else:
+            notifications.return_sent_back(ret, form.cleaned_data["comment"].strip())
+            messages.success(request, _("Returned to the mutual with your comment."))
     return redirect("inventory:return_detail", mutual_id=mutual.mutual_id, year=year)
 
 
@@ -381,6 +427,7 @@ def return_history(request, mutual_id, year):
     _require(request, "view_return_history", mutual=mutual)
     ret = get_object_or_404(YearlyReturn, mutual=mutual, year=year)
     revisions = list(ret.revisions.select_related("user").order_by("number"))
+    not_applied = services.declined_revisions(ret) | {ret.pending_revision_id}
     entries = []
     before = {}
     for revision in revisions:
@@ -393,14 +440,17 @@ def return_history(request, mutual_id, year):
         if "warning_comments" in revision.changed_fields:
             changes.append({"title": _("Comments on warnings"), "before": "", "after": "; ".join(
                 str(v) for v in (revision.data.get("warning_comments") or {}).values())})
-        entries.append({"revision": revision, "changes": changes})
-        before = revision.data
+        entries.append({"revision": revision, "changes": changes,
+                        "pending": revision.pk == ret.pending_revision_id,
+                        "declined": revision.pk in not_applied and revision.pk != ret.pending_revision_id})
+        if revision.pk not in not_applied:  # the next version changed the return's figures, not these
+            before = revision.data
     entries.reverse()
     return render(request, "inventory/return_history.html", {
         "mutual": mutual, "ret": ret, "year": year, "entries": entries,
-        "transitions": ret.transitions.select_related("user").order_by("-created_at", "-id"),
+        "transitions": ret.transitions.select_related("user", "revision").order_by("-created_at", "-id"),
         "can_restore": can(request.user, "restore_return_revision"),
-        "latest_number": revisions[-1].number if revisions else None,
+        "latest_number": next((r.number for r in reversed(revisions) if r.pk not in not_applied), None),
     })
 
 
@@ -411,8 +461,18 @@ def return_restore(request, mutual_id, year, number):
     _require(request, "restore_return_revision")
     ret = get_object_or_404(YearlyReturn, mutual=mutual, year=year)
     revision = get_object_or_404(ret.revisions, number=number)
-    services.return_restore(revision=revision, user=request.user)
-    messages.success(
-        request, _("Version %(n)s was restored as a new version; nothing was deleted.") % {"n": number}
-    )
+    try:
+        ret = services.return_restore(revision=revision, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if ret.pending_revision_id:
+            notifications.return_submitted(ret)
+            messages.success(request, _(
+                "Version %(n)s was restored as a new version, which the focal point must validate: "
+                "until then the validated figures stay public."
+            ) % {"n": number})
+        else:
+            text = _("Version %(n)s was restored as a new version; nothing was deleted.")
+            messages.success(request, text % {"n": number})
     return redirect("inventory:return_history", mutual_id=mutual.mutual_id, year=year)

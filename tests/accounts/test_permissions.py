@@ -40,6 +40,7 @@ EXPECTED = {
     "submit_return": {S},
     "view_return_history": {S},
     "restore_return_revision": {S},
+    "override_separation_of_duties": {S},
     "register_mutual": LOGGED_IN,
     "approve_mutual": {S},
     "import_inventory": {S},

@@ -74,7 +74,9 @@ def inventory():
     ReturnFactory(mutual=bamako, year=2023, state=ReturnState.VALIDATED, status="functional", members=300)
     ReturnFactory(mutual=bamako, year=2024, state=ReturnState.VALIDATED, status="closed", members=0)
     MutualFactory(name="Mutuelle d'Abidjan", country=CountryFactory(code="CI"), mutual_type="faith_based")
-    pending = MutualFactory(name="Mutuelle en attente", registration_state=RegistrationState.PENDING)
+    # Signed up before identifiers waited for approval: it has one, which the API must not know.
+    pending = MutualFactory(name="Mutuelle en attente", registration_state=RegistrationState.PENDING,
+                            mutual_id="SN-0004")
     hidden = MutualFactory(name="Mutuelle discrète", is_public=False)
     for mutual, members in ((pending, 777_777), (hidden, 888_888)):
         ReturnFactory(mutual=mutual, year=2024, state=ReturnState.VALIDATED, status="functional",

@@ -85,13 +85,14 @@ def test_a_sign_up_creates_a_pending_mutual_and_tells_the_focal_point(
     assert mutual.registration_state == RegistrationState.PENDING
     assert mutual.registered_by == registrant
     assert list(mutual.managers.all()) == [registrant]
-    assert mutual.mutual_id == "SN-0001" and mutual.contact_phone == "+221 77 123 45 67"
+    assert mutual.mutual_id is None and mutual.contact_phone == "+221 77 123 45 67"  # given on approval
     # One e-mail for the sign-up, to Senegal's focal point only, in the language they read.
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["fp.sn@example.org"]
     assert "Mutuelle de santé de Fandène" in message.subject and "Senegal" in message.subject
-    assert "http://testserver/en/" in message.body and mutual.mutual_id in message.body
+    assert "http://testserver/en/" in message.body
+    assert url("registration_review", mutual.pk, language="en") in message.body
     assert "awa@example.org" in message.body
     # The registrant sees it on their page.
     page = html.unescape(client.get(response["Location"]).content.decode())
@@ -201,8 +202,9 @@ def test_supporting_organization_staff_register_for_their_organization(
 # Pending: not public, nobody reports -------------------------------------------------------------
 
 def test_a_pending_mutual_is_not_public_and_nobody_reports_for_it(client, registrant, senegal):
+    # Signed up before identifiers waited for approval: it has one, and its pages are still closed.
     mutual = MutualFactory(name="Mutuelle en attente", registration_state=RegistrationState.PENDING,
-                           managers=[registrant], registered_by=registrant)
+                           managers=[registrant], registered_by=registrant, mutual_id="SN-0099")
     registrant.groups.add(Group.objects.get(name=GROUP_NAMES[Role.MUTUAL_MANAGER]))
     assert client.get(url("mutual_detail", mutual.mutual_id)).status_code == 404
     assert "Mutuelle en attente" not in client.get(url("mutual_list")).content.decode()
@@ -242,7 +244,7 @@ def test_a_focal_point_sees_the_pending_sign_ups_of_their_countries_only(client,
 def test_the_secretariat_sees_every_pending_sign_up(client, pending):
     client.force_login(UserFactory(roles=[Role.SECRETARIAT]))
     entries = client.get(url("registration_queue")).context["entries"]
-    assert {e["mutual"].mutual_id for e in entries} == {pending["SN"].mutual_id, pending["ML"].mutual_id}
+    assert {e["mutual"] for e in entries} == {pending["SN"], pending["ML"]}
 
 
 @pytest.mark.parametrize("role", [Role.AUTHENTICATED, Role.MEMBER, Role.MUTUAL_MANAGER,
@@ -250,8 +252,8 @@ def test_the_secretariat_sees_every_pending_sign_up(client, pending):
 def test_other_roles_get_403_on_the_queue_and_on_crafted_decisions(client, pending, role):
     client.force_login(UserFactory(roles=[] if role == Role.AUTHENTICATED else [role]))
     assert client.get(url("registration_queue")).status_code == 403
-    response = client.post(url("registration_review", pending["SN"].mutual_id),
-                           {f"{pending['SN'].mutual_id}-decision": "approve"})
+    response = client.post(url("registration_review", pending["SN"].pk),
+                           {f"signup-{pending['SN'].pk}-decision": "approve"})
     assert response.status_code == 403
     pending["SN"].refresh_from_db()
     assert pending["SN"].registration_state == RegistrationState.PENDING
@@ -259,16 +261,16 @@ def test_other_roles_get_403_on_the_queue_and_on_crafted_decisions(client, pendi
 
 def test_anonymous_visitors_are_sent_to_log_in_from_the_queue(client, pending):
     assert client.get(url("registration_queue")).status_code == 302
-    response = client.post(url("registration_review", pending["SN"].mutual_id),
-                           {f"{pending['SN'].mutual_id}-decision": "approve"})
+    response = client.post(url("registration_review", pending["SN"].pk),
+                           {f"signup-{pending['SN'].pk}-decision": "approve"})
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
 def decide(client, user, mutual, decision, comment="", capture=None):
     client.force_login(user)
-    data = {f"{mutual.mutual_id}-decision": decision, f"{mutual.mutual_id}-comment": comment}
+    data = {f"signup-{mutual.pk}-decision": decision, f"signup-{mutual.pk}-comment": comment}
     with capture(execute=True):
-        return client.post(url("registration_review", mutual.mutual_id), data)
+        return client.post(url("registration_review", mutual.pk), data)
 
 
 def test_a_focal_point_of_another_country_cannot_decide_by_a_crafted_post(
@@ -278,7 +280,7 @@ def test_a_focal_point_of_another_country_cannot_decide_by_a_crafted_post(
         response = decide(client, focal_point, pending["ML"], decision, "Non",
                           django_capture_on_commit_callbacks)
         assert response.status_code == 403
-    assert client.get(url("registration_review", pending["ML"].mutual_id)).status_code == 403
+    assert client.get(url("registration_review", pending["ML"].pk)).status_code == 403
     pending["ML"].refresh_from_db()
     assert pending["ML"].registration_state == RegistrationState.PENDING
     assert not mail.outbox
@@ -384,3 +386,82 @@ def test_the_registrants_list_is_a_fragment_with_its_own_context(registrant, pen
     context = my_registrations_context(registrant)
     assert set(context["my_registrations"]) == {pending["SN"], pending["ML"]}
     assert other not in context["my_registrations"]
+
+
+# Identifiers on approval only --------------------------------------------------------------------
+
+def test_identifiers_are_given_on_approval_and_a_rejected_sign_up_consumes_none(
+    client, registrant, focal_point, django_capture_on_commit_callbacks
+):
+    for name in ("Mutuelle de Keur Massar", "Mutuelle de Rufisque", "Mutuelle de Pikine"):
+        post_sign_up(client, registrant, sign_up(name=name, acronym="", confirm_distinct="1"),
+                     django_capture_on_commit_callbacks)
+    keur_massar, rufisque, pikine = Mutual.objects.order_by("pk")
+    assert [m.mutual_id for m in (keur_massar, rufisque, pikine)] == [None, None, None]
+    decide(client, focal_point, keur_massar, "reject", "Doublon", django_capture_on_commit_callbacks)
+    decide(client, focal_point, pikine, "approve", "", django_capture_on_commit_callbacks)
+    decide(client, focal_point, rufisque, "approve", "", django_capture_on_commit_callbacks)
+    for mutual in (keur_massar, rufisque, pikine):
+        mutual.refresh_from_db()
+    assert (keur_massar.mutual_id, pikine.mutual_id, rufisque.mutual_id) == (None, "SN-0001", "SN-0002")
+    # The approval e-mail gives the identifier; it is never given again.
+    assert "SN-0001" in mail.outbox[-2].body
+    Mutual.objects.filter(pk=rufisque.pk).delete()  # e.g. a duplicate removed by the secretariat
+    assert MutualFactory(country=CountryFactory(code="SN")).mutual_id == "SN-0003"
+
+
+def test_an_approved_mutual_always_has_an_identifier():
+    from django.db import IntegrityError, transaction
+
+    mutual = MutualFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Mutual.objects.filter(pk=mutual.pk).update(mutual_id=None)
+
+
+# Rate limits -------------------------------------------------------------------------------------
+
+def test_a_person_sending_sign_ups_in_a_burst_is_stopped_with_the_form_kept(
+    client, registrant, focal_point, django_capture_on_commit_callbacks
+):
+    from inventory.registration import SIGN_UPS_PER_USER
+
+    limit = SIGN_UPS_PER_USER[0]
+    statuses = []
+    client.force_login(registrant)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(30):
+            data = sign_up(name=f"Mutuelle numéro {n}", acronym="", confirm_distinct="1")
+            statuses.append(client.post(url("mutual_register", language="en"), data).status_code)
+    assert statuses == [302] * limit + [429] * (30 - limit)
+    assert Mutual.objects.count() == limit and len(mail.outbox) == limit
+    with translation.override("en"):
+        response = client.post(url("mutual_register", language="en"),
+                               sign_up(name="Mutuelle de Fandène", confirm_distinct="1"))
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 429 and "Too many sign-ups" in page
+    assert 'value="Mutuelle de Fandène"' in page and 'value="Awa Ndiaye"' in page
+    # Someone else is not held up by this person's burst.
+    post_sign_up(client, UserFactory(roles=[Role.MEMBER]), sign_up(name="Mutuelle de Thiès", acronym=""),
+                 django_capture_on_commit_callbacks)
+    assert Mutual.objects.count() == limit + 1
+
+
+def test_many_accounts_from_one_address_are_stopped_and_a_forged_forwarded_for_does_not_help(
+    client, senegal, settings, monkeypatch
+):
+    from inventory import registration
+
+    monkeypatch.setattr(registration, "SIGN_UPS_PER_ADDRESS", (3, 3600))  # a lower limit, same counter
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0  # no proxy: X-Forwarded-For is the client's own text
+
+    def attempt(n, **headers):
+        client.force_login(UserFactory(roles=[Role.MEMBER]))
+        data = sign_up(name=f"Mutuelle numéro {n}", acronym="", confirm_distinct="1")
+        return client.post(url("mutual_register"), data, REMOTE_ADDR="203.0.113.7", **headers).status_code
+
+    statuses = [attempt(n, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}") for n in range(5)]
+    assert statuses == [302, 302, 302, 429, 429]
+    # Behind one trusted proxy, the address the proxy saw counts: other clients go through.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    assert attempt(10, HTTP_X_FORWARDED_FOR="198.51.100.10") == 302
+    assert Mutual.objects.count() == 4

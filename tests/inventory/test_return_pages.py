@@ -3,6 +3,7 @@ concurrent saves, submission with errors and warnings, the focal point's review,
 and every role's access, including crafted URLs and POSTs."""
 
 import html
+import json
 import re
 from decimal import Decimal
 
@@ -465,3 +466,94 @@ def test_a_refused_step_sends_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         logged_in(client, manager).post(url("return_submit", mutual, 2025))
     assert mailoutbox == []
+
+
+# Separation of duties on the review page ------------------------------------------------------------
+
+def test_a_focal_point_who_submitted_the_return_is_refused_on_the_review_page(client, mutual, manager):
+    both = UserFactory(roles=[Role.MUTUAL_MANAGER, Role.FOCAL_POINT], focal_countries=["SN"],
+                       first_name="Moussa", last_name="Sarr")
+    mutual.managers.add(both)
+    ret = ReturnFactory(mutual=mutual, year=2025, status="functional", members=100, beneficiaries=400)
+    ret = return_save_draft(ret=ret, data={"members": 120}, user=manager, base_version=ret.version)
+    return_submit(ret=ret, user=both)
+    client.force_login(both)
+    page = html.unescape(client.get(url("return_detail", mutual, 2025)).content.decode())
+    assert "vous ne pouvez pas les valider" in page.lower() or "cannot validate" in page
+    assert url("return_validate", mutual, 2025) not in page  # no button that would fail
+    response = client.post(url("return_validate", mutual, 2025))
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 403
+    assert 'role="alert"' in page and ("cannot validate" in page or "pouvez pas les valider" in page)
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.SUBMITTED
+
+
+def test_the_review_page_shows_who_edited_and_who_submitted_and_when(client, mutual, manager, focal_point):
+    colleague = UserFactory(roles=[Role.MUTUAL_MANAGER], first_name="Fatou", last_name="Ba")
+    mutual.managers.add(colleague)
+    ret = ReturnFactory(mutual=mutual, year=2025, status="functional", members=100, beneficiaries=400)
+    ret = return_save_draft(ret=ret, data={"members": 120}, user=manager, base_version=ret.version)
+    return_submit(ret=ret, user=colleague)
+    response = logged_in(client, focal_point).get(url("return_detail", mutual, 2025))
+    review = html.unescape(response.content.decode()).split('id="review-title"')[1].split("</section>")[0]
+    trail = response.context["trail"]
+    submitted = trail.submission.created_at
+    with translation.override("fr"):
+        from django.utils.formats import date_format
+        from django.utils.timezone import localtime
+
+        when = date_format(localtime(submitted), "DATETIME_FORMAT")
+    assert str(manager) in review and str(colleague) in review and when in review
+    assert url("return_validate", mutual, 2025) in response.content.decode()
+
+
+def test_the_secretariat_overrides_on_the_page_with_a_reason_shown_in_the_history(client, mutual):
+    secretariat = UserFactory(roles=[Role.SECRETARIAT])
+    ret = ReturnFactory(mutual=mutual, year=2025, status="functional", members=100, beneficiaries=400)
+    ret = return_save_draft(ret=ret, data={"members": 120}, user=secretariat, base_version=ret.version)
+    return_submit(ret=ret, user=secretariat)
+    client.force_login(secretariat)
+    assert 'name="override_reason"' in client.get(url("return_detail", mutual, 2025)).content.decode()
+    response = client.post(url("return_validate", mutual, 2025), {"override_reason": ""})
+    assert response.status_code == 400 and response.context["validate_form"].errors["override_reason"]
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.SUBMITTED
+    reason = "Fiche papier reçue par courrier, point focal injoignable."
+    assert client.post(url("return_validate", mutual, 2025), {"override_reason": reason}).status_code == 302
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.VALIDATED
+    history = html.unescape(client.get(url("return_history", mutual, 2025)).content.decode())
+    assert reason in history
+
+
+def test_a_restore_on_a_validated_return_keeps_the_public_figures_until_validated(
+    client, mutual, manager, focal_point
+):
+    ret = ReturnFactory(mutual=mutual, year=2025, status="functional", members=100, beneficiaries=400)
+    ret = return_save_draft(ret=ret, data={"members": 120}, user=manager, base_version=ret.version)
+    ret = return_save_draft(ret=ret, data={"members": 150}, user=manager, base_version=ret.version)
+    return_submit(ret=ret, user=manager)
+    return_validate(ret=ret, user=focal_point)
+
+    def public():
+        client.logout()
+        with translation.override("fr"):
+            profile = client.get(reverse("inventory:mutual_detail", args=[mutual.mutual_id])).content.decode()
+        response = client.get("/api/v1/inventory/returns", {"mutual_id": mutual.mutual_id})
+        returns = json.loads(b"".join(response.streaming_content))
+        return "<td class=\"num\">150</td>" in profile, [r["members"] for r in returns["results"]]
+
+    assert public() == (True, [150])
+    client.force_login(UserFactory(roles=[Role.SECRETARIAT]))
+    assert client.post(url("return_restore", mutual, 2025, 1)).status_code == 302
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.VALIDATED and ret.pending_revision is not None
+    assert public() == (True, [150])  # nothing public changed
+    client.force_login(focal_point)
+    page = client.get(url("return_detail", mutual, 2025)).content.decode()
+    assert 'id="pending-title"' in page and url("return_validate", mutual, 2025) in page
+    assert client.post(url("return_validate", mutual, 2025)).status_code == 302
+    ret.refresh_from_db()
+    assert (ret.members, ret.pending_revision) == (120, None)
+    assert public() == (False, [120])

@@ -9,12 +9,14 @@ from inventory.choices import ReturnState
 from inventory.models import Mutual, SupportingOrganization
 from inventory.services import (
     ConcurrentEdit,
+    SameHands,
     WarningsNeedComments,
     return_restore,
     return_save_draft,
     return_send_back,
     return_submit,
     return_validate,
+    review_trail,
 )
 from portal.accounts.permissions import can
 from portal.accounts.roles import Role
@@ -206,3 +208,121 @@ def test_nobody_fills_in_a_return_for_a_mutual_awaiting_approval():
         return_save_draft(ret=ret, data={"members": 5}, user=secretariat, base_version=ret.version)
     ret.refresh_from_db()
     assert ret.members is None
+
+
+# Separation of duties --------------------------------------------------------------------------
+
+@pytest.fixture
+def both_hats(ret):
+    """A manager of the mutual who is also a focal point of its country (roles combine)."""
+    user = UserFactory(roles=[Role.MUTUAL_MANAGER, Role.FOCAL_POINT], focal_countries=["SN"])
+    ret.mutual.managers.add(user)
+    return user
+
+
+def test_the_submitter_cannot_validate_their_own_return(ret, both_hats, focal_point):
+    ret = return_save_draft(ret=ret, data=COMPLETE, user=both_hats, base_version=1)
+    ret = return_submit(ret=ret, user=both_hats)
+    with pytest.raises(SameHands) as refused, translation.override("en"):
+        return_validate(ret=ret, user=both_hats)
+    assert "cannot validate them" in str(refused.value) and not refused.value.may_override
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.SUBMITTED and not ret.transitions.filter(to_state="validated").exists()
+    assert return_validate(ret=ret, user=focal_point).state == ReturnState.VALIDATED
+
+
+def test_whoever_edited_the_submitted_figures_cannot_validate_them(ret, manager, both_hats, focal_point):
+    ret = return_save_draft(ret=ret, data=COMPLETE, user=both_hats, base_version=1)
+    ret = return_submit(ret=ret, user=manager)  # a colleague submits what they typed
+    with pytest.raises(SameHands):
+        return_validate(ret=ret, user=both_hats)
+    # After a validation, the next round counts only the edits made since.
+    ret = return_validate(ret=ret, user=focal_point)
+    ret = return_send_back(ret=ret, user=focal_point, comment="Corrigez les cotisations.")
+    ret = return_save_draft(ret=ret, data={"contributions_due": 8_000_000}, user=manager,
+                            base_version=ret.version)
+    ret = return_submit(ret=ret, user=manager)
+    assert review_trail(ret).hands == {manager.pk}
+    assert return_validate(ret=ret, user=both_hats).state == ReturnState.VALIDATED
+
+
+def test_the_secretariat_overrides_only_with_a_reason_that_the_history_keeps(ret):
+    secretariat = UserFactory(roles=[Role.SECRETARIAT])
+    ret = return_save_draft(ret=ret, data=COMPLETE, user=secretariat, base_version=1)
+    ret = return_submit(ret=ret, user=secretariat)
+    for reason in ("", "   "):
+        with pytest.raises(ValidationError) as missing:
+            return_validate(ret=ret, user=secretariat, override_reason=reason)
+        assert "override_reason" in missing.value.message_dict
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.SUBMITTED
+    reason = "Questionnaire papier saisi par le secrétariat ; point focal absent."
+    ret = return_validate(ret=ret, user=secretariat, override_reason=reason)
+    last = ret.transitions.order_by("-id").first()
+    assert (last.to_state, last.user, last.override_reason) == ("validated", secretariat, reason)
+
+
+def test_a_focal_point_with_nothing_to_do_with_the_figures_overrides_nothing(ret, manager, focal_point):
+    ret = return_save_draft(ret=ret, data=COMPLETE, user=manager, base_version=1)
+    ret = return_submit(ret=ret, user=manager)
+    ret = return_validate(ret=ret, user=focal_point, override_reason="rien")
+    assert ret.transitions.order_by("-id").first().override_reason == ""
+
+
+# Restoring a version of a validated return ------------------------------------------------------
+
+@pytest.fixture
+def validated(ret, manager, focal_point):
+    """A validated return whose version 2 (members 1500) is public; version 1 had 1200 members."""
+    ret = return_save_draft(ret=ret, data={**COMPLETE, "members": 1200}, user=manager, base_version=1)
+    ret = return_save_draft(ret=ret, data={"members": 1500}, user=manager, base_version=ret.version)
+    ret = return_submit(ret=ret, user=manager)
+    return return_validate(ret=ret, user=focal_point)
+
+
+def public_members(ret):
+    """The members figure of `ret`'s row in the public returns table (the CSV download and API)."""
+    from inventory.exports import returns_rows
+
+    rows = [r for r in returns_rows() if (r["mutual_id"], r["year"]) == (ret.mutual.mutual_id, ret.year)]
+    return rows[0]["members"] if rows else None
+
+
+def test_a_restore_on_a_validated_return_waits_for_validation_and_the_public_keeps_the_validated_figures(
+    validated, focal_point
+):
+    secretariat = UserFactory(roles=[Role.SECRETARIAT])
+    assert public_members(validated) == 1500
+    with translation.override("en"):
+        ret = return_restore(revision=validated.revisions.get(number=1), user=secretariat)
+    ret.refresh_from_db()
+    assert public_members(ret) == 1500  # the public table did not change
+    assert (ret.state, ret.members, ret.pending_revision.number) == (ReturnState.VALIDATED, 1500, 3)
+    assert ret.pending_revision.data["members"] == 1200
+    restored = ret.transitions.order_by("-id").first()
+    assert (restored.from_state, restored.to_state, restored.user, restored.revision.number) == (
+        "validated", "submitted", secretariat, 3)
+    # The restorer had a hand in it: without a reason, not even the secretariat validates it.
+    with pytest.raises(ValidationError):
+        return_validate(ret=ret, user=secretariat)
+    assert public_members(ret) == 1500
+    ret = return_validate(ret=ret, user=focal_point)
+    assert (ret.state, ret.members, ret.pending_revision) == (ReturnState.VALIDATED, 1200, None)
+    assert public_members(ret) == 1200
+    assert [(t.from_state, t.to_state) for t in ret.transitions.order_by("id")][-2:] == [
+        ("validated", "submitted"), ("submitted", "validated"),
+    ]
+
+
+def test_a_declined_restore_leaves_the_validated_figures(validated, focal_point):
+    secretariat = UserFactory(roles=[Role.SECRETARIAT])
+    ret = return_restore(revision=validated.revisions.get(number=1), user=secretariat)
+    ret = return_send_back(ret=ret, user=focal_point, comment="Les 1 500 adhérents sont les bons.")
+    ret.refresh_from_db()
+    assert (ret.state, ret.members, ret.pending_revision) == (ReturnState.VALIDATED, 1500, None)
+    assert public_members(ret) == 1500
+    declined = ret.transitions.order_by("-id").first()
+    assert (declined.to_state, declined.revision.number, declined.comment) == (
+        "returned", 3, "Les 1 500 adhérents sont les bons.")
+    with pytest.raises(ValidationError):  # nothing awaits validation any more
+        return_validate(ret=ret, user=focal_point)
