@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
-from library.services import private_document
+from library.services import private_document, proposals_collection
 from portal.core.contributions import (
     contribution_status,
     recent_submissions,
@@ -112,9 +112,11 @@ def article_submit(*, author, data: dict, image=None, attachment=None,
     article.date = timezone.localdate()
     if image is not None:
         # Wagtail's images have no privacy: the file of an article under review must not be found by
-        # guessing its name (original_images/photo.jpg), so it gets a random one.
+        # guessing its name (original_images/photo.jpg), so it gets a random one; it waits in the
+        # private collection, out of the focal points' image chooser, until the article is published.
         extension = os.path.splitext(image.name)[1].lower()
         stored = get_image_model()(title=data["title"][:255], uploaded_by_user=author,
+                                   collection=proposals_collection(),
                                    file=ImageFile(image, name=f"{secrets.token_urlsafe(16)}{extension}"))
         stored.save()
         article.image = stored

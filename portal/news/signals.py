@@ -1,6 +1,8 @@
 """A published flash news goes out to those who asked for flash news at once (after the commit); a
 published article's attachments become public, and private again when it is unpublished or deleted
-(unless another live page still uses them: `library.services.withhold_documents`)."""
+(unless another live page still uses them: `library.services.withhold_documents`); its image leaves the
+private collection too (an image file is never private: the collection only keeps it out of the admin's
+image chooser while the article is under review)."""
 
 from django.db import transaction
 from django.db.models.signals import pre_delete
@@ -16,8 +18,8 @@ def _flash_published(sender, instance, **kwargs):
 def _article_published(sender, instance, **kwargs):
     from library.services import release_documents
 
-    release_documents(attachment.document for attachment in instance.attachments.select_related(
-        "document__collection"))
+    release_documents([instance.image, *(attachment.document for attachment in
+                                          instance.attachments.select_related("document__collection"))])
 
 
 def _article_withdrawn(sender, instance, **kwargs):

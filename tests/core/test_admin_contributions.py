@@ -19,7 +19,8 @@ from .admin_urls import DENIED, NOT_FOUND, REDIRECT, admin_routes, make_objects,
 
 pytestmark = pytest.mark.django_db
 
-TITLE = "Cotisations de la mutuelle de Kaolack, version non publiée"
+# ASCII only: the choosers answer JSON, where accented letters are escaped.
+TITLE = "Cotisations de la mutuelle de Kaolack, version de travail"
 
 # URL parameters that name the page a screen is about.
 PAGE_PARAMETERS = ("<int:page_id>", "<int:page_to_move_id>", "(?P<pk>", "<int:page_pk>")
@@ -146,3 +147,19 @@ def test_once_published_it_is_a_page_like_the_others(client, contribution):
     assert response.status_code == 200
 
 
+
+def test_an_article_image_under_review_is_not_in_a_focal_points_image_chooser(client):
+    from wagtail.models import Collection
+
+    from tests.news.helpers import png_bytes
+
+    article = article_submit(author=UserFactory(roles=[Role.MEMBER]), data={
+        "title": TITLE, "kind": "article", "summary": "Résumé.", "body": "Texte.", "language": "fr",
+    }, image=SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png"))
+    client.force_login(UserFactory(roles=[Role.FOCAL_POINT]))
+    for url in (reverse("wagtailimages_chooser:choose"), reverse("wagtailimages:index")):
+        assert TITLE not in client.get(url).content.decode(), url
+    article.get_latest_revision().publish()
+    article.image.refresh_from_db()
+    assert article.image.collection == Collection.get_first_root_node()
+    assert TITLE in client.get(reverse("wagtailimages_chooser:choose")).content.decode()
