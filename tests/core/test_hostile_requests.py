@@ -116,6 +116,28 @@ def test_a_number_out_of_range_in_a_path_is_a_404(visitor, path):
     assert visitor.get(path).status_code == 404
 
 
+def test_the_portal_s_own_urls_take_bounded_numbers_only():
+    """Django's <int:…> takes any number of digits: the portal's views outside the admin (not allauth's
+    or Wagtail's) take <id:…> and <year:…>, whose ranges the database can compare."""
+    from django.urls import URLResolver
+    from django.urls.converters import IntConverter
+
+    def patterns(resolver, route="", converters=()):
+        for entry in resolver.url_patterns:
+            here = route + str(entry.pattern)
+            found = (*converters, *getattr(entry.pattern, "converters", {}).values())
+            if isinstance(entry, URLResolver):
+                yield from patterns(entry, here, found)
+            else:
+                yield here, entry.callback, found
+
+    ours = [(route, found) for route, callback, found in patterns(get_resolver())
+            if getattr(callback, "__module__", "").startswith(("portal.", "inventory.", "library."))
+            and not route.startswith("admin/")]
+    assert len(ours) > 40
+    assert [route for route, found in ours if any(type(c) is IntConverter for c in found)] == []
+
+
 def test_ids_and_years_still_make_urls():
     from django.urls import reverse
 
