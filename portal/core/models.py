@@ -1,4 +1,5 @@
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -9,6 +10,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from . import throttle
 from .blocks import BodyBlock
 
 
@@ -39,6 +41,13 @@ class StandardPage(BasePage):
     class Meta:
         verbose_name = _("standard page")
         verbose_name_plural = _("standard pages")
+
+
+# Contact messages within an hour: a person sends one, perhaps a correction or a follow-up, so five is
+# room to spare; several people may write from one office's connection, so twenty from one address.
+# Past either, a script: refused, nothing stored or sent.
+CONTACT_PER_PERSON = (5, 3600)
+CONTACT_PER_ADDRESS = (20, 3600)
 
 
 class ContactFormField(AbstractFormField):
@@ -73,6 +82,37 @@ class ContactPage(AbstractEmailForm):
     class Meta:
         verbose_name = _("contact page")
         verbose_name_plural = _("contact pages")
+
+    def serve(self, request, *args, **kwargs):
+        """Wagtail's form view, with the rate limits between a valid message and its storing and
+        sending: a refused message is neither stored nor e-mailed, and the form comes back with a 429,
+        what was typed kept."""
+        if request.method != "POST":
+            return super().serve(request, *args, **kwargs)
+        form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
+        status = 200
+        if form.is_valid():
+            if self.message_allowed(request, form):
+                return self.render_landing_page(request, self.process_form_submission(form), *args, **kwargs)
+            status = 429
+        context = {**self.get_context(request), "form": form, "throttled": status == 429}
+        return TemplateResponse(request, self.get_template(request), context, status=status)
+
+    def message_allowed(self, request, form) -> bool:
+        """Count one message from this person (their account, else the e-mail address typed) and this
+        client address; False once either is over its limit (CONTACT_PER_PERSON, CONTACT_PER_ADDRESS)."""
+        if request.user.is_authenticated:
+            person = f"user:{request.user.pk}"
+        else:
+            emails = [form.cleaned_data.get(field.clean_name) for field in self.get_form_fields()
+                      if field.field_type == "email"]
+            email = next((e.strip().lower() for e in emails if e), "")
+            person = f"email:{email}" if email else ""  # a form without an address: the address limit only
+        person_key = "contact:person:" + throttle.hashed(person)
+        person_ok = not person or throttle.allow(person_key, *CONTACT_PER_PERSON)
+        address_key = "contact:address:" + throttle.hashed(throttle.client_address(request))
+        address_ok = throttle.allow(address_key, *CONTACT_PER_ADDRESS)
+        return person_ok and address_ok
 
 
 @register_setting(icon="link")

@@ -174,6 +174,56 @@ def test_contact_form_stores_and_emails_the_message(client):
     assert "How do we register our mutual?" in mail.outbox[0].body
 
 
+def contact_message(number, email="john@example.org"):
+    return {"your_name": "John Mensah", "your_e_mail_address": email,
+            "subject": f"Question {number}", "your_message": f"Message number {number}."}
+
+
+def test_the_sixth_contact_message_in_an_hour_is_refused_and_not_sent(client):
+    from wagtail.contrib.forms.models import FormSubmission
+
+    from portal.core.models import CONTACT_PER_PERSON
+
+    limit = CONTACT_PER_PERSON[0]
+    for number in range(limit):
+        assert client.post(contact_url("en"), contact_message(number)).status_code == 200
+    stored = FormSubmission.objects.count()
+    response = client.post(contact_url("en"), contact_message(limit))
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many messages were sent in the last hour" in html
+    assert "Message number 5." in html and 'value="john@example.org"' in html  # what was typed is kept
+    assert FormSubmission.objects.count() == stored
+    assert len(mail.outbox) == limit
+    # Someone else writing from another connection is not held back.
+    other = client.post(contact_url("en"), contact_message(9, "ama@example.org"), REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 200 and len(mail.outbox) == limit + 1
+
+
+def test_contact_messages_are_limited_per_account_whatever_address_is_typed(client):
+    from portal.core.models import CONTACT_PER_PERSON
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    for number in range(CONTACT_PER_PERSON[0]):
+        client.post(contact_url("en"), contact_message(number, f"someone{number}@example.org"),
+                    REMOTE_ADDR=f"10.0.1.{number}")
+    response = client.post(contact_url("en"), contact_message(7, "new@example.org"), REMOTE_ADDR="10.0.1.99")
+    assert response.status_code == 429
+    assert len(mail.outbox) == CONTACT_PER_PERSON[0]
+
+
+def test_contact_messages_are_limited_per_connection_whatever_address_is_typed(client):
+    from portal.core.models import CONTACT_PER_ADDRESS
+
+    for number in range(CONTACT_PER_ADDRESS[0]):
+        response = client.post(contact_url("en"), contact_message(number, f"p{number}@example.org"))
+        assert response.status_code == 200
+    response = client.post(contact_url("en"), contact_message(99, "another@example.org"))
+    assert response.status_code == 429
+    assert len(mail.outbox) == CONTACT_PER_ADDRESS[0]
+
+
 def test_numbers_and_dates_follow_the_language():
     import datetime
 
