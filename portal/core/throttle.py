@@ -1,9 +1,8 @@
 """The site's rate limits: attempt counters in the cache, one fixed window per key.
 
 Every throttle (newsletter subscriptions, event registrations, kept article uploads, mutual sign-ups,
-contact messages) counts here, so
-they all share one behaviour and one caveat: the counts live in the cache, which production with
-several workers must share (`CACHE_URL`)."""
+contact messages) counts here, so they all share one behaviour and one caveat: the counts live in the
+cache, which production with several workers must share (`CACHE_URL`)."""
 
 import hashlib
 
