@@ -9,6 +9,7 @@ is refused (`SameHands`); the secretariat may override, with a reason that the v
 transition keeps (`ReturnTransition.override_reason`) and the history and review pages show.
 """
 
+import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,17 +36,19 @@ class ConcurrentEdit(Exception):
         self.submitted = dict(submitted)
 
 
+def _same_hands_message(*, may_override: bool) -> str:
+    if may_override:
+        return _("You edited or submitted these figures: to validate them yourself, give the reason "
+                 "for overriding the separation of duties.")
+    return _("You edited or submitted these figures, so you cannot validate them: another focal point "
+             "of the country or the secretariat must validate them.")
+
+
 class SameHands(PermissionDenied):
     """The person would validate figures they edited or submitted (separation of duties)."""
 
     def __init__(self, *, may_override: bool):
-        if may_override:
-            message = _("You edited or submitted these figures: to validate them yourself, give the "
-                        "reason for overriding the separation of duties.")
-        else:
-            message = _("You edited or submitted these figures, so you cannot validate them: another "
-                        "focal point of the country or the secretariat must validate them.")
-        super().__init__(message)
+        super().__init__(_same_hands_message(may_override=may_override))
         self.may_override = may_override
 
 
@@ -66,12 +69,13 @@ def _snapshot(ret: YearlyReturn) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def record_revision(ret, *, user, changed, note=""):
-    """Keep the return's current figures as its next revision (callers hold the row lock)."""
+def record_revision(ret, *, user, changed, note="", data=None, state=None) -> ReturnRevision:
+    """Keep the return's current figures (or `data` in `state`: a restored version not applied yet)
+    as its next revision (callers hold the row lock)."""
     number = (ret.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    ReturnRevision.objects.create(
-        yearly_return=ret, number=number, data=_snapshot(ret), changed_fields=changed,
-        state=ret.state, user=user, note=note,
+    return ReturnRevision.objects.create(
+        yearly_return=ret, number=number, data=_snapshot(ret) if data is None else data,
+        changed_fields=changed, state=state or ret.state, user=user, note=note,
     )
 
 
@@ -306,7 +310,7 @@ def return_validate(*, ret: YearlyReturn, user, override_reason: str = "") -> Ye
         if not may_override:
             raise SameHands(may_override=False)
         if not reason:
-            raise ValidationError({"override_reason": SameHands(may_override=True).args[0]})
+            raise ValidationError({"override_reason": _same_hands_message(may_override=True)})
     else:
         reason = ""  # nothing was overridden
     if pending is None:
@@ -387,24 +391,20 @@ def return_restore(*, revision: ReturnRevision, user) -> YearlyReturn:
 
 
 def _propose_restore(ret: YearlyReturn, *, revision: ReturnRevision, user) -> YearlyReturn:
-    proposed = YearlyReturn(pk=ret.pk, mutual=ret.mutual, year=ret.year)
-    for name in YearlyReturn.data_field_names():
-        setattr(proposed, name, getattr(ret, name))
+    proposed = copy.copy(ret)  # never saved: only its figures are kept, in the new revision
     _apply(proposed, revision.data)
     data = _snapshot(proposed)
     changed = [name for name, value in data.items() if _snapshot(ret).get(name) != value]
     if not changed:
         raise ValidationError(_("These are the validated figures already: there is nothing to restore."))
-    number = (ret.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    ret.pending_revision = ReturnRevision.objects.create(
-        yearly_return=ret, number=number, data=data, changed_fields=changed,
-        state=ReturnState.SUBMITTED, user=user,
+    ret.pending_revision = record_revision(
+        ret, user=user, changed=changed, data=data, state=ReturnState.SUBMITTED,
         note=_("Restored version %(n)s, awaiting validation") % {"n": revision.number},
     )
     ret.save(update_fields=["pending_revision", "updated_at"])
     _pending_transition(
         ret, from_state=ReturnState.VALIDATED, to=ReturnState.SUBMITTED, user=user,
         comment=_("Version %(n)s restored as version %(new)s: the validated figures stay public until "
-                  "it is validated.") % {"n": revision.number, "new": number},
+                  "it is validated.") % {"n": revision.number, "new": ret.pending_revision.number},
     )
     return ret

@@ -152,6 +152,8 @@ def _detail_context(request, ret, **extra):
     editable = ret.state in services.EDITABLE_STATES
     can_review = can(user, "validate_return", country=ret.mutual.country_id)
     trail = services.review_trail(ret)
+    same_hands = can_review and user.pk in trail.hands
+    may_override = can(user, "override_separation_of_duties")
     context = {
         "mutual": ret.mutual, "ret": ret, "row": row, "year": ret.year,
         "sections": _sections_view(row, previous_row), "previous": source,
@@ -165,8 +167,9 @@ def _detail_context(request, ret, **extra):
         "under_review": ret.state == ReturnState.SUBMITTED or ret.pending_revision_id is not None,
         "pending": _pending_changes(ret),
         "trail": trail,
-        "same_hands": can_review and user.pk in trail.hands,
-        "may_override": can(user, "override_separation_of_duties"),
+        "same_hands": same_hands,
+        "may_override": may_override,
+        "same_hands_message": str(services.SameHands(may_override=may_override)) if same_hands else "",
         "validate_form": ValidateForm(),
         "send_back_form": SendBackForm(),
         "comments_form": WarningCommentsForm(warnings=warnings, initial_comments=ret.warning_comments)
