@@ -11,6 +11,7 @@ from .organizations import organization_sync
 
 class CountryViewSet(SnippetViewSet):
     model = Country
+    copy_view_enabled = False  # Wagtail's copy screen saves over the original (issue #11)
     icon = "site"
     menu_label = _("Countries")
     add_to_admin_menu = True
@@ -32,6 +33,7 @@ register_snippet(CountryViewSet)
 
 class MutualViewSet(SnippetViewSet):
     model = Mutual
+    copy_view_enabled = False  # Wagtail's copy screen saves over the original (issue #11)
     icon = "group"
     menu_label = _("Mutuals")
     add_to_admin_menu = True
@@ -70,6 +72,7 @@ class MutualViewSet(SnippetViewSet):
 
 class UnionViewSet(SnippetViewSet):
     model = Union
+    copy_view_enabled = False  # Wagtail's copy screen saves over the original (issue #11)
     icon = "group"
     menu_label = _("Unions and networks")
     list_display = ["name", "acronym", "country"]
@@ -93,6 +96,7 @@ class SupportingOrganizationViewSet(SnippetViewSet):
     """The network's organizations: the directory's records, and who reports for which mutual."""
 
     model = SupportingOrganization
+    copy_view_enabled = False  # Wagtail's copy screen saves over the original (issue #11)
     icon = "group"
     menu_label = _("Organizations")
     add_to_admin_menu = True
@@ -127,6 +131,7 @@ class ExchangeRateViewSet(SnippetViewSet):
     seeded at their fixed parity; a floating currency converts only for the years entered here."""
 
     model = ExchangeRate
+    copy_view_enabled = False  # Wagtail's copy screen saves over the original (issue #11)
     icon = "table"
     menu_label = _("Exchange rates")
     add_to_admin_menu = True

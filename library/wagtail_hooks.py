@@ -7,6 +7,7 @@ from .models import Theme
 
 class ThemeViewSet(SnippetViewSet):
     model = Theme
+    copy_view_enabled = False  # Wagtail's copy screen saves over the original (issue #11)
     icon = "tag"
     menu_label = _("Themes")
     add_to_admin_menu = True

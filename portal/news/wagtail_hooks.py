@@ -9,6 +9,7 @@ class FlashNewsViewSet(SnippetViewSet):
     """Flash news: the secretariat writes a draft, and publishing it e-mails it (see portal.news.flash)."""
 
     model = FlashNews
+    copy_view_enabled = False  # Wagtail's copy screen saves over the original (issue #11)
     icon = "warning"
     menu_label = _("Flash news")
     add_to_admin_menu = True

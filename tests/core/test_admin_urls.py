@@ -232,7 +232,8 @@ ADMIN_URLS = {
     # Embeds chooser (editors' forms).
     "admin/embeds/chooser/": EVERY_EDITOR,
     "admin/embeds/chooser/upload/": EVERY_EDITOR,
-    # Snippets: the secretariat's reference data; their choosers list names to every editor.
+    # Snippets: the secretariat's reference data (no copy screen: Wagtail's saves over the original);
+    # their choosers list names to every editor.
     "admin/snippets/": SECRETARIAT,
     # Documents and images: focal points add and choose (never the private collection's files), the
     # secretariat also edits and deletes.
@@ -270,7 +271,6 @@ ADMIN_URLS = {
     "admin/snippets/news/flashnews/usage/<int:pk>/": SECRETARIAT,
     "admin/snippets/news/flashnews/history/<int:pk>/": SECRETARIAT,
     "admin/snippets/news/flashnews/history-results/<int:pk>/": SECRETARIAT,
-    "admin/snippets/news/flashnews/copy/<int:pk>/": SECRETARIAT,
     "admin/snippets/news/flashnews/history/<int:pk>/revisions/<int:revision_id>/revert/": SECRETARIAT,
     "admin/snippets/news/flashnews/history/(?P<pk>.+)/revisions/compare/"
     r"(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/$": SECRETARIAT,
@@ -289,7 +289,6 @@ ADMIN_URLS = {
     "admin/snippets/inventory/country/usage/<str:pk>/": SECRETARIAT,
     "admin/snippets/inventory/country/history/<str:pk>/": SECRETARIAT,
     "admin/snippets/inventory/country/history-results/<str:pk>/": SECRETARIAT,
-    "admin/snippets/inventory/country/copy/<str:pk>/": SECRETARIAT,
     "admin/snippets/choose/inventory/country/": EVERY_EDITOR,
     "admin/snippets/choose/inventory/country/results/": EVERY_EDITOR,
     "admin/snippets/choose/inventory/country/chosen/<str:pk>/": EVERY_EDITOR,
@@ -303,7 +302,6 @@ ADMIN_URLS = {
     "admin/snippets/inventory/mutual/usage/<int:pk>/": SECRETARIAT,
     "admin/snippets/inventory/mutual/history/<int:pk>/": SECRETARIAT,
     "admin/snippets/inventory/mutual/history-results/<int:pk>/": SECRETARIAT,
-    "admin/snippets/inventory/mutual/copy/<int:pk>/": SECRETARIAT,
     "admin/snippets/choose/inventory/mutual/": EVERY_EDITOR,
     "admin/snippets/choose/inventory/mutual/results/": EVERY_EDITOR,
     "admin/snippets/choose/inventory/mutual/chosen/<str:pk>/": EVERY_EDITOR,
@@ -317,7 +315,6 @@ ADMIN_URLS = {
     "admin/snippets/inventory/union/usage/<int:pk>/": SECRETARIAT,
     "admin/snippets/inventory/union/history/<int:pk>/": SECRETARIAT,
     "admin/snippets/inventory/union/history-results/<int:pk>/": SECRETARIAT,
-    "admin/snippets/inventory/union/copy/<int:pk>/": SECRETARIAT,
     "admin/snippets/choose/inventory/union/": EVERY_EDITOR,
     "admin/snippets/choose/inventory/union/results/": EVERY_EDITOR,
     "admin/snippets/choose/inventory/union/chosen/<str:pk>/": EVERY_EDITOR,
@@ -331,7 +328,6 @@ ADMIN_URLS = {
     "admin/snippets/inventory/supportingorganization/usage/<int:pk>/": SECRETARIAT,
     "admin/snippets/inventory/supportingorganization/history/<int:pk>/": SECRETARIAT,
     "admin/snippets/inventory/supportingorganization/history-results/<int:pk>/": SECRETARIAT,
-    "admin/snippets/inventory/supportingorganization/copy/<int:pk>/": SECRETARIAT,
     "admin/snippets/choose/inventory/supportingorganization/": EVERY_EDITOR,
     "admin/snippets/choose/inventory/supportingorganization/results/": EVERY_EDITOR,
     "admin/snippets/choose/inventory/supportingorganization/chosen/<str:pk>/": EVERY_EDITOR,
@@ -345,7 +341,6 @@ ADMIN_URLS = {
     "admin/snippets/inventory/exchangerate/usage/<int:pk>/": SECRETARIAT,
     "admin/snippets/inventory/exchangerate/history/<int:pk>/": SECRETARIAT,
     "admin/snippets/inventory/exchangerate/history-results/<int:pk>/": SECRETARIAT,
-    "admin/snippets/inventory/exchangerate/copy/<int:pk>/": SECRETARIAT,
     "admin/snippets/choose/inventory/exchangerate/": EVERY_EDITOR,
     "admin/snippets/choose/inventory/exchangerate/results/": EVERY_EDITOR,
     "admin/snippets/choose/inventory/exchangerate/chosen/<str:pk>/": EVERY_EDITOR,
@@ -359,7 +354,6 @@ ADMIN_URLS = {
     "admin/snippets/library/theme/usage/<int:pk>/": SECRETARIAT,
     "admin/snippets/library/theme/history/<int:pk>/": SECRETARIAT,
     "admin/snippets/library/theme/history-results/<int:pk>/": SECRETARIAT,
-    "admin/snippets/library/theme/copy/<int:pk>/": SECRETARIAT,
     "admin/snippets/choose/library/theme/": EVERY_EDITOR,
     "admin/snippets/choose/library/theme/results/": EVERY_EDITOR,
     "admin/snippets/choose/library/theme/chosen/<str:pk>/": EVERY_EDITOR,
@@ -482,3 +476,17 @@ def test_every_admin_url_answers_each_role_as_the_table_says(client, role):
         if got != want:
             wrong.append(f"{entry.method} {url} ({route}): {got}, expected {want}")
     assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+def test_copying_a_snippet_leaves_the_original_alone(client):
+    """Wagtail's copy screens fill the form with the original and save over it: the portal's snippets
+    have none (a secretary copying last year's exchange rate would have changed it)."""
+    from library.models import Theme
+
+    theme = Theme.objects.first()
+    before = (theme.slug, theme.name_fr)
+    client.force_login(UserFactory(roles=[Role.SECRETARIAT]))
+    client.post(f"/admin/snippets/library/theme/copy/{theme.pk}/",
+                {"name_fr": "Copie", "name_en": "Copy", "slug": "copie"})
+    theme.refresh_from_db()
+    assert (theme.slug, theme.name_fr) == before
