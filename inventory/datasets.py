@@ -7,8 +7,9 @@ Format decisions, made here once for every download and release:
 - CSV: the contract's format (`exports.format_cell`): UTF-8 without BOM, comma-separated, header row
   first, `\\n` line ends, empty cells for missing values, `true`/`false`, plain decimal numbers,
   ISO 8601 datetimes. Rows are written as they come: memory stays flat however long the table. A
-  text starting like a spreadsheet formula (`=`, `+`, `-`, `@`, tab, carriage return) gets a `'` in
-  front (`portal.core.spreadsheets`, said in the codebook); numbers are never altered.
+  text starting like a spreadsheet formula (`=`, `+`, `-`, `@`, tab, carriage return) or with a `'`
+  gets a `'` in front, and a text holding a line break is quoted (`portal.core.spreadsheets`, said
+  in the codebook); numbers are never altered.
 - XLSX: one workbook, one sheet per table (named after it, header row = column names) and a
   `codebook` sheet. openpyxl's write-only mode streams rows to disk. Cells are typed: numbers,
   booleans, datetimes in UTC without a time zone (Excel has none), empty cells for missing values,

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import can
+from portal.core.spreadsheets import xlsx_row
 
 from . import schema, services
 from .choices import ENUM_CHOICES
@@ -139,7 +140,7 @@ def build_workbook(mutual, year: int) -> bytes:
     sheet = book.active
     sheet.title = DATA_SHEET
     sheet.append(FORM_COLUMNS)
-    sheet.append([_cell(values[c]) for c in FORM_COLUMNS])
+    sheet.append(xlsx_row(sheet, [_cell(values[c]) for c in FORM_COLUMNS]))
     bold = Font(bold=True)
     grey = PatternFill("solid", fgColor="E5E8EA")
     for index, name in enumerate(FORM_COLUMNS, start=1):
@@ -147,9 +148,6 @@ def build_workbook(mutual, year: int) -> bytes:
         header.font = bold
         note = f"{schema.title(name)}\n{_type_label(schema.field(name))}. {_role(name)}."
         header.comment = Comment(note, "Concertation", width=260, height=110)
-        value_cell = sheet.cell(row=2, column=index)
-        if isinstance(value_cell.value, str) and value_cell.value.startswith("="):
-            value_cell.data_type = "s"  # a name typed as "=…" stays text, never a formula
         if name not in FIGURE_COLUMNS:
             header.fill = grey
             sheet.cell(row=2, column=index).fill = grey
@@ -171,8 +169,9 @@ def build_workbook(mutual, year: int) -> bytes:
                      _("allowed values"), _("constraints"), _("in this form"), _("description")])
     for name in FORM_COLUMNS:
         f = schema.field(name)
-        codebook.append([name, f.get("title_fr", f["title"]), f["title"], _type_label(f), _allowed(name),
-                         _constraints(f), _role(name), f.get("description", "")])
+        codebook.append(xlsx_row(codebook, [name, f.get("title_fr", f["title"]), f["title"], _type_label(f),
+                                             _allowed(name), _constraints(f), _role(name),
+                                             f.get("description", "")]))
     for cell in codebook[1]:
         cell.font = bold
     for letter, width in zip("ABCDEFGH", (28, 40, 40, 16, 36, 28, 34, 60), strict=True):
@@ -185,7 +184,7 @@ def build_workbook(mutual, year: int) -> bytes:
     meta = book.create_sheet(META_SHEET)
     for key, value in (("form", FORM_KIND), ("mutual_id", mutual.mutual_id), ("year", year),
                        ("base_version", version), ("generated", timezone.now().isoformat())):
-        meta.append([key, value])
+        meta.append(xlsx_row(meta, [key, value]))
     meta.sheet_state = "veryHidden"  # not even listed by Excel's "Unhide"
     book.active = 0
     book.properties.title = f"{mutual.mutual_id} {year}"

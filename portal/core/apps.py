@@ -16,3 +16,6 @@ class CoreConfig(AppConfig):
         audit.connect()
         contributions.connect()
         personal_data.register_holders()
+        from . import spreadsheets
+
+        spreadsheets.protect_wagtail_exports()  # admin CSV/XLSX exports never carry a live formula

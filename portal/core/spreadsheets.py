@@ -6,7 +6,9 @@ or carriage return is skipped before they look), so a mutual's locality typed as
 `=HYPERLINK("http://…","Click")` would turn into a live link, or worse, on the computer of whoever
 opens the published file, and stay there in every frozen release. Every CSV and XLSX writer of the
 portal goes through this module: the inventory's downloads, datasets and releases, the charts'
-figures, the offline form, `export_inventory`, the events' participants lists.
+figures, the offline form, `export_inventory`, the events' participants lists, and Wagtail's admin
+exports (`protect_wagtail_exports`). `csv_formula_cells` and `xlsx_formula_cells` find such cells
+in files written before (`check_release_formulas`).
 
 - CSV (`csv_writer`, `csv_cells`): a text cell starting with one of `FORMULA_STARTS` gets a single
   quote `'` in front, as OWASP recommends ("CSV Injection"). A spreadsheet shows it as text. So that
@@ -31,12 +33,14 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 from xml.etree import ElementTree
 
 # What makes a spreadsheet run a cell: the formula signs, and the blanks it skips before them.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The mark put in front of such a text (and of a text typed with it in front, so it stays readable).
 QUOTE = "'"
+_QUOTED = (*FORMULA_STARTS, QUOTE)
 # Values that are not text: written as they are (never a formula, and never to be altered).
 NOT_TEXT = (numbers.Number, date, datetime, time)
 
@@ -44,7 +48,7 @@ NOT_TEXT = (numbers.Number, date, datetime, time)
 def csv_text(text: str) -> str:
     """`text` as a CSV cell a spreadsheet will not run: a `'` in front when it starts like a formula
     (or with a `'`)."""
-    return QUOTE + text if text.startswith((*FORMULA_STARTS, QUOTE)) else text
+    return QUOTE + text if text.startswith(_QUOTED) else text
 
 
 def typed_text(cell: str) -> str:
@@ -63,11 +67,19 @@ def plain(value) -> str:
     return "" if value is None else str(value)
 
 
+# The usual types, looked up first: `isinstance` against the abstract `numbers.Number` is slow, and a
+# table of returns has millions of cells.
+_PLAIN_TYPES = frozenset({int, float, bool, Decimal, date, datetime, time, type(None)})
+
+
 def csv_cells(values: Iterable, format_value: Callable[[object], str] = plain) -> list[str]:
-    """One CSV record: each value through `format_value`; a value that is text (anything but a
-    number, a boolean, a date or None) then through `csv_text`."""
+    """One CSV record: a text (`str`) through `csv_text`; any other value through `format_value`,
+    then, unless it is a number, a boolean, a date or None, through `csv_text` too (a lazy
+    translation, a model instance: their text is text)."""
     return [
-        format_value(value) if value is None or isinstance(value, NOT_TEXT) else csv_text(format_value(value))
+        (QUOTE + value if value.startswith(_QUOTED) else value) if type(value) is str
+        else format_value(value) if type(value) in _PLAIN_TYPES or isinstance(value, NOT_TEXT)
+        else csv_text(format_value(value))
         for value in values
     ]
 
@@ -187,3 +199,39 @@ def _xlsx_sheets(archive) -> list[tuple[str, str]]:
         path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         sheets.append((sheet.get("name", ""), path))
     return sheets
+
+
+# --- Wagtail's admin exports -----------------------------------------------------------------------
+
+def protect_wagtail_exports() -> None:
+    """Make Wagtail's admin exports follow this module's rules (called once, from CoreConfig.ready).
+
+    Every CSV/XLSX export of the admin (snippet and model listings with `list_export`, the reports,
+    the contact form's submissions, which anonymous visitors type) goes through Wagtail's
+    `SpreadsheetExportMixin`, which writes CSV text raw and, in XLSX, turns only formulas (not
+    error values) back into strings. Wrapping its two cell methods here, rather than subclassing
+    each listing, covers the listings Wagtail itself provides too. Wagtail's CSV ends lines with
+    `\\r\\n`, so a line break inside a cell is quoted already.
+    """
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    if getattr(SpreadsheetExportMixin, "_portal_formula_safe", False):
+        return
+    preprocess = SpreadsheetExportMixin.preprocess_field_value
+    xlsx_cells = SpreadsheetExportMixin.generate_xlsx_row
+
+    def preprocess_field_value(self, field, value, export_format):
+        result = preprocess(self, field, value, export_format)
+        if export_format == self.FORMAT_CSV and isinstance(result, str) and not isinstance(value, NOT_TEXT):
+            return csv_text(result)
+        return result
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        for cell in xlsx_cells(self, worksheet, row_dict, date_format):
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            yield cell
+
+    SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value
+    SpreadsheetExportMixin.generate_xlsx_row = generate_xlsx_row
+    SpreadsheetExportMixin._portal_formula_safe = True

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from portal.core.spreadsheets import FORMULA_STARTS, csv_cells, csv_writer, typed_text, xlsx_row
 
@@ -59,3 +60,31 @@ def test_every_text_is_a_string_cell_of_a_workbook(write_only):
     assert [c.get("t") for c in cells] == ["inlineStr"] * len(texts) + ["n", "n"]
     assert ["".join(t.text for t in c.iter(f"{MAIN}t")) for c in cells[: len(texts)]] == texts
     assert [c.find(f"{MAIN}v").text for c in cells[len(texts):]] == ["-3.5", "7"]
+
+
+# --- Wagtail's admin exports (snippet listings, reports, the contact form's submissions) ---------------
+
+class MutualExport(SpreadsheetExportMixin):
+    """Wagtail's own export mixin, as the admin's listings use it, over two text columns."""
+
+    list_export = ["name", "locality", "year_created"]
+
+
+@pytest.mark.django_db
+def test_wagtail_admin_exports_carry_no_live_formula():
+    from inventory.models import Mutual
+    from tests.factories import MutualFactory
+
+    MutualFactory(name='=HYPERLINK("http://evil.example","Click")', locality="#REF!", year_created=2001)
+    queryset = Mutual.objects.all()
+    lines = b"".join(MutualExport().stream_csv(queryset)).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(lines, newline="")))
+    assert rows[1] == ['\'=HYPERLINK("http://evil.example","Click")', "#REF!", "2001"]
+
+    out = io.BytesIO()
+    MutualExport().write_xlsx(queryset, out)
+    with zipfile.ZipFile(out) as archive:
+        xml = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))
+    assert xml.find(f".//{MAIN}f") is None
+    cells = list(xml.iter(f"{MAIN}c"))[3:]
+    assert [c.get("t") for c in cells] == ["inlineStr", "inlineStr", "n"]

@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import translation
 
-from inventory import releases
+from inventory import offline_form, releases
 from inventory.choices import ReturnState
 from inventory.models import Country, InventoryState, Release
 from inventory.services import return_validate
@@ -240,6 +240,16 @@ def test_the_charts_csv_neutralises_a_country_named_like_a_formula(client):
     records = list(csv.reader(io.StringIO(download(client, path).decode("utf-8"))))
     senegal = next(r for r in records if r[0] == "SN")
     assert senegal[1] == "'" + country.name_en
+
+
+@pytest.mark.parametrize("text", ["+221 33 000 00 00", "-Thiès", "@mutuelle", "#REF!", "=1+1"])
+def test_the_offline_form_keeps_each_text_as_a_typed_string(text):
+    mutual = MutualFactory(locality=text, region=text)
+    data = offline_form.build_workbook(mutual, 2025)
+    sheet = sheets_xml(data)[offline_form.DATA_SHEET]
+    assert sheet.find(f".//{NAMESPACE}f") is None
+    cells = [c for c in sheet.iter(NAMESPACE + "c") if cell_text(c) == text]
+    assert len(cells) == 2 and {c.get("t") for c in cells} == {"inlineStr"}
 
 
 def test_the_codebook_says_how_to_read_a_quoted_text_cell(client):
