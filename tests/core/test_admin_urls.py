@@ -195,6 +195,7 @@ ADMIN_URLS = {
     "admin/localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/":
         Expect(DENIED, NOT_FOUND, NOT_FOUND),
     "admin/localize/update/<int:translation_source_id>/": SECRETARIAT,
+    # The translation editor writes strings with PUT and DELETE, checking the page's edit permission.
     "admin/localize/translate/<int:translation_id>/strings/<int:string_segment_id>/edit/":
         post(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     "admin/localize/translate/<int:translation_id>/overrides/<int:overridable_segment_id>/edit/":
