@@ -4,6 +4,9 @@ A row is a JSON object with every field of its table, always present: numbers as
 booleans as true/false, missing values (an empty cell of the CSV, an empty string) as null,
 `last_updated` in ISO 8601 as the CSV writes it. The mutuals' rows are the identity columns of the
 returns table (never the contact person) and the year and status of their latest validated return.
+Texts are as typed: where the CSV puts a `'` in front of a text that starts like a spreadsheet
+formula (`portal.core.spreadsheets`), the API does not, since programs read JSON and no spreadsheet
+runs it.
 """
 
 import math
