@@ -419,6 +419,10 @@ def _apply(rows, *, user, source) -> ImportReport:
             continue
         for name in changed:
             setattr(ret, name, model_value(name, row[name]))
+        if changed:
+            # Newer figures than a restored version awaiting validation: validating that version
+            # later would silently undo them, so it is withdrawn (the history keeps it).
+            ret.pending_revision = None
         if not created:
             ret.version += 1
         previous_state = ret.state

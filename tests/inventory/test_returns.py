@@ -326,3 +326,22 @@ def test_a_declined_restore_leaves_the_validated_figures(validated, focal_point)
         "returned", 3, "Les 1 500 adhérents sont les bons.")
     with pytest.raises(ValidationError):  # nothing awaits validation any more
         return_validate(ret=ret, user=focal_point)
+
+
+def test_an_import_changing_the_figures_withdraws_a_restore_awaiting_validation(
+    validated, focal_point, tmp_path
+):
+    from inventory.exports import returns_rows, write_returns_csv
+    from inventory.imports import import_returns
+
+    secretariat = UserFactory(roles=[Role.SECRETARIAT])
+    ret = return_restore(revision=validated.revisions.get(number=1), user=secretariat)
+    path = tmp_path / "returns.csv"
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        write_returns_csv([dict(row, members=1600) for row in returns_rows()], stream)
+    import_returns(path, user=secretariat)
+    ret.refresh_from_db()
+    assert (ret.state, ret.members, ret.pending_revision) == (ReturnState.VALIDATED, 1600, None)
+    with pytest.raises(ValidationError):  # nothing is left whose validation would undo the import
+        return_validate(ret=ret, user=focal_point)
+    assert public_members(ret) == 1600
