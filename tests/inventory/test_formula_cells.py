@@ -260,3 +260,18 @@ def test_the_codebook_says_how_to_read_a_quoted_text_cell(client):
     frozen = download(client, file_url("codebook.html")).decode()
     assert "retirez le premier caractère de chaque cellule de texte qui commence par une apostrophe" in frozen
     assert "remove the first character of every text cell that starts with an apostrophe" in frozen
+
+
+def test_the_admins_export_of_the_mutuals_carries_no_live_formula(client):
+    """Wagtail's own listing export, as the secretariat downloads it (a sign-up's name and locality)."""
+    MutualFactory(name=PAYLOADS[0], locality="#REF!", region=PAYLOADS[3])
+    client.force_login(UserFactory(roles=[Role.SECRETARIAT]))
+    listing = reverse("wagtailsnippets_inventory_mutual:list")
+    data = download(client, listing + "?export=csv").decode("utf-8-sig")
+    # The columns of MutualViewSet.list_export: mutual_id, name, acronym, country, region, locality…
+    row = next(r for r in csv.reader(io.StringIO(data, newline="")) if typed_text(r[1]) == PAYLOADS[0])
+    assert row[1] == "'" + PAYLOADS[0] and row[4] == "'" + PAYLOADS[3] and row[5] == "#REF!"
+    sheet = next(iter(sheets_xml(download(client, listing + "?export=xlsx")).values()))
+    assert sheet.find(f".//{NAMESPACE}f") is None
+    cells = [c for c in sheet.iter(NAMESPACE + "c") if cell_text(c) in (PAYLOADS[0], "#REF!", PAYLOADS[3])]
+    assert len(cells) == 3 and {c.get("t") for c in cells} == {"inlineStr"}
