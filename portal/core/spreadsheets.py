@@ -19,7 +19,7 @@ in files written before (`check_release_formulas`).
   (`CsvWriter`), so no text can start a row of its own.
 - XLSX (`xlsx_cell`, `xlsx_row`): every text is a typed string cell (`t="inlineStr"`), never a
   formula (`<f>`) nor an error value, whatever its first character; the cell holds exactly the text
-  typed, nothing added.
+  typed, nothing added (but a control character XML cannot hold, shown as U+FFFD).
 - Not touched: the JSON API and the Parquet files. Programs read them, spreadsheets do not run
   them: their texts are the texts typed (strings in JSON, string columns in Parquet), which is what
   a program asking for data wants. A CSV text cell and the same API value therefore differ by the
@@ -120,14 +120,27 @@ def xlsx_cell(sheet, value):
     openpyxl guesses a cell's type from its value: a text starting with `=` becomes a formula, one
     such as `#REF!` an error value, any other text a string. Those texts get a cell of their own
     marked as a string; the others are left to openpyxl (which makes them strings), sparing a cell
-    object per value in the long tables."""
-    if isinstance(value, str) and (value.startswith("=") or value.startswith("#")):
-        from openpyxl.cell import WriteOnlyCell
+    object per value in the long tables.
 
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"
-        return cell
+    XML cannot hold most control characters (U+0000–U+001F but tab and line breaks): openpyxl
+    refuses them, and one typed in a mutual's name would stop every workbook and release from
+    being written. They become U+FFFD (�), in the workbooks only (`xlsx_text`)."""
+    if isinstance(value, str):
+        value = xlsx_text(value)
+        if value.startswith(("=", "#")):
+            from openpyxl.cell import WriteOnlyCell
+
+            cell = WriteOnlyCell(sheet, value)
+            cell.data_type = "s"
+            return cell
     return value
+
+
+def xlsx_text(text: str) -> str:
+    """`text` as a workbook can hold it: the control characters XML refuses as U+FFFD."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text) if ILLEGAL_CHARACTERS_RE.search(text) else text
 
 
 def xlsx_row(sheet, values: Iterable) -> list:
@@ -227,6 +240,7 @@ def protect_wagtail_exports() -> None:
         return result
 
     def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        row_dict = {k: xlsx_text(v) if isinstance(v, str) else v for k, v in row_dict.items()}
         for cell in xlsx_cells(self, worksheet, row_dict, date_format):
             if isinstance(cell.value, str):
                 cell.data_type = "s"

@@ -88,3 +88,16 @@ def test_wagtail_admin_exports_carry_no_live_formula():
     assert xml.find(f".//{MAIN}f") is None
     cells = list(xml.iter(f"{MAIN}c"))[3:]
     assert [c.get("t") for c in cells] == ["inlineStr", "inlineStr", "n"]
+
+
+@pytest.mark.parametrize("write_only", [True, False])
+def test_a_control_character_cannot_stop_a_workbook_from_being_written(write_only):
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet("s", 0)
+    sheet.append(xlsx_row(sheet, ["Mutuelle\x01 de Thiès", "=\x02", "tab\tand\nline"]))
+    out = io.BytesIO()
+    book.save(out)
+    with zipfile.ZipFile(out) as archive:
+        xml = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))
+    texts = ["".join(t.text for t in c.iter(f"{MAIN}t")) for c in xml.iter(f"{MAIN}c")]
+    assert texts == ["Mutuelle\ufffd de Thiès", "=\ufffd", "tab\tand\nline"]

@@ -275,3 +275,11 @@ def test_the_admins_export_of_the_mutuals_carries_no_live_formula(client):
     assert sheet.find(f".//{NAMESPACE}f") is None
     cells = [c for c in sheet.iter(NAMESPACE + "c") if cell_text(c) in (PAYLOADS[0], "#REF!", PAYLOADS[3])]
     assert len(cells) == 3 and {c.get("t") for c in cells} == {"inlineStr"}
+
+
+def test_a_control_character_in_a_name_does_not_stop_the_workbook(client):
+    ReturnFactory(mutual=MutualFactory(name="Mutuelle\x01 de Thiès"), year=2025, state=ReturnState.VALIDATED,
+                  status="functional", members=10)
+    book = openpyxl.load_workbook(io.BytesIO(download(client, file_url("inventory.xlsx"))))
+    assert book["returns"]["B2"].value == "Mutuelle\ufffd de Thiès"
+    assert csv_records(download(client, file_url("returns.csv")))[0]["mutual_name"] == "Mutuelle\x01 de Thiès"
