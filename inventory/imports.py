@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from portal.core import audit
 from portal.core.archives import LimitExceeded
+from portal.core.spreadsheets import FORMULA_STARTS, QUOTE, typed_text
 from portal.core.workbooks import BoundedWorkbook
 
 from . import schema
@@ -197,13 +198,22 @@ def _xlsx_rows(path_or_file, sheet):
         book.close()
 
 
+def typed_csv_text(text: str) -> str:
+    """A text as typed, from a cell of a CSV file the portal wrote: the `'` it puts in front of a text
+    a spreadsheet would run (`portal.core.spreadsheets`) comes off again, so an exported file imports
+    back unchanged. A `'` before anything else is the text's own."""
+    if text.startswith(QUOTE) and text[1:].startswith((*FORMULA_STARTS, QUOTE)):
+        return typed_text(text)
+    return text
+
+
 def parse_cell(field_def: dict, raw):
     """The typed value of a cell, or raises ValueError with the reason. Empty cells are None."""
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return None
     kind = field_def["type"]
     if kind == "string":
-        return str(raw).strip()
+        return typed_csv_text(str(raw).strip())
     if kind == "integer":
         if isinstance(raw, bool):
             raise ValueError(_("A whole number is expected."))

@@ -242,3 +242,24 @@ def test_the_command_fails_loudly_with_each_problem(tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_inventory", str(write_csv(tmp_path / "neg.csv", rows)), stderr=err)
     assert "row 2, column members, value '-5'" in err.getvalue()
+
+
+def test_formula_like_texts_come_back_as_typed_from_an_exported_csv(tmp_path):
+    """The export puts a ' before a text a spreadsheet would run; importing that file gives the text
+    as it was typed, so an exported file imports back unchanged (no ' piling up at each round)."""
+    rows = random_inventory(random.Random(3), mutuals=3, years=range(2024, 2025))
+    typed = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+221 33 000", "'guillemet", "-moins"]
+    for row, text in zip(rows, typed, strict=False):
+        row["locality"] = text
+    import_returns(write_csv(tmp_path / "first.csv", rows))
+    exported = export_rows()
+    assert {r["locality"] for r in exported} >= {"'=HYPERLINK(\"http://evil.example\",\"x\")", "''guillemet"}
+
+    again = tmp_path / "exported.csv"
+    buffer = io.StringIO()
+    call_command("export_inventory", "--what", "returns", "--format", "csv", "--output", str(again),
+                 stdout=buffer, stderr=io.StringIO())
+    result = import_returns(again)
+    assert result.returns_updated == 0 and result.mutuals_updated == 0
+    assert sorted(Mutual.objects.filter(locality__in=typed).values_list("locality", flat=True)) == sorted(
+        typed[:len(rows)])
