@@ -66,7 +66,7 @@ def test_privileged_user_without_second_factor_is_sent_from_the_admin_to_the_set
         assert response["Location"] == SET_UP
     page = client.get(SET_UP)
     html = page.content.decode()
-    assert "two-factor authentication first" in html  # the message saying why
+    assert "protégez d’abord votre compte" in html  # the message saying why (in French)
     assert fr_url("mfa_activate_totp") in html
 
 
@@ -157,7 +157,7 @@ def test_the_profile_offers_two_factor_authentication(client):
 def test_the_profile_tells_a_focal_point_it_is_required(client):
     client.force_login(UserFactory(roles=[Role.FOCAL_POINT], mfa=False))
     html = client.get("/fr/comptes/profil/").content.decode()
-    assert "requires two-factor authentication" in html
+    assert "exige l’authentification à deux facteurs" in html
 
 
 # Asked at login, through the real forms -------------------------------------------------------
