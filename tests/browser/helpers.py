@@ -20,8 +20,6 @@ def logged_in_page(browser, live_server, email):
 
     When the login asks for a second factor (the secretariat and focal points: UserFactory gives them
     a TOTP authenticator), the code of the tests' authenticator app (`totp_code()`) is typed in."""
-    from tests.factories import totp_code
-
     context = browser.new_context(locale="fr-FR", viewport=PHONE)
     page = context.new_page()
     page.goto(f"{live_server.url}/fr/comptes/login/")
@@ -29,11 +27,18 @@ def logged_in_page(browser, live_server, email):
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
+    answer_second_factor(page)
+    return page
+
+
+def answer_second_factor(page):
+    """Type the tests' authenticator code when the login asks for it (after the password)."""
+    from tests.factories import totp_code
+
     if "/2fa/authenticate/" in page.url:
         page.locator("input[name=code]").fill(totp_code())
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_load_state()
-    return page
 
 
 def no_sideways_scroll(page) -> bool:

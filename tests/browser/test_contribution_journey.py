@@ -8,7 +8,7 @@ approves it; the resource is then live, found by the library search, and the mem
 
 import pytest
 
-from tests.browser.helpers import PASSWORD, logged_in_page, no_sideways_scroll, person
+from tests.browser.helpers import PASSWORD, answer_second_factor, logged_in_page, no_sideways_scroll, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,6 +72,8 @@ def test_a_member_proposes_a_resource_and_an_editor_publishes_it(browser, live_s
     admin.locator("input[name=login]").fill("secretariat@example.org")
     admin.locator("input[name=password]").fill(PASSWORD)
     admin.locator("main form button[type=submit]").first.click()
+    admin.wait_for_load_state()
+    answer_second_factor(admin)
     admin.wait_for_url(f"{live_server.url}/admin/")
     waiting = admin.locator("#awaiting-review-section tr", has_text=TITLE)
     waiting.wait_for()  # the dashboard's panels arrive after the page
