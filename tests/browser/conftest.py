@@ -2,6 +2,25 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server answers one request at a time. On SQLite the tests' in-memory database is one
+    connection that every request thread shares, so two requests at once (the admin page and its
+    icon sprite, say) interleave their transactions (ATOMIC_REQUESTS) and break each other's
+    savepoints ("no such savepoint", then TransactionManagementError in the test). Served one by one,
+    each request has the connection to itself; Django's non-threaded server closes each connection,
+    so the browser's parallel requests simply queue."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        # LiveServerThread.run() has already put the shared connections in place in its own thread,
+        # which is where a non-threaded server handles the requests.
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = SerialWSGIServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
