@@ -61,6 +61,7 @@ def register(holder: Holder) -> None:
 
 def _plain(value):
     if isinstance(value, datetime.datetime):
+        value = value.replace(microsecond=0)
         return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()

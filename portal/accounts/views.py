@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponseBadRequest, JsonResponse
@@ -34,9 +36,14 @@ def profile(request):
     })
 
 
+_ISO_DATETIME = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\d([+-]\d\d:\d\d|Z)?$")
+
+
 def _display(value) -> str:
     if value is None or value == []:
         return "—"
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        return _ISO_DATETIME.sub(r"\1 \2", value)  # the day and the minute, in the site's time zone
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
@@ -60,6 +67,8 @@ def my_data(request):
     sections = personal_data.collect(request.user)
     for section in sections:
         section["rows"] = [[_display(value) for value in record.values()] for record in section["records"]]
+        if len(section["rows"]) == 1:  # one record (the account): a label per line, readable on a phone
+            section["pairs"] = list(zip(section["columns"].values(), section["rows"][0], strict=True))
     response = render(request, "accounts/my_data.html", {"sections": sections})
     response["Cache-Control"] = "private, no-store"
     return response
