@@ -429,10 +429,10 @@ def _apply(rows, *, user, source) -> ImportReport:
             continue
         for name in changed:
             setattr(ret, name, model_value(name, row[name]))
-        if changed:
-            # Newer figures than a restored version awaiting validation: validating that version
-            # later would silently undo them, so it is withdrawn (the history keeps it).
-            ret.pending_revision = None
+        # The file says what the return is now (figures and state): a restored version awaiting
+        # validation is withdrawn, since validating it later would silently undo the import (the
+        # history keeps it).
+        ret.pending_revision = None
         if not created:
             ret.version += 1
         previous_state = ret.state
@@ -441,8 +441,11 @@ def _apply(rows, *, user, source) -> ImportReport:
         if changed or created:
             record_revision(ret, user=user, changed=changed, note=note)
         if previous_state != target:
+            # Figures validated by an import are the secretariat's (or the command line's) own act:
+            # recorded as an override of the separation of duties, the file being the reason.
             ReturnTransition.objects.create(
-                yearly_return=ret, from_state=previous_state, to_state=target, user=user, comment=note
+                yearly_return=ret, from_state=previous_state, to_state=target, user=user, comment=note,
+                override_reason=note if target == ReturnState.VALIDATED else "",
             )
         if created:
             report.returns_created += 1

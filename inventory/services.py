@@ -321,6 +321,7 @@ def return_validate(*, ret: YearlyReturn, user, override_reason: str = "") -> Ye
                         override_reason=reason)
     _apply(ret, pending.data)
     ret.pending_revision = None
+    ret.state = ReturnState.VALIDATED
     ret.version += 1
     ret.save()
     return ret

@@ -50,6 +50,8 @@ _MODEL_PERMISSIONS = {
         ("wagtail_localize", "submit_translation"),
         ("accounts", "add_user"),
         ("accounts", "change_user"),
+        # Deleting an account on the person's request (never an administrator's: viewsets.py).
+        ("accounts", "delete_user"),
         ("inventory", "add_country"),
         ("inventory", "change_country"),
         ("inventory", "add_mutual"),

@@ -139,3 +139,25 @@ def test_a_deletion_by_the_secretariat_signs_the_articles_too():
     assert written.by_former_member
     with translation.override("en"):
         assert written.author_name == "former member"
+
+
+def test_the_secretariat_deletes_an_account_on_request_from_the_admin(
+    client, django_capture_on_commit_callbacks
+):
+    """Through the admin's user deletion: the same steps as the person's own deletion; an
+    administrator's account stays out of the secretariat's reach."""
+    secretariat = UserFactory(username="secretariat", roles=[Role.SECRETARIAT])
+    member = UserFactory(username="ibou", first_name="Ibou", last_name="Fall", roles=[Role.MEMBER])
+    written = article("Une mutuelle de Kaolack", language="fr", author=member)
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(secretariat)
+    assert client.get(f"/admin/users/delete/{member.pk}/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/users/delete/{member.pk}/")
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(pk=member.pk).exists()
+    written.refresh_from_db()
+    assert written.by_former_member and written.author is None
+    refused = client.post(f"/admin/users/delete/{admin.pk}/")
+    assert refused.status_code in (302, 403) and refused.get("Location") != "/admin/users/"
+    assert get_user_model().objects.filter(pk=admin.pk).exists()

@@ -385,12 +385,13 @@ ADMIN_URLS = {
     "admin/sites/history-results/<int:pk>/": ADMINISTRATORS,
     "admin/sites/usage/<int:pk>/": ADMINISTRATORS,
     "admin/sites/copy/<int:pk>/": ADMINISTRATORS,
-    # Users: the secretariat (manage_users); deleting users and the group admin: administrators.
+    # Users: the secretariat (manage_users; deleting an account on the person's request included);
+    # the group admin: administrators.
     "admin/users/": SECRETARIAT,
     "admin/users/results/": SECRETARIAT,
     "admin/users/new/": SECRETARIAT,
     "admin/users/edit/<int:pk>/": SECRETARIAT,
-    "admin/users/delete/<int:pk>/": ADMINISTRATORS,
+    "admin/users/delete/<int:pk>/": SECRETARIAT,
     "admin/users/history/<int:pk>/": SECRETARIAT,
     "admin/users/history-results/<int:pk>/": SECRETARIAT,
     "admin/users/usage/<int:pk>/": SECRETARIAT,

@@ -263,3 +263,17 @@ def test_formula_like_texts_come_back_as_typed_from_an_exported_csv(tmp_path):
     assert result.returns_updated == 0 and result.mutuals_updated == 0
     assert sorted(Mutual.objects.filter(locality__in=typed).values_list("locality", flat=True)) == sorted(
         typed[:len(rows)])
+
+
+def test_figures_validated_by_an_import_are_recorded_as_the_importers_override(tmp_path):
+    """Nobody validates figures they brought in without it showing: an import's validated rows carry
+    the file as the override's reason in the returns' history."""
+    from inventory.models import ReturnTransition
+
+    rows = random_inventory(random.Random(11), mutuals=2, years=range(2024, 2025))
+    for row in rows:
+        row["validation_status"] = "validated"
+    import_returns(write_csv(tmp_path / "validated.csv", rows))
+    transitions = ReturnTransition.objects.filter(to_state=ReturnState.VALIDATED)
+    assert transitions.count() == len(rows)
+    assert all("validated.csv" in t.override_reason for t in transitions)
