@@ -223,6 +223,8 @@ UPLOAD_MAX_PDF_PAGES = env.int("UPLOAD_MAX_PDF_PAGES", default=5000)
 UPLOAD_MAX_PDF_STREAM_BYTES = env.int("UPLOAD_MAX_PDF_STREAM_BYTES", default=32 * 1024 * 1024)
 UPLOAD_MAX_TEXT_CHARS = env.int("UPLOAD_MAX_TEXT_CHARS", default=500_000)
 UPLOAD_MAX_SECONDS = env.int("UPLOAD_MAX_SECONDS", default=30)
+# An XLSX part other than a sheet (shared strings, styles), which openpyxl reads whole into memory.
+UPLOAD_MAX_WORKBOOK_PART_BYTES = env.int("UPLOAD_MAX_WORKBOOK_PART_BYTES", default=16 * 1024 * 1024)
 # Rows an imported inventory file may hold after its header, blank rows included.
 INVENTORY_IMPORT_MAX_ROWS = env.int("INVENTORY_IMPORT_MAX_ROWS", default=100_000)
 

@@ -114,3 +114,23 @@ def test_rows_missing_from_the_file_come_as_empty_rows_and_far_values_are_refuse
     far = with_rows(workbook([["a"]]), '<row r="2"><c r="XFD2" t="inlineStr"><is><t>x</t></is></c></row>')
     with BoundedWorkbook(far) as book, pytest.raises(LimitExceeded, match="beyond column 10"):
         list(book.rows(max_columns=10))
+
+
+def test_a_workbook_whose_shared_strings_openpyxl_would_hold_whole_is_refused_before_it_is_read(settings):
+    """A million shared strings pass the ratio and size bounds (2.5 MB packed, ratio 8) but openpyxl
+    would read them all into memory: a part other than a sheet must be small once unpacked."""
+    settings.UPLOAD_MAX_WORKBOOK_PART_BYTES = 1 * MB
+    strings = "".join(f"<si><t>{n:x}-{os.urandom(3).hex()}</t></si>" for n in range(100_000))
+    shared = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+              f'2006/main" count="100000" uniqueCount="100000">{strings}</sst>')
+    source = zipfile.ZipFile(io.BytesIO(workbook([["a"]])))
+    members = {name: source.read(name) for name in source.namelist()}
+    members["xl/sharedStrings.xml"] = shared.encode()
+    tracemalloc.start()
+    with pytest.raises(LimitExceeded, match="shared texts"):
+        BoundedWorkbook(zip_of(members))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20 * MB  # refused from the directory, the strings never parsed
+    with BoundedWorkbook(workbook([["a", "b"]])) as book:  # an ordinary workbook still opens
+        assert list(book.rows(max_columns=5)) == [["a", "b"]]
