@@ -214,6 +214,9 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# A form sends at most a few files (an article: an image and an attachment); each is bounded by its own
+# limit, and this bounds how many a single request may make the server store.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # Bounds on reading uploaded files (portal/core/archives.py): a file beyond one is refused with a
 # message naming it. Zip-based files (DOCX, XLSX, ODT…) are measured before anything is inflated.
 UPLOAD_MAX_ARCHIVE_MEMBERS = env.int("UPLOAD_MAX_ARCHIVE_MEMBERS", default=2000)
