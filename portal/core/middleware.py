@@ -61,3 +61,20 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class ControlCharactersInPathMiddleware:
+    """A path holding a NUL or another control character names nothing on this site: 404 at once.
+    (PostgreSQL refuses a NUL in any text it is asked to compare, so `/fr/inventaire/mutuelles/%00/`
+    reached the database as a server error; the query strings' values are the views' and forms' to
+    validate, which refuse a NUL as invalid input.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(ord(character) < 32 or ord(character) == 127 for character in request.path):
+            from django.http import Http404
+
+            raise Http404  # answered by the site's 404 page, like any unknown address
+        return self.get_response(request)

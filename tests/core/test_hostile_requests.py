@@ -200,3 +200,11 @@ def test_mixed_hostile_requests_never_cause_a_server_error(request, who, some_da
         assert_no_server_error(client, path, query)
 
     check()
+
+
+@pytest.mark.parametrize("path", ["/fr/inventaire/mutuelles/%00/", "/fr/inventaire/pays/S%00N/",
+                                  "/en/inventory/returns/%22%00/2025/", "/fr/%01/"])
+def test_a_control_character_in_the_path_is_a_404_on_every_database(client, path):
+    """PostgreSQL refuses a NUL in a text it compares: such a path is answered before any query."""
+    response = client.get(path)
+    assert response.status_code == 404
