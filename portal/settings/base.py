@@ -154,6 +154,10 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 # Passwords are reset through allauth's form (rate-limited, the same for everyone): Wagtail's own reset
 # screens under /admin/password_reset/ answer 404.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# E-mail addresses and passwords change through allauth's pages only (a new address is confirmed first,
+# a password change asks the current one): the admin's account page offers neither.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.forms.SignupForm"

@@ -173,3 +173,19 @@ def test_a_user_with_wagtail_permissions_but_no_role_is_kept_out_of_the_admin(cl
         response = client.get(url)
         assert response.status_code == 302
         assert "/login/" in response["Location"]
+
+
+def test_the_admin_account_page_changes_no_e_mail_address_unconfirmed(client):
+    """Wagtail's own account page changed an address without allauth's confirmation: it offers
+    neither the address nor the password any more (allauth's pages do, with their checks)."""
+    secretariat = UserFactory(username="sec-account", email="sec-account@example.org",
+                              roles=[Role.SECRETARIAT])
+    client.force_login(secretariat)
+    page = client.get("/admin/account/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="name_email-email"' not in html and 'name="password-new_password1"' not in html
+    client.post("/admin/account/", {"name_email-first_name": "X", "name_email-last_name": "Y",
+                                     "name_email-email": "attacker@example.org"})
+    secretariat.refresh_from_db()
+    assert secretariat.email == "sec-account@example.org"
