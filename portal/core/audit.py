@@ -40,6 +40,8 @@ from wagtail.log_actions import registry as log_registry
 from portal.accounts.permissions import SECRETARIAT, Action
 from portal.accounts.permissions import register as register_permission
 
+from . import throttle
+
 COMMAND_LINE = "command line"
 
 register_permission(Action("view_audit_log", SECRETARIAT))
@@ -64,16 +66,6 @@ class AuditMiddleware:
 
 # --- Where an action comes from ------------------------------------------------------------------
 
-def client_address(request) -> str:
-    """The client's IP address as allauth reads it (the trusted proxies' X-Forwarded-For)."""
-    from allauth.account.adapter import get_adapter
-
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except Exception:  # noqa: BLE001 — no usable address: say so rather than fail the action
-        return "unknown"
-
-
 def _os_user() -> str:
     try:
         return getpass.getuser()
@@ -93,7 +85,7 @@ def origin() -> dict:
     line", "os_user": …, "command": …} outside one (commands, cron, the shell)."""
     request = _request.get()
     if request is not None:
-        return {"address": client_address(request)}
+        return {"address": throttle.client_address(request)}  # through the trusted proxies
     found = {"address": COMMAND_LINE, "os_user": _os_user()}
     if command := _command():
         found["command"] = command

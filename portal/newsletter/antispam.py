@@ -3,10 +3,8 @@ minimum time between showing the form and sending it (a signed timestamp in the 
 in the cache per client IP (allauth's reading of it, so ALLAUTH_TRUSTED_PROXY_COUNT applies) and per
 e-mail address."""
 
-import hashlib
 import time
 
-from allauth.account.adapter import get_adapter
 from django.core import signing
 
 from portal.core import throttle
@@ -34,12 +32,5 @@ def sent_too_soon(token: str, now: float | None = None) -> bool:
 def allow(scope: str, key: str, limit_window: tuple[int, int]) -> bool:
     """Count one attempt for `key`; False once more than `limit` happened within the window."""
     limit, window = limit_window
-    cache_key = "newsletter-throttle:" + scope + ":" + hashlib.sha256(key.encode()).hexdigest()[:32]
+    cache_key = "newsletter-throttle:" + scope + ":" + throttle.hashed(key)
     return throttle.allow(cache_key, limit, window)
-
-
-def client_ip(request) -> str:
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except Exception:  # noqa: BLE001 — no usable address: one shared bucket
-        return "unknown"

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.accounts.permissions import require
+from portal.core import throttle
 
 from . import antispam, services
 from .composing import subscriber_pk_from_token
@@ -48,7 +49,7 @@ def subscribe(request):
         return _form_page(request, form, status=400, problem=_(
             "This form was sent too quickly after it was shown, or it is more than a day old. "
             "Please check your address and send it again."))
-    if not antispam.allow("ip", antispam.client_ip(request), antispam.PER_IP):
+    if not antispam.allow("ip", throttle.client_address(request), antispam.PER_IP):
         return _form_page(request, form, status=429, problem=_(
             "Too many subscriptions were sent from your connection. Please try again in an hour."))
     if not form.is_valid():
