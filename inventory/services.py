@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import can
+from portal.core import audit
 
 from .choices import RegistrationState, ReturnState
 from .exports import return_row
@@ -387,8 +388,15 @@ def return_restore(*, revision: ReturnRevision, user) -> YearlyReturn:
     ret.version += 1
     ret.save()
     note = _("Restored version %(n)s") % {"n": revision.number}
-    record_revision(ret, user=user, changed=changed, note=note)
+    _audit_restore(ret, restored=revision, new=record_revision(ret, user=user, changed=changed, note=note),
+                   user=user)
     return ret
+
+
+def _audit_restore(ret: YearlyReturn, *, restored: ReturnRevision, new: ReturnRevision, user) -> None:
+    audit.log(ret, "portal.return.restored", user=user, data={
+        "mutual": ret.mutual.mutual_id, "year": ret.year, "restored_version": restored.number,
+        "new_version": new.number, "changed_fields": new.changed_fields})
 
 
 def _propose_restore(ret: YearlyReturn, *, revision: ReturnRevision, user) -> YearlyReturn:
@@ -403,6 +411,7 @@ def _propose_restore(ret: YearlyReturn, *, revision: ReturnRevision, user) -> Ye
         note=_("Restored version %(n)s, awaiting validation") % {"n": revision.number},
     )
     ret.save(update_fields=["pending_revision", "updated_at"])
+    _audit_restore(ret, restored=revision, new=ret.pending_revision, user=user)
     _pending_transition(
         ret, from_state=ReturnState.VALIDATED, to=ReturnState.SUBMITTED, user=user,
         comment=_("Version %(n)s restored as version %(new)s: the validated figures stay public until "

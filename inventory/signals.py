@@ -2,14 +2,13 @@
 that the cached synthesis and datasets are recomputed on their next read (never stale).
 
 And the audit log's entries (portal/core/audit.py) for what the workflow's own records show: a
-return validated, sent back or restored (its transitions and revisions), a release published. The
-actions written by services elsewhere (imports, campaigns) are declared here too."""
+return validated or sent back (its transitions), a release published. The actions written by the
+services themselves (restores, imports, campaigns) are declared here too."""
 
-import re
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
 
 from portal.core import audit
 
@@ -31,8 +30,6 @@ audit.register("portal.campaign.closed", gettext_lazy("Close a campaign"),
 audit.register("portal.campaign.emails_sent", gettext_lazy("Send the campaign's e-mails now"),
                gettext_lazy("Campaign e-mails sent now: %(sent)s sent, %(failed)s failed"))
 
-# The notes services.return_restore writes on a restored version (msgids, translated when written).
-_RESTORE_NOTES = ("Restored version %(n)s", "Restored version %(n)s, awaiting validation")
 _LOGGED_TRANSITIONS = {"validated": "portal.return.validated", "returned": "portal.return.sent_back"}
 
 
@@ -42,15 +39,6 @@ def _changed(**kwargs):
     from .models import InventoryState
 
     transaction.on_commit(InventoryState.bump)
-
-
-def _restored_version(note: str) -> int | None:
-    for msgid in _RESTORE_NOTES:
-        for template in {msgid, gettext(msgid)}:
-            pattern = re.escape(template).replace(re.escape("%(n)s"), r"(\d+)")
-            if found := re.fullmatch(pattern, note or ""):
-                return int(found.group(1))
-    return None
 
 
 def _return_data(ret) -> dict:
@@ -65,17 +53,6 @@ def _transition_saved(sender, instance, created, raw=False, **kwargs):
         audit.log(ret, action, user=instance.user, data=_return_data(ret))
 
 
-def _revision_saved(sender, instance, created, raw=False, **kwargs):
-    if not created or raw:
-        return
-    restored = _restored_version(instance.note)
-    if restored is not None:
-        ret = instance.yearly_return
-        audit.log(ret, "portal.return.restored", user=instance.user, data={
-            **_return_data(ret), "restored_version": restored, "new_version": instance.number,
-            "changed_fields": instance.changed_fields})
-
-
 def _release_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         audit.log(instance, "portal.release.published", user=instance.published_by, data={
@@ -88,14 +65,12 @@ def connect():
         ExchangeRate,
         Mutual,
         Release,
-        ReturnRevision,
         ReturnTransition,
         Union,
         YearlyReturn,
     )
 
     post_save.connect(_transition_saved, sender=ReturnTransition, dispatch_uid="audit-return-transition")
-    post_save.connect(_revision_saved, sender=ReturnRevision, dispatch_uid="audit-return-revision")
     post_save.connect(_release_saved, sender=Release, dispatch_uid="audit-release")
 
     # Exchange rates feed the EUR columns of the datasets.
