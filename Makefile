@@ -17,9 +17,10 @@ $(STAMP): requirements.lock
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
+# The web server and the background worker, stopped together by Ctrl-C (portal/core/management/commands/run_portal.py).
 run: migrate
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(BIN)/python manage.py load_demo
+	PORT=$(PORT) $(BIN)/python manage.py run_portal --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -15,14 +15,14 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://portal:secret@db.example.org:5432/portal",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
     "CACHE_URL": "locmemcache://",
-    "WAGTAILADMIN_BASE_URL": "https://portail.example.org",
+    "SITE_URL": "https://portail.example.org",
 }
 
 
 def run_django(settings_module, code, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {
         "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL", "CACHE_URL",
-        "ELASTICSEARCH_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "WAGTAILADMIN_BASE_URL",
+        "ELASTICSEARCH_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "WAGTAILADMIN_BASE_URL", "SITE_URL", "PORT", "TASK_QUEUE_URL",
     }}
     clean.update(env, DJANGO_SETTINGS_MODULE=settings_module)
     script = "import django, json; django.setup(); from django.conf import settings as s; " + code
@@ -86,7 +86,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 @pytest.mark.parametrize(
-    "missing", ["DATABASE_URL", "ALLOWED_HOSTS", "EMAIL_URL", "WAGTAILADMIN_BASE_URL"]
+    "missing", ["DATABASE_URL", "ALLOWED_HOSTS", "EMAIL_URL", "SITE_URL"]
 )
 def test_production_refuses_to_start_without_its_required_settings(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}

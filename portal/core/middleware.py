@@ -78,3 +78,33 @@ class ControlCharactersInPathMiddleware:
 
             raise Http404  # answered by the site's 404 page, like any unknown address
         return self.get_response(request)
+
+
+class WriteTransactionMiddleware:
+    """Each request that may write (POST, PUT, PATCH, DELETE) runs its view in one transaction, rolled
+    back if the view raises, as Django's ATOMIC_REQUESTS would; a GET or HEAD runs in autocommit.
+
+    ATOMIC_REQUESTS wrapped every view, reads included, and SQLite transactions take the write lock
+    when they begin: one slow page held every other request waiting, then failing with "database is
+    locked". Reads now take no lock at all (SQLite runs in WAL mode, readers never wait for a writer),
+    and the few writes a GET makes (a download counter, a session) are short statements of their own.
+    A view marked `@transaction.non_atomic_requests` manages its transactions itself.
+    """
+
+    UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method not in self.UNSAFE:
+            return None
+        from django.db import DEFAULT_DB_ALIAS, transaction
+
+        if DEFAULT_DB_ALIAS in getattr(view_func, "_non_atomic_requests", set()):
+            return None
+        with transaction.atomic():
+            return view_func(request, *view_args, **view_kwargs)

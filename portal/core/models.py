@@ -157,3 +157,18 @@ def public_target(page):
     if not page.live or page.get_view_restrictions().exists():
         return None
     return page
+
+
+class PeriodicClaim(models.Model):
+    """A periodic task's slot taken by one worker (portal/core/tasks.py): the unique pair keeps two
+    workers from running the same slot twice."""
+
+    name = models.CharField(max_length=200)
+    slot = models.BigIntegerField()
+    claimed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="periodic_claim_once")]
+
+    def __str__(self):
+        return f"{self.name} #{self.slot}"

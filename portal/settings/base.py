@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     # The secretariat and focal points reach the admin only with a second factor (accounts/second_factor.py).
     "portal.accounts.second_factor.SecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that it wraps the view alone: a transaction for the requests that write, none for reads.
+    "portal.core.middleware.WriteTransactionMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -111,17 +115,34 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# No request-wide transaction (ATOMIC_REQUESTS): a request that writes runs its view in one transaction
+# (portal.core.middleware.WriteTransactionMiddleware), a read runs in none.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Transactions take SQLite's write lock when they begin, and a second process waits for it (up to
-    # 20 s) instead of failing with "database is locked" when its read turns into a write: two
-    # overlapping cron runs of send_newsletters, or an import during a request, queue up.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    # WAL: readers never wait for a writer, nor a writer for readers. A write transaction takes the write
+    # lock when it begins (IMMEDIATE, so two writers queue instead of failing half-way), and a writer
+    # waits up to 20 s for another one (the busy timeout) before "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Background work (portal/core/tasks.py, docs/worker.md): imports, dataset builds, synthesis recomputes,
+# text extraction and e-mail sending run in the worker (`manage.py run_worker`, started by `make run`).
+# The queue lives in the database by default (SQLite or PostgreSQL, no other service); a redis:// URL
+# puts it in Redis, run by RQ, for deployments with several machines.
+TASK_QUEUE_URL = env("TASK_QUEUE_URL", default="database")
+if TASK_QUEUE_URL.startswith(("redis://", "rediss://")):
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": TASK_QUEUE_URL, "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # E-mail: smtp+tls://user:password@host:587 in production; consolemail:// (the default) or
 # filemail:///var/mail (one file per message, under the project) in development; memorymail:// in tests.
@@ -204,7 +225,13 @@ STORAGES = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Concertation"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# The portal's public address, the one base of every absolute URL written for use outside a page: e-mail
+# links, feeds, citations, BibTeX/RIS, datapackage.json and CITATION.cff, the admin's own links, and
+# Wagtail's default Site record (kept in step by portal.core.site_url). `make run` gives
+# http://127.0.0.1:$PORT; production must set it.
+SITE_URL = env("SITE_URL", default=env("WAGTAILADMIN_BASE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}"))
+SITE_URL = SITE_URL.rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
 # No avatars from gravatar.com: they would send a hash of each user's e-mail address to a third party
 # (and break without internet). The admin shows its default avatar or an uploaded one.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -41,7 +41,7 @@ SILENCED_SYSTEM_CHECKS = ["security.W019"]
 _REQUIRED = {
     "ALLOWED_HOSTS": "the site's host names, comma-separated",
     "EMAIL_URL": "smtp+tls://user:password@host:587",
-    "WAGTAILADMIN_BASE_URL": "the site's public address, e.g. https://portail.example.org",
+    "SITE_URL": "the site's public address, e.g. https://portail.example.org",
 }
 for _name, _example in _REQUIRED.items():
     if not os.environ.get(_name):
