@@ -1,1 +1,32 @@
 """The inventory's background tasks (portal/core/tasks.py): they run in the worker, never in a request."""
+
+import datetime
+
+from django_tasks import task
+
+from portal.core.tasks import periodic
+
+# --- Campaign e-mails: invitations and reminders -------------------------------------------------
+
+@periodic(every=datetime.timedelta(hours=1))
+@task()
+def send_campaign_emails() -> dict:
+    """The due invitations and reminders of every open campaign (what `send_reminders` does from cron).
+
+    Hourly, as the cron line was: `send_due_messages` is idempotent (a message's row is committed
+    before it is sent, so a second run sends nothing twice), the day's messages leave in the first
+    hour of the day, and a message the mail server refused is tried again each hour for RETRY_FOR.
+    It must run outside any transaction (each row is committed on its own before its e-mail): the
+    worker runs tasks in autocommit, not inside the transaction that queued them.
+    """
+    from django.utils import timezone
+
+    from inventory.campaign import send_due_messages
+    from inventory.models import Campaign
+
+    today = timezone.localdate()
+    sent = {}
+    for campaign in Campaign.objects.open().order_by("year"):
+        report = send_due_messages(campaign, today=today)
+        sent[str(campaign.year)] = {"sent": report.total_sent, "failed": len(report.failures)}
+    return sent
