@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,8 @@ def enqueue(task, *args, **kwargs):
     backend = task.get_backend()
     from django_tasks_db.backend import DatabaseBackend
 
-    if isinstance(backend, DatabaseBackend | ImmediateBackend) or not transaction.get_connection().in_atomic_block:
+    in_transaction = transaction.get_connection().in_atomic_block
+    if isinstance(backend, DatabaseBackend | ImmediateBackend) or not in_transaction:
         return task.enqueue(*args, **kwargs)
     transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
     return None
@@ -89,3 +90,24 @@ def run_due(now: datetime.datetime | None = None) -> list[str]:
         started.append(entry.name)
     PeriodicClaim.objects.filter(claimed_at__lt=now - datetime.timedelta(days=7)).delete()
     return started
+
+
+# --- The core's own periodic work ------------------------------------------------------------------
+
+TASK_RESULTS_KEPT = datetime.timedelta(days=7)
+FAILED_TASK_RESULTS_KEPT = datetime.timedelta(days=30)
+
+
+@periodic(every=datetime.timedelta(days=1))
+@task()
+def prune_task_results() -> int:
+    """Forget the database queue's finished tasks after a week (failed ones after a month)."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    results = DBTaskResult.objects
+    removed, _by_model = (
+        results.successful().filter(finished_at__lt=now - TASK_RESULTS_KEPT)
+        | results.failed().filter(finished_at__lt=now - FAILED_TASK_RESULTS_KEPT)
+    ).delete()
+    return removed
