@@ -19,7 +19,7 @@ PRODUCTION_ENV = {
 }
 
 
-def run_django(settings_module, code, **env):
+def run_django(settings_module, code, *, timeout=120, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {
         "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL", "CACHE_URL",
         "ELASTICSEARCH_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "WAGTAILADMIN_BASE_URL", "SITE_URL", "PORT", "TASK_QUEUE_URL",
@@ -28,7 +28,7 @@ def run_django(settings_module, code, **env):
     script = "import django, json; django.setup(); from django.conf import settings as s; " + code
     return subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=clean, capture_output=True, text=True,
-        timeout=120,
+        timeout=timeout,
     )
 
 
