@@ -6,16 +6,21 @@ reason). Rows are matched on `mutual_id` + `year`, so importing the same file ag
 Plausibility warnings are reported, never blocking. The command and the web upload share this code.
 
 Reading is bounded (`portal.core.archives`, `portal.core.workbooks`): an XLSX file is measured before it
-is inflated and its rows are read as the file holds them, never padded to a declared dimension; every
-row read counts toward the row limit, blank ones too; a file beyond a bound is refused with a problem
-naming the bound.
+is inflated and its rows are read as the file holds them, never padded to a declared dimension; a CSV
+file's lines, fields and columns are bounded as it is read; every row read counts toward the row limit,
+blank ones too; every cell parsed (empty ones too) counts toward the cell limit; reading and checking
+stop at a deadline. A file beyond a bound is refused with a problem naming the bound (`ReadingBounds`).
+
+Progress: `import_returns` and `read_table` take a `progress(phase, done, total)` callable, called at
+every row read ("reading", total None: a file's row count is known once it is read) and at every return
+written ("writing"); the caller decides how often to record it (inventory/import_jobs.py).
 """
 
 import csv
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -26,9 +31,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from portal.core import audit
-from portal.core.archives import LimitExceeded
+from portal.core.archives import Deadline, LimitExceeded
 from portal.core.spreadsheets import FORMULA_STARTS, QUOTE, typed_text
-from portal.core.workbooks import BoundedWorkbook
+from portal.core.workbooks import BoundedWorkbook, CellCount, csv_rows
 
 from . import schema
 from .choices import RegistrationState, ReturnState
@@ -75,9 +80,36 @@ class ImportReport:
     dry_run: bool = False  # checked only: nothing was kept
 
 
+@dataclass(frozen=True)
+class ReadingBounds:
+    """How much of a table file is read before it is refused (each bound is named in the refusal).
+
+    `rows`: rows after the header, blank ones included; `cells`: cells parsed, empty ones included (rows ×
+    columns); `seconds`: reading and checking together; `line_chars` and `field_chars`: a CSV's physical
+    line and one value. The settings `INVENTORY_IMPORT_MAX_*` give the import's (`import_bounds()`);
+    the offline form, one row, has far smaller ones (inventory/offline_form.py)."""
+
+    rows: int
+    cells: int
+    seconds: float
+    line_chars: int = 65_536
+    field_chars: int = 10_000
+
+
+def import_bounds() -> ReadingBounds:
+    """The bounds of an inventory import, as the settings have them now."""
+    return ReadingBounds(
+        rows=max_rows(),
+        cells=getattr(settings, "INVENTORY_IMPORT_MAX_CELLS", 8_000_000),
+        seconds=getattr(settings, "INVENTORY_IMPORT_MAX_SECONDS", 300),
+        line_chars=getattr(settings, "INVENTORY_IMPORT_MAX_LINE_CHARS", 65_536),
+        field_chars=getattr(settings, "INVENTORY_IMPORT_MAX_FIELD_CHARS", 10_000),
+    )
+
+
 def read_table(
     path_or_file, filename: str | None = None, *, sheet: str | None = None, max_rows: int | None = None,
-    problems: list | None = None,
+    problems: list | None = None, bounds: ReadingBounds | None = None, progress=None,
 ) -> tuple[list[str], list[tuple[int, dict]]]:
     """Header and (row number, {column: raw value}) pairs from a .csv (UTF-8) or .xlsx file.
 
@@ -85,14 +117,21 @@ def read_table(
     `problems` list, the rows come as a lazy iterator (a large file's raw rows are not all held at
     once) and the problems of a row's shape are appended to that list; otherwise the rows are a list
     and those problems raise ImportFailed. `sheet` names the XLSX worksheet to read (default: the
-    first); more than `max_rows` rows after the header, blank ones included, raises ImportFailed.
+    first). Reading is bounded by `bounds` (default: the import's; `max_rows` overrides its rows): past
+    any of them, ImportFailed names the bound. `progress("reading", rows read, None)` is called at
+    every row read.
     """
+    bounds = bounds or import_bounds()
+    if max_rows is not None:
+        bounds = replace(bounds, rows=max_rows)
+    deadline = Deadline(bounds.seconds)
+    cells = CellCount(bounds.cells)
     name = filename or str(path_or_file)
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
-        rows = _csv_rows(path_or_file)
+        rows = _csv_rows(path_or_file, bounds, deadline, cells)
     elif suffix == ".xlsx":
-        rows = _xlsx_rows(path_or_file, sheet)
+        rows = _xlsx_rows(path_or_file, sheet, deadline, cells)
     else:
         raise ImportFailed([RowProblem("", name, _("Only .csv and .xlsx files can be imported."), row=0)])
     try:
@@ -106,20 +145,22 @@ def read_table(
         reason = _("Columns must be separated by commas; this file seems to use semicolons.")
         raise ImportFailed([RowProblem("", header[0][:80], reason, row=1)])
     if problems is not None:
-        return header, _body(header, rows, max_rows, problems)
+        return header, _body(header, rows, bounds.rows, problems, progress)
     found = []
-    body = list(_body(header, rows, max_rows, found))
+    body = list(_body(header, rows, bounds.rows, found, progress))
     if found:
         raise ImportFailed(found)
     return header, body
 
 
-def _body(header, rows, max_rows, problems):
+def _body(header, rows, max_rows, problems, progress=None):
     for number, values in enumerate(rows, start=2):
         # Blank rows count: a file of a million empty rows is not read to its end.
         if max_rows is not None and number - 1 > max_rows:
             reason = _("This file may hold at most %(n)s row(s), blank rows included.") % {"n": max_rows}
             raise ImportFailed([RowProblem("", "", reason, row=number)])
+        if progress is not None:
+            progress("reading", number - 1, None)
         if all(_blank(v) for v in values):
             continue  # blank lines, common at the end of spreadsheets
         # A value beyond the named columns would otherwise be dropped without a word.
@@ -136,8 +177,8 @@ def _blank(value) -> bool:
     return value is None or str(value).strip() == ""
 
 
-def _csv_rows(path_or_file):
-    """Rows of a UTF-8 CSV file, decoded as they are read."""
+def _csv_rows(path_or_file, bounds: ReadingBounds, deadline: Deadline, cells: CellCount):
+    """Rows of a UTF-8 CSV file, decoded as they are read, within `bounds` (portal.core.workbooks)."""
     if isinstance(path_or_file, str | Path):
         stream = open(path_or_file, "rb")  # closed below, after the last row
         owned = True
@@ -147,9 +188,12 @@ def _csv_rows(path_or_file):
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     number = 0  # rows read so far, for the error's row number
     try:
-        for values in csv.reader(text):
+        for values in csv_rows(text, max_columns=MAX_COLUMNS, max_line_chars=bounds.line_chars,
+                               max_field_chars=bounds.field_chars, deadline=deadline, cells=cells):
             number += 1
             yield values
+    except LimitExceeded as error:
+        raise ImportFailed([RowProblem("", "", error.message, row=number + 1)]) from error
     except UnicodeDecodeError as error:
         raise ImportFailed([RowProblem("", "", _("The file is not UTF-8 text."), row=number + 1)]) from error
     except csv.Error as error:
@@ -162,11 +206,11 @@ def _csv_rows(path_or_file):
             text.detach()  # leave the caller's file open
 
 
-def open_workbook(path_or_file) -> BoundedWorkbook:
+def open_workbook(path_or_file, deadline: Deadline | None = None) -> BoundedWorkbook:
     """The XLSX workbook, measured against the bounds of reading; ImportFailed when it goes beyond one
     (the problem names it) or is no readable workbook."""
     try:
-        return BoundedWorkbook(path_or_file)
+        return BoundedWorkbook(path_or_file, deadline=deadline)
     except LimitExceeded as error:
         raise ImportFailed([RowProblem("", "", error.message, row=0)]) from error
     except Exception as error:  # zipfile, XML and openpyxl errors alike
@@ -174,14 +218,14 @@ def open_workbook(path_or_file) -> BoundedWorkbook:
         raise ImportFailed([RowProblem("", "", reason, row=0)]) from error
 
 
-def _xlsx_rows(path_or_file, sheet):
-    book = open_workbook(path_or_file)
+def _xlsx_rows(path_or_file, sheet, deadline: Deadline, cells: CellCount):
+    book = open_workbook(path_or_file, deadline)
     number = 0
     try:
         if sheet is not None and sheet not in book.sheetnames:
             reason = _("The workbook has no sheet named “%(sheet)s”.") % {"sheet": sheet}
             raise ImportFailed([RowProblem("", sheet, reason, row=0)])
-        rows = book.rows(sheet, max_columns=MAX_COLUMNS)
+        rows = book.rows(sheet, max_columns=MAX_COLUMNS, cells=cells)
         while True:
             try:
                 values = next(rows)
@@ -343,15 +387,20 @@ def check_table(header: list[str], body: Iterable[tuple[int, dict]], *, ignored:
 
 
 def import_returns(
-    path_or_file, filename: str | None = None, *, user=None, dry_run: bool = False
+    path_or_file, filename: str | None = None, *, user=None, dry_run: bool = False, progress=None,
+    origin: dict | None = None,
 ) -> ImportReport:
     """Check the whole file, then write it in one transaction; raises ImportFailed otherwise.
 
     With `dry_run`, everything is written and then rolled back: the report says what an import
-    would do (the database is left as it was).
+    would do (the database is left as it was). `progress(phase, done, total)` is called at each row
+    read and each return written (see the module); it is called outside the transaction while the file
+    is read, inside it while the returns are written. `origin` is the audit entry's origin when the
+    import runs away from the request that asked for it (a worker): {"address": …} of the uploader.
     """
     shape_problems: list[RowProblem] = []
-    header, body = read_table(path_or_file, filename, problems=shape_problems, max_rows=max_rows())
+    header, body = read_table(path_or_file, filename, problems=shape_problems, bounds=import_bounds(),
+                              progress=progress)
     try:
         rows, problems = check_table(header, body)
     finally:
@@ -360,23 +409,25 @@ def import_returns(
     if problems:
         raise ImportFailed(problems)
     source = Path(filename or str(path_or_file)).name
+    if progress is not None:
+        progress("writing", 0, len(rows))  # before the transaction: recorded wherever the database is
     with transaction.atomic():
         with audit.quiet():  # one audit entry for the import, not one per return it moves
-            report = _apply(rows, user=user, source=source)
+            report = _apply(rows, user=user, source=source, progress=progress)
         report.dry_run = dry_run
         if dry_run:
             transaction.set_rollback(True)
         else:
-            _audit(report, source=source, user=user)
+            _audit(report, source=source, user=user, origin=origin)
     return report
 
 
-def _audit(report: ImportReport, *, source: str, user) -> None:
+def _audit(report: ImportReport, *, source: str, user, origin: dict | None = None) -> None:
     """The import's audit entry (on the returns' type: an import has no object of its own)."""
     from django.contrib.contenttypes.models import ContentType
 
     audit.log(ContentType.objects.get_for_model(YearlyReturn), "portal.inventory.imported", user=user,
-              title=source, data={"file": source, **{
+              title=source, data={"file": source, **({"origin": origin} if origin else {}), **{
                   name: getattr(report, name) for name in (
                       "returns_created", "returns_updated", "returns_unchanged", "mutuals_created",
                       "mutuals_updated")}})
@@ -387,7 +438,7 @@ def max_rows() -> int:
     return getattr(settings, "INVENTORY_IMPORT_MAX_ROWS", 100_000)
 
 
-def _apply(rows, *, user, source) -> ImportReport:
+def _apply(rows, *, user, source, progress=None) -> ImportReport:
     report = ImportReport()
     data_fields = [f for f in YearlyReturn.data_field_names() if f != "warning_comments"]
     countries = {c.code: c for c in Country.objects.all()}
@@ -400,7 +451,10 @@ def _apply(rows, *, user, source) -> ImportReport:
     }
     note = _("Imported from %(file)s") % {"file": source}
     done_mutuals = set()
-    for _number, row in sorted(rows, key=lambda item: (item[1]["mutual_id"], item[1]["year"])):
+    ordered = sorted(rows, key=lambda item: (item[1]["mutual_id"], item[1]["year"]))
+    for written, (_number, row) in enumerate(ordered, start=1):
+        if progress is not None:
+            progress("writing", written, len(ordered))
         code = row["country"]
         if code not in countries:
             # A fresh database knows no country yet: the secretariat completes names and currency.

@@ -28,14 +28,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import can
+from portal.core.archives import limits
 from portal.core.spreadsheets import xlsx_row
+from portal.core.workbooks import CellCount
 
 from . import schema, services
 from .choices import ENUM_CHOICES
 from .exports import return_row
 from .imports import (
     IDENTITY_COLUMNS,
+    MAX_COLUMNS,
     ImportFailed,
+    ReadingBounds,
     RowProblem,
     check_table,
     model_value,
@@ -63,6 +67,13 @@ FORM_COLUMNS = ["mutual_id", *IDENTITY_COLUMNS, "year", *FIGURE_COLUMNS]
 # The form holds one row; a few more let us name the extra ones in the error. Blank rows count too: a
 # sheet declaring a million rows is refused after these.
 MAX_ROWS = 50
+# Cells parsed (empty ones too) in a sheet of the form: its rows, each as wide as a row may be read.
+MAX_CELLS = MAX_ROWS * MAX_COLUMNS
+
+
+def form_bounds() -> ReadingBounds:
+    """The bounds of reading an uploaded form: a few rows, a few thousand cells, the uploads' deadline."""
+    return ReadingBounds(rows=MAX_ROWS, cells=MAX_CELLS, seconds=limits().seconds)
 
 
 def _cell(value):
@@ -201,7 +212,7 @@ def read_meta(file) -> dict:
     try:
         if META_SHEET not in book.sheetnames:
             return {}
-        rows = islice(book.rows(META_SHEET, max_columns=2), 20)
+        rows = islice(book.rows(META_SHEET, max_columns=2, cells=CellCount(MAX_CELLS)), 20)
         return {str(row[0]): (row[1] if len(row) > 1 else None) for row in rows if row and row[0] is not None}
     except ImportFailed:
         raise
@@ -239,7 +250,7 @@ def read_offline_form(file, *, mutual, year: int) -> OfflineForm:
                                         "this_id": mutual.mutual_id, "this_year": year}
         raise ImportFailed([RowProblem("", "", reason, row=0)])
 
-    header, body = read_table(file, "form.xlsx", sheet=DATA_SHEET, max_rows=MAX_ROWS)
+    header, body = read_table(file, "form.xlsx", sheet=DATA_SHEET, bounds=form_bounds())
     # A draft may leave any figure empty, the contract's required `status` too: submission checks it.
     rows, problems = check_table(header, body, ignored=IGNORED_COLUMNS, optional=FIGURE_COLUMNS)
     expected = {"mutual_id": mutual.mutual_id, "country": mutual.country_id, "year": year}

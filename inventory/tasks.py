@@ -30,3 +30,22 @@ def send_campaign_emails() -> dict:
         report = send_due_messages(campaign, today=today)
         sent[str(campaign.year)] = {"sent": report.total_sent, "failed": len(report.failures)}
     return sent
+
+
+# --- The secretariat's inventory uploads ---------------------------------------------------------
+
+@task()
+def run_inventory_import(public_id: str) -> str:
+    """Import an uploaded inventory file and record its progress and outcome (inventory/import_jobs.py)."""
+    from inventory.import_jobs import run_import_job
+
+    return run_import_job(public_id)
+
+
+@periodic(every=datetime.timedelta(hours=6))
+@task()
+def forget_old_import_files() -> int:
+    """Delete the files of inventory uploads that no import removed within their days (a crash)."""
+    from inventory.import_jobs import forget_old_import_files as forget
+
+    return forget()

@@ -57,6 +57,7 @@ urlpatterns = [
     path(_("sign-ups/<id:pk>/"), registration.registration_review, name="registration_review"),
     # Files: the secretariat's inventory upload, a mutual's offline form for one year
     path(_("import/"), uploads.import_upload, name="import_upload"),
+    path(_("import/<uuid:public_id>/"), uploads.import_job, name="import_job"),
     path(_("returns/<str:mutual_id>/<year:year>/offline-form.xlsx"), uploads.return_xlsx, name="return_xlsx"),
     path(_("returns/<str:mutual_id>/<year:year>/upload/"), uploads.return_upload, name="return_upload"),
     # Open datasets (no account needed): the current data, the frozen releases, the codebook;

@@ -1,5 +1,6 @@
 from .campaigns import Campaign, CampaignMessage
 from .exchange_rates import ExchangeRate
+from .import_jobs import ImportJob
 from .registry import (
     COUNTRY_ROLES,
     Country,
@@ -17,7 +18,7 @@ from .state import InventoryState
 
 __all__ = [
     "COUNTRY_ROLES", "Campaign", "CampaignMessage", "Country", "DatasetDownloadCount", "ExchangeRate",
-    "GuestbookEntry", "InventoryState", "Mutual", "MutualIdSequence", "OrganizationRole",
+    "GuestbookEntry", "ImportJob", "InventoryState", "Mutual", "MutualIdSequence", "OrganizationRole",
     "OrganizationRoleKind", "Release", "ReleaseFile", "ReturnRevision", "ReturnTransition",
     "SupportingOrganization", "Union", "YearlyReturn", "next_mutual_id",
 ]

@@ -1,8 +1,12 @@
 """Files in and out of the inventory on the site: the secretariat's upload of an inventory file (the
-`import_inventory` command's code) and a mutual's offline form for one year (download, upload)."""
+`import_inventory` command's code, run in the worker: inventory/import_jobs.py) and a mutual's offline
+form for one year (download, upload).
+
+The upload's job page refreshes itself while the import runs with `<meta http-equiv="refresh">`: no
+JavaScript, and the site's Content-Security-Policy (portal/settings/base.py) has no directive over it
+(it governs what a page loads and runs, not a page reloading itself)."""
 
 import codecs
-import logging
 from pathlib import Path
 
 from django import forms
@@ -12,17 +16,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal.accounts.permissions import can, permission_required
+from portal.core import audit
+from portal.core.tasks import enqueue
 from portal.core.uploads import limited_upload, refuse, upload_too_large
 
 from .. import offline_form, schema, services
-from ..imports import MAX_UPLOAD_BYTES, ImportFailed, import_returns
-from ..models import Mutual, YearlyReturn
+from ..import_jobs import failure_of, report_of
+from ..imports import MAX_UPLOAD_BYTES, ImportFailed
+from ..models import ImportJob, Mutual, YearlyReturn
 
-logger = logging.getLogger(__name__)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SNIFF_BYTES = 64 * 1024
 
@@ -86,11 +92,14 @@ def _refuse_too_large(form) -> None:
            % {"limit": filesizeformat(MAX_UPLOAD_BYTES)})
 
 
+RECENT_JOBS = 10
+
+
 @permission_required("import_inventory")
 @limited_upload(_upload_limit)  # a larger file is dropped as it arrives, never stored
 def import_upload(request):
-    """The secretariat uploads an inventory file: all or nothing, every problem listed, or the report."""
-    report = failure = None
+    """The secretariat uploads an inventory file: checked as it arrives, stored, imported in the worker
+    (all or nothing, every problem listed, or the report) while the job's page shows the progress."""
     status = 200
     if request.method == "POST" and upload_too_large(request):
         form = InventoryUploadForm(request.POST, request.FILES)
@@ -100,27 +109,45 @@ def import_upload(request):
         form = InventoryUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST":
             if form.is_valid():
-                upload = form.cleaned_data["file"]
-                try:
-                    report = import_returns(upload, upload.name, user=request.user,
-                                            dry_run=form.cleaned_data["check_only"])
-                except ImportFailed as error:
-                    failure, status = error, 400
-                    logger.info("Inventory upload %s by user %s refused: %s problem(s)", upload.name,
-                                request.user.pk, len(error.problems))
-                else:
-                    logger.info(
-                        "Inventory upload %s by user %s%s: mutuals %s created, %s updated; returns %s "
-                        "created, %s updated, %s unchanged", upload.name, request.user.pk,
-                        " (check only)" if report.dry_run else "", report.mutuals_created,
-                        report.mutuals_updated, report.returns_created, report.returns_updated,
-                        report.returns_unchanged,
-                    )
-            else:
-                status = 400
+                job = _queue_import(request, form.cleaned_data["file"], form.cleaned_data["check_only"])
+                return redirect("inventory:import_job", job.public_id)
+            status = 400
+    jobs = ImportJob.objects.filter(user=request.user)[:RECENT_JOBS]
     return render(request, "inventory/upload_import.html", {
-        "form": form, "report": report, "failure": failure, "max_bytes": MAX_UPLOAD_BYTES,
+        "form": form, "jobs": jobs, "max_bytes": MAX_UPLOAD_BYTES,
     }, status=status)
+
+
+def _queue_import(request, upload, check_only: bool) -> ImportJob:
+    """The upload kept privately in a new job, whose import is queued (it runs once this request's
+    transaction commits; at once with the tests' backend)."""
+    job = ImportJob(user=request.user, file_name=Path(upload.name).name[:255], check_only=check_only,
+                    language=get_language() or "", origin=audit.origin())
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+    from ..tasks import run_inventory_import
+
+    enqueue(run_inventory_import, str(job.public_id))
+    return job
+
+
+@login_required
+def import_job(request, public_id):
+    """An upload's job: its progress while it runs (the page reloads itself), then the report or every
+    problem. Its uploader and the secretariat see it; anyone else gets a 404."""
+    job = get_object_or_404(ImportJob, public_id=public_id)
+    if job.user_id != request.user.pk and not can(request.user, "import_inventory"):
+        raise Http404
+    return render(request, "inventory/import_job.html", {
+        "job": job, "report": report_of(job), "failure": failure_of(job),
+        "percent": _percent(job),
+    })
+
+
+def _percent(job) -> int | None:
+    if job.rows_total:
+        return min(100, job.rows_done * 100 // job.rows_total)
+    return None
 
 
 def _reported_mutual(request, mutual_id, year):

@@ -16,10 +16,16 @@ reading its cells. So here:
 
 Cell values are those openpyxl gives (its cell parser: shared strings, dates from the number format,
 booleans, cached results of formulas).
+
+A CSV file is a table too: `csv_rows` reads one within the same kind of bounds (line length, field
+length, columns, the deadline), and both readers count every cell they parse, empty ones included, in
+a `CellCount` (a cap on rows × columns: the work of reading a table is its cells, which neither the
+file's size nor its row count bounds alone).
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from xml.etree.ElementTree import iterparse
 
@@ -29,6 +35,26 @@ from .archives import BoundedArchive, Deadline, LimitExceeded, Limits, limits
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL = _MAIN + "row", _MAIN + "c"
+
+
+class CellCount:
+    """The cells a reader has parsed (a sheet's `<c>` elements, a CSV's fields, empty ones too), counted
+    against `limit` (None: no bound): LimitExceeded, naming the bound, once it is passed."""
+
+    def __init__(self, limit: int | None):
+        self.limit = limit
+        self.count = 0
+
+    def spend(self, cells: int) -> None:
+        self.count += cells
+        if self.limit is not None and self.count > self.limit:
+            raise LimitExceeded(_("The file holds more than %(limit)s cells (rows × columns, empty ones "
+                                  "included): it is refused.") % {"limit": self.limit})
+
+
+def columns_refusal(limit: int, row: int) -> LimitExceeded:
+    return LimitExceeded(_("A value stands beyond column %(limit)s (row %(row)s): at most %(limit)s "
+                           "columns are read.") % {"limit": limit, "row": row})
 
 
 class BoundedWorkbook:
@@ -52,20 +78,21 @@ class BoundedWorkbook:
     def sheetnames(self) -> list[str]:
         return self.book.sheetnames
 
-    def rows(self, sheet: str | None = None, *, max_columns: int) -> Iterator[list]:
+    def rows(self, sheet: str | None = None, *, max_columns: int, cells: CellCount | None = None
+             ) -> Iterator[list]:
         """The rows of `sheet` (default: the first) from row 1, each a list of cell values (None for an
         empty cell) as long as its last non-empty cell. Lazy: a caller bounding the rows stops reading
-        by no longer asking."""
+        by no longer asking. Every cell element parsed is counted in `cells` when given."""
         from openpyxl.worksheet._reader import WorkSheetParser
 
         worksheet = self.book[sheet] if sheet is not None else self.book.worksheets[0]
         # openpyxl's own cell parser (fed one cell at a time): values as openpyxl would give them.
-        cells = WorkSheetParser(
+        parser = WorkSheetParser(
             None, worksheet._shared_strings, data_only=True, epoch=self.book.epoch,
             date_formats=self.book._date_formats, timedelta_formats=self.book._timedelta_formats,
         )
         with self.archive.open(worksheet._worksheet_path) as source:
-            yield from _rows(source, cells, max_columns, self.deadline)
+            yield from _rows(source, parser, max_columns, self.deadline, cells or CellCount(None))
 
     def close(self) -> None:
         self.book.close()
@@ -99,7 +126,7 @@ def _check_parts_read_whole(archive: BoundedArchive) -> None:
                 "%(limit)s: the file is refused.") % {"limit": filesizeformat(limit)})
 
 
-def _rows(source, cells, max_columns, deadline) -> Iterator[list]:
+def _rows(source, cells, max_columns, deadline, counted: CellCount) -> Iterator[list]:
     expected = 1  # the next row number
     values: list = []
     stack = []  # open elements; each is dropped from its parent once read, except inside a cell
@@ -113,6 +140,7 @@ def _rows(source, cells, max_columns, deadline) -> Iterator[list]:
                 values = []
             elif element.tag == _CELL:
                 in_cell += 1
+                counted.spend(1)
             continue
         stack.pop()
         if element.tag == _CELL:
@@ -120,9 +148,7 @@ def _rows(source, cells, max_columns, deadline) -> Iterator[list]:
             cell = cells.parse_cell(element)
             if cell["value"] is not None and cell["value"] != "":
                 if cell["column"] > max_columns:
-                    raise LimitExceeded(_("A value stands beyond column %(limit)s (row %(row)s): at most "
-                                          "%(limit)s columns are read.") % {"limit": max_columns,
-                                                                          "row": cell["row"]})
+                    raise columns_refusal(max_columns, cell["row"])
                 values.extend([None] * (cell["column"] - len(values)))
                 values[cell["column"] - 1] = cell["value"]
         elif element.tag == _ROW:
@@ -144,3 +170,49 @@ def _row_number(row, default: int) -> int:
         return int(row.get("r"))
     except (TypeError, ValueError):
         return default
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+
+def csv_rows(text, *, max_columns: int, max_line_chars: int, max_field_chars: int, deadline: Deadline,
+             cells: CellCount | None = None) -> Iterator[list[str]]:
+    """The rows of a CSV text stream (opened with newline=""), each a list of fields, within bounds:
+    no physical line longer than `max_line_chars` is taken in (it is read that far, then refused), no
+    field longer than `max_field_chars`, no value beyond column `max_columns` (empty fields beyond are
+    ignored, as spreadsheets write them), every field counted in `cells`, the deadline checked at each
+    row. LimitExceeded names the bound; csv.Error and UnicodeDecodeError come through for the caller."""
+    cells = cells or CellCount(None)
+    line_number = 0
+
+    def lines():
+        nonlocal line_number
+        while True:
+            # Two more than the bound: a line of exactly the bound and its "\r\n" is read in one piece.
+            line = text.readline(max_line_chars + 2)
+            if not line:
+                return
+            line_number += 1
+            if len(line.rstrip("\r\n")) > max_line_chars:
+                raise LimitExceeded(_("Line %(line)s is longer than %(limit)s characters: the file is "
+                                      "refused.") % {"line": line_number, "limit": max_line_chars})
+            yield line
+
+    row = 0
+    try:
+        for values in csv.reader(lines()):
+            row += 1
+            deadline.check()
+            cells.spend(max(len(values), 1))
+            for position, value in enumerate(values):
+                if len(value) > max_field_chars:
+                    raise LimitExceeded(_("A value of row %(row)s is longer than %(limit)s characters: the "
+                                          "file is refused.") % {"row": row, "limit": max_field_chars})
+                if position >= max_columns and value.strip():
+                    raise columns_refusal(max_columns, row)
+            yield values[:max_columns]
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):  # the csv module's own bound, process-wide
+            limit = min(max_field_chars, csv.field_size_limit())
+            raise LimitExceeded(_("A value of row %(row)s is longer than %(limit)s characters: the file is "
+                                  "refused.") % {"row": row + 1, "limit": limit}) from error
+        raise

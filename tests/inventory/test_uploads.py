@@ -68,13 +68,21 @@ def secretariat(client):
     return user
 
 
+def imported(client, upload, **fields):
+    """The job page an upload leads to: the import ran in the task the upload queued (at once with the
+    tests' ImmediateBackend), and the page shows its report or its problems."""
+    response = client.post(url("import_upload"), {"file": upload, **fields})
+    assert response.status_code == 302 and "/import/" in response["Location"], response.status_code
+    return client.get(response["Location"])
+
+
 def counts():
     return (Mutual.objects.count(), YearlyReturn.objects.count(), ReturnRevision.objects.count(),
             MutualIdSequence.objects.count())
 
 
 def test_the_secretariat_imports_a_file_and_reads_the_report(client, secretariat):
-    response = client.post(url("import_upload"), {"file": inventory_csv(good_rows())})
+    response = imported(client, inventory_csv(good_rows()))
     assert response.status_code == 200
     report = response.context["report"]
     assert (report.mutuals_created, report.returns_created, report.dry_run) == (2, 3, False)
@@ -83,7 +91,7 @@ def test_the_secretariat_imports_a_file_and_reads_the_report(client, secretariat
     page = html.unescape(response.content.decode())
     assert "Imported" in page and "More contributions were collected than were due." in page
     # The same file again changes nothing (rows matched on mutual_id + year).
-    again = client.post(url("import_upload"), {"file": inventory_csv(good_rows())}).context["report"]
+    again = imported(client, inventory_csv(good_rows())).context["report"]
     assert (again.returns_created, again.returns_updated, again.returns_unchanged) == (0, 0, 3)
 
 
@@ -94,7 +102,7 @@ def test_an_xlsx_file_is_imported_like_a_csv(client, secretariat):
         book.active.append([int(row[c]) if c in ("year", "members") else row[c] for c in COLUMNS])
     data = io.BytesIO()
     book.save(data)
-    response = client.post(url("import_upload"), {"file": SimpleUploadedFile("inv.xlsx", data.getvalue())})
+    response = imported(client, SimpleUploadedFile("inv.xlsx", data.getvalue()))
     assert response.status_code == 200 and response.context["report"].returns_created == 3
 
 
@@ -105,8 +113,8 @@ def test_a_bad_file_lists_every_problem_and_imports_nothing(client, secretariat)
     rows[2]["mutual_id"] = "SN-12"
     rows[2]["covers_drugs"] = "peut-être"
     before = counts()
-    response = client.post(url("import_upload"), {"file": inventory_csv(rows)})
-    assert response.status_code == 400
+    response = imported(client, inventory_csv(rows))
+    assert response.status_code == 200 and response.context["job"].state == "failed"
     problems = {(p.row, p.column, p.value) for p in response.context["failure"].problems}
     assert problems == {(2, "members", "beaucoup"), (3, "status", "fonctionnelle"), (4, "mutual_id", "SN-12"),
                         (4, "covers_drugs", "peut-être")}
@@ -120,7 +128,7 @@ def test_a_bad_file_lists_every_problem_and_imports_nothing(client, secretariat)
 def test_check_only_runs_everything_and_leaves_the_database_unchanged(client, secretariat):
     existing = MutualFactory(name="Déjà là")
     before = counts()
-    response = client.post(url("import_upload"), {"file": inventory_csv(good_rows()), "check_only": "on"})
+    response = imported(client, inventory_csv(good_rows()), check_only="on")
     assert response.status_code == 200
     report = response.context["report"]
     assert (report.mutuals_created, report.returns_created, report.dry_run) == (2, 3, True)
@@ -176,8 +184,7 @@ def test_files_that_are_not_inventories_are_refused_with_the_reason(client, secr
 def test_semicolon_separated_files_get_a_clear_error(client, secretariat):
     upload = SimpleUploadedFile("excel.csv", b"mutual_id;year;status\nSN-0001;2024;functional\n")
     with translation.override("en"):
-        response = client.post(url("import_upload"), {"file": upload})
-        assert response.status_code == 400
+        response = imported(client, upload)
         assert "semicolons" in response.context["failure"].problems[0].reason
 
 
