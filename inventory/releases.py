@@ -233,7 +233,10 @@ def codebook_tables() -> list[tuple[str, str, list[dict]]]:
 
 
 def absolute_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    """`path` on the public address (SITE_URL): datapackage.json, CITATION.cff and release pages."""
+    from portal.core.site_url import public_url
+
+    return public_url(path)
 
 
 # --- The current data ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from portal.core.contributions import ContributionMixin
+from portal.core.site_url import page_public_url, public_url
 from portal.i18n import BilingualNameMixin
 
 from . import citations
@@ -155,9 +156,11 @@ class ResourcePage(RoutablePageMixin, LibraryItemMixin, ContributionMixin, Page)
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("cover image"),
     )
+    # The file's text, for the search: extracted by a task (library/tasks.py), never in the request
+    # that attaches the file. `extracted_document_id` is the document the text comes from: while it
+    # differs from `document_id`, the extraction is pending (`extraction_pending`).
     extracted_text = models.TextField(_("extracted text"), blank=True, editable=False)
     extraction_note = models.CharField(_("text extraction"), max_length=255, blank=True, editable=False)
-    # The document the text was extracted from: a new file means a new extraction.
     extracted_document_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     content_panels = [
@@ -188,10 +191,43 @@ class ResourcePage(RoutablePageMixin, LibraryItemMixin, ContributionMixin, Page)
     def __str__(self):
         return self.title
 
+    # The extraction's fields belong to the file, not to a revision: see `with_content_json`.
+    EXTRACTION_FIELDS = ("extracted_text", "extraction_note", "extracted_document_id")
+
     def save(self, *args, **kwargs):
-        if self.document_id != self.extracted_document_id:
-            self.refresh_text()
+        """A new file empties the text and queues its extraction (`library.tasks.extract_resource_text`,
+        atomic with this save's transaction); a save that does not write the file (a revision's
+        bookkeeping, `update_fields` without `document`) leaves both alone."""
+        update_fields = kwargs.get("update_fields")
+        writes_document = update_fields is None or "document" in update_fields
+        queue = writes_document and self.extraction_pending
+        if writes_document and self.document_id != self.extracted_document_id:
+            self.extracted_text, self.extraction_note = "", ""
+            if not self.document_id:
+                self.extracted_document_id = None  # no file, no text: nothing to wait for
         super().save(*args, **kwargs)
+        if queue:
+            from portal.core.tasks import enqueue, runs_immediately
+
+            from .tasks import extract_resource_text
+
+            enqueue(extract_resource_text, self.pk, self.document_id)
+            if runs_immediately():  # the task has run (tests): this object gets its text too
+                self.refresh_from_db(fields=list(self.EXTRACTION_FIELDS))
+
+    def with_content_json(self, content):
+        """A revision brought back (to publish, to edit, to compare) keeps the record's extracted text:
+        the text arrives from the task after the revision was written, and a revision's copy of it
+        would put back an older text (or none)."""
+        page = super().with_content_json(content)
+        for name in self.EXTRACTION_FIELDS:
+            setattr(page, name, getattr(self, name))
+        return page
+
+    @property
+    def extraction_pending(self) -> bool:
+        """Whether the file's text is still to be extracted (queued, or the worker has not run yet)."""
+        return bool(self.document_id) and self.document_id != self.extracted_document_id
 
     # -- validation and text ----------------------------------------------------------------------
     def clean(self):
@@ -220,7 +256,8 @@ class ResourcePage(RoutablePageMixin, LibraryItemMixin, ContributionMixin, Page)
         return "" if check.ok else check.message
 
     def refresh_text(self):
-        """Extract the text of the current file (none without a file; a note when unreadable)."""
+        """Extract the text of the current file into the fields (none without a file; a note when
+        unreadable). Slow on a large file: the task calls it, in the worker, not a request."""
         self.extracted_text, self.extraction_note = "", ""
         if self.document_id:
             data = _read(self.document)
@@ -266,12 +303,11 @@ class ResourcePage(RoutablePageMixin, LibraryItemMixin, ContributionMixin, Page)
         )
 
     def citation(self, request=None) -> citations.Citation:
-        url = self.get_full_url(request) or ""
-        file_url = ""
-        if self.document_id and self.file_kind == "PDF":
-            file_url = self.document.url
-            if request is not None and file_url.startswith("/"):
-                file_url = request.build_absolute_uri(file_url)
+        """The resource as a reference (BibTeX, RIS, the page's citation meta tags): its addresses
+        are on the public address (SITE_URL), whatever host the page was read through, since a
+        reference is kept and shared. `request` is accepted for the callers' sake, not used."""
+        url = page_public_url(self)
+        file_url = public_url(self.document.url) if self.document_id and self.file_kind == "PDF" else ""
         return citations.Citation(
             key=self.ref or str(self.pk), title=self.title, authors=tuple(self.author_list),
             year=self.year, publisher=self.publisher, resource_type=self.resource_type,

@@ -30,7 +30,18 @@ def _call(hook_name, page):
 
 
 def _published(sender, instance, **kwargs):
-    _call("index_resource", instance)
+    """Index the page as the database holds it once the publication commits, not the published
+    object: fields written meanwhile by a task (a resource's extracted text) are in the record only."""
+    model, pk = type(instance), instance.pk
+
+    def index():
+        from .search import index_resource
+
+        page = model.objects.filter(pk=pk).first()
+        if page is not None:
+            index_resource(page)
+
+    transaction.on_commit(index)
 
 
 def _removed(sender, instance, **kwargs):

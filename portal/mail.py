@@ -7,6 +7,8 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from portal.core.site_url import public_url, site_url
+
 EMAIL_LANGUAGES = ("fr", "en")
 
 
@@ -19,14 +21,14 @@ def user_language(user) -> str:
 
 
 def absolute_url(name: str, *args, language: str | None = None) -> str:
-    """The site's full address of a named URL, in `language` (default: the active one);
+    """The public address (SITE_URL) of a named URL, in `language` (default: the active one);
     "" when the URL does not exist."""
     try:
         with translation.override(language or translation.get_language()):
             path = reverse(name, args=args)
     except NoReverseMatch:
         return ""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return public_url(path)
 
 
 def templated_email(template: str, *, to: list[str], language: str, context) -> EmailMessage:
@@ -36,7 +38,7 @@ def templated_email(template: str, *, to: list[str], language: str, context) -> 
     it builds come in the recipient's language too.
     """
     with translation.override(language):
-        data = {**context(), "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")}
+        data = {**context(), "site_url": site_url()}
         subject = " ".join(render_to_string(f"{template}_subject.txt", data).split())
         body = render_to_string(f"{template}_body.txt", data)
     return EmailMessage(

@@ -6,6 +6,13 @@ Errors: `{"error": message, "details": {parameter: [messages]}}` with 400 for a 
 for a page past the last, 405 for a method other than GET, HEAD and OPTIONS.
 The API is the same for everyone (it serves what a visitor may download), so responses never vary
 on the session and public caches may keep them.
+
+Hosts: navigation links (`next`/`previous`, the index's endpoint links, OpenAPI's `servers`) are built
+on the host the client called (`request.build_absolute_uri`), so that a client that reaches the API
+through another address (a tunnel, a container network) can follow them; they are not identifiers and
+nobody keeps them. What a client keeps — mutual ids, country codes, library refs, the pages' `url`
+(root-relative) — holds no host; addresses meant to be kept or shared come from SITE_URL
+(portal.core.site_url). The ETag includes the full request URL, so two hosts never share a cached copy.
 """
 
 import hashlib

@@ -71,6 +71,7 @@ from wagtail.signals import (
 )
 
 from portal.accounts.permissions import can
+from portal.core.site_url import page_public_url
 from portal.mail import absolute_url, send_to_each
 
 logger = logging.getLogger(__name__)
@@ -222,11 +223,6 @@ def recent_submissions(user, *, hours: int = 1) -> int:
 
 # -- e-mails to the contributor ------------------------------------------------------------------
 
-def _page_url(page) -> str:
-    url = page.get_url() or ""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url if url.startswith("/") else url
-
-
 def _notify(kind: str, page, **extra) -> None:
     """E-mail `contribution_<kind>` to the page's contributor once the transaction commits; a mail
     failure is logged, never turned into an error for the editor who acted."""
@@ -237,7 +233,7 @@ def _notify(kind: str, page, **extra) -> None:
     def context(user):
         return {
             "user": user, "page": page, "title": page.title, "kind": page._meta.verbose_name,
-            "page_url": _page_url(page) if page.live else "",
+            "page_url": page_public_url(page) if page.live else "",
             "contributions_url": absolute_url(page.contributions_url_name),
             **extra,
         }

@@ -14,6 +14,7 @@ from wagtail.models import Locale, Page, Site
 
 from inventory.models import Country
 from library.models import Theme
+from portal.core import site_url
 
 from . import content
 
@@ -144,13 +145,15 @@ def _load_home(report, fr, en):
         site = Site.objects.filter(is_default_site=True).first()
         old_root = site.root_page if site else None
         if site is None:
-            site = Site(hostname="localhost", port=80, is_default_site=True)
+            hostname, port = site_url.site_address()
+            site = Site(hostname=hostname, port=port, is_default_site=True)
         site.root_page = home
         site.site_name = settings.WAGTAIL_SITE_NAME
         site.save()
         if old_root is not None and old_root.specific_class is Page:
             old_root.delete()  # Wagtail's placeholder "Welcome" page
         report.add("Home page created.")
+    site_url.sync_default_site()  # an existing default site takes SITE_URL's address too
     _translate(home, en, {**content.HOME["en"], "slug": "home"})
     return home
 

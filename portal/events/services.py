@@ -9,11 +9,11 @@ fails and that person joins the waiting list.
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.core.site_url import page_public_url
 from portal.mail import absolute_url, send_to_each
 
 from .models import EventPage, Registration, RegistrationStatus
@@ -62,8 +62,7 @@ def _take_seat(registration: Registration, event: EventPage) -> bool:
 def _event_url(event: EventPage, language: str) -> str:
     """The event's page in `language` (else in French), on the site's public address."""
     page = event.get_translation_or_none(_locale(language)) or event
-    path = page.get_url() or ""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path if path else ""
+    return page_public_url(page)
 
 
 def _locale(language):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from portal.accounts.permissions import require
 from portal.core import throttle
+from portal.core.site_url import page_public_url
 from portal.core.spreadsheets import csv_writer
 
 from . import services
@@ -30,13 +31,6 @@ REGISTRATION_WINDOW = 600
 ICS_TYPE = "text/calendar; charset=utf-8"
 
 
-def _url_for(request):
-    def full_url(event):
-        return request.build_absolute_uri(event.url) if event.url else ""
-
-    return full_url
-
-
 @require_safe
 def feed(request):
     """The events chosen by the query string as an iCalendar feed (upcoming ones and those of the past
@@ -49,7 +43,7 @@ def feed(request):
         since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
         events = events.filter(end__gte=since).order_by("start", "pk")
     events = [event.specific for event in events[:FEED_LIMIT]]
-    body = build_calendar(events, name=_("Concertation — calendar"), url_for=_url_for(request))
+    body = build_calendar(events, name=_("Concertation — calendar"), url_for=page_public_url)
     response = HttpResponse(body, content_type=ICS_TYPE)
     response["Content-Disposition"] = 'inline; filename="calendar.ics"'
     return response
@@ -66,7 +60,7 @@ def _public_event(pk) -> EventPage:
 def event_ics(request, pk):
     """One event as an .ics file to add to one's calendar."""
     event = _public_event(pk)
-    body = build_calendar([event], name=event.title, url_for=_url_for(request))
+    body = build_calendar([event], name=event.title, url_for=page_public_url)
     response = HttpResponse(body, content_type=ICS_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{slugify(event.slug) or "event"}.ics"'
     return response

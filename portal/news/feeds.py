@@ -2,7 +2,12 @@
 string: `?country=ML&theme=financing`), in the reader's language (the URL's).
 
 Descriptions are plain text (portal.core.text.plain_text): feed readers render an RSS description as
-HTML, so markup typed into a summary must not reach them as markup."""
+HTML, so markup typed into a summary must not reach them as markup.
+
+Links are on the public address (SITE_URL, portal.core.site_url), whatever host the feed was asked
+through. Entry ids (RSS `<guid isPermaLink="false">`, Atom `<id>`) are `urn:uuid:`s of the article's
+translation key and language: they survive a change of host, an edit or a move of the page, so a
+reader never sees an article twice."""
 
 import datetime
 
@@ -10,8 +15,10 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal.core.site_url import page_public_url, page_stable_id, public_url, stable_id
 from portal.core.text import plain_text
 
 from .selectors import NewsFilter, news_index, published_articles
@@ -40,7 +47,14 @@ class NewsRssFeed(Feed):
     def link(self, obj):
         index = news_index()
         query = obj.feed_query()
-        return (index.url if index else "/") + (f"?{query}" if query else "")
+        return public_url(index.url if index else "/") + (f"?{query}" if query else "")
+
+    def feed_url(self, obj):
+        return public_url(self.request.get_full_path())
+
+    def feed_guid(self, obj):
+        """The feed's own id (Atom): its language and filters, not its host."""
+        return stable_id("news-feed", get_language(), obj.feed_query())
 
     def description(self, obj):
         return _("Articles and news from the members of the network of mutual health organizations.")
@@ -55,10 +69,13 @@ class NewsRssFeed(Feed):
         return plain_text(item.summary)
 
     def item_link(self, item):
-        return item.get_url(request=self.request)
+        return page_public_url(item)
 
     def item_guid(self, item):
-        return item.get_full_url(request=self.request)
+        return page_stable_id(item)
+
+    def item_guid_is_permalink(self, item):
+        return False
 
     def item_pubdate(self, item):
         return item.first_published_at or timezone.make_aware(

@@ -30,7 +30,7 @@ UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
 # --- Links --------------------------------------------------------------------------------------
 
 def _base() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return settings.SITE_URL.rstrip("/")  # the public address (portal.core.site_url)
 
 
 def absolutize(markup: str) -> str:

@@ -48,3 +48,22 @@ def test_resource_page_meta_tags_and_exports(client):
     assert r'Guide "pratique" \& <test>' in bib.content.decode()
     ris = client.get(page.url + "cite/ris/").content.decode()
     assert "AU  - Moussa Traoré" in ris and "L1  - http://testserver/" in ris
+
+
+@pytest.mark.django_db
+def test_exports_and_meta_tags_use_the_public_address_not_the_requested_host(client, settings):
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    settings.ALLOWED_HOSTS = ["*"]
+    index = library_index_get_or_create(language="fr")
+    page = resource(index, ref="cite-public", external_url="",
+                    document=document("guide.pdf", pdf_bytes("texte")))
+    public = "http://127.0.0.1:8101" + page.url
+    html = client.get(page.url, HTTP_HOST="localhost").content.decode()
+    assert f'<meta name="citation_abstract_html_url" content="{public}">' in html
+    assert f'<meta name="DC.identifier" content="{public}">' in html
+    assert 'name="citation_pdf_url" content="http://127.0.0.1:8101/' in html
+    bib = client.get(page.url + "cite/bibtex/", HTTP_HOST="localhost").content.decode()
+    assert f"url = {{{public}}}" in bib
+    ris = client.get(page.url + "cite/ris/", HTTP_HOST="localhost").content.decode()
+    assert f"UR  - {public}" in ris and "L1  - http://127.0.0.1:8101/" in ris
+    assert "localhost" not in bib + ris
