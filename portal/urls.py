@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.accounts.admin_access import guard_admin_urls
+from portal.core import health
 from portal.core import views as core_views
 
 urlpatterns = [
@@ -16,6 +17,8 @@ urlpatterns = [
     # Every admin view asks the portal's `access_admin` first (portal/accounts/admin_access.py).
     path("admin/", include(guard_admin_urls(wagtailadmin_urls.urlpatterns))),
     path("documents/", include(wagtaildocs_urls)),
+    # For load balancers and monitoring (portal/core/health.py): no language, no redirect.
+    path("healthz", health.healthz, name="healthz"),
     # The read-only data API: the same data in every language, so outside the language prefix.
     path("api/v1/", include("inventory.api.urls")),
 ]

@@ -131,6 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that does not answer fails a request in seconds instead of holding a gunicorn worker.
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 2, "socket_timeout": 2})
 
 # Background work (portal/core/tasks.py, docs/worker.md): imports, dataset builds, synthesis recomputes,
 # text extraction and e-mail sending run in the worker (`manage.py run_worker`, started by `make run`).
@@ -218,6 +221,9 @@ STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# The current dataset files (XLSX, Parquet, zip) are a cache the worker rebuilds after each change: they
+# stay on this machine's disk even when uploads go to object storage (docs/deployment.md).
+DATASETS_ROOT = env("DATASETS_ROOT", default=str(Path(MEDIA_ROOT) / "datasets"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -52,8 +52,11 @@ class Command(BaseCommand):
             worker.run()
         elif backend.__class__.__name__ == "RQBackend":
             import django_rq
+            from django_tasks_rq.backend import Job
 
-            django_rq.get_worker(*backend.queues).work(burst=batch, with_scheduler=not batch)
+            # django-tasks-rq's job class: RQ's own cannot run a django-tasks Task ("not callable").
+            django_rq.get_worker(*sorted(backend.queues), job_class=Job).work(
+                burst=batch, with_scheduler=not batch)
         else:
             self.stdout.write(f"Tasks run at once with {backend.__class__.__name__}: nothing to do.")
 
