@@ -23,6 +23,7 @@ def run_django(settings_module, code, *, timeout=120, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {
         "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL", "CACHE_URL",
         "ELASTICSEARCH_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "WAGTAILADMIN_BASE_URL", "SITE_URL", "PORT", "TASK_QUEUE_URL",
+        "AWS_STORAGE_BUCKET_NAME", "MEDIA_ROOT", "DATASETS_ROOT",
     }}
     clean.update(env, DJANGO_SETTINGS_MODULE=settings_module)
     script = "import django, json; django.setup(); from django.conf import settings as s; " + code
@@ -107,3 +108,27 @@ def test_deploy_check_is_clean_with_production_values():
         **PRODUCTION_ENV,
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_puts_uploads_in_a_private_bucket_when_one_is_named():
+    values = settings_of(
+        "portal.settings.production", ["STORAGES", "CACHES"],
+        **{**PRODUCTION_ENV, "CACHE_URL": "redis://127.0.0.1:6390/1"},
+        AWS_STORAGE_BUCKET_NAME="portal-media", AWS_S3_ENDPOINT_URL="http://127.0.0.1:5000",
+    )
+    default = values["STORAGES"]["default"]
+    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = default["OPTIONS"]
+    assert (options["bucket_name"], options["endpoint_url"]) == ("portal-media", "http://127.0.0.1:5000")
+    assert options["default_acl"] == "private"
+    assert options["file_overwrite"] is False
+    assert "secret" not in json.dumps(values).lower()  # the keys stay in the environment, for boto3
+    # A Redis that does not answer fails the request in seconds.
+    assert values["CACHES"]["default"]["OPTIONS"]["socket_timeout"] == 2
+
+
+def test_production_keeps_uploads_on_the_local_disk_by_default():
+    values = settings_of("portal.settings.production", ["STORAGES", "DATASETS_ROOT", "MEDIA_ROOT"],
+                         **PRODUCTION_ENV)
+    assert values["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert values["DATASETS_ROOT"] == values["MEDIA_ROOT"] + "/datasets"
