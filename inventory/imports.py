@@ -100,7 +100,7 @@ def import_bounds() -> ReadingBounds:
     """The bounds of an inventory import, as the settings have them now."""
     return ReadingBounds(
         rows=max_rows(),
-        cells=getattr(settings, "INVENTORY_IMPORT_MAX_CELLS", 8_000_000),
+        cells=getattr(settings, "INVENTORY_IMPORT_MAX_CELLS", 4_000_000),
         seconds=getattr(settings, "INVENTORY_IMPORT_MAX_SECONDS", 300),
         line_chars=getattr(settings, "INVENTORY_IMPORT_MAX_LINE_CHARS", 65_536),
         field_chars=getattr(settings, "INVENTORY_IMPORT_MAX_FIELD_CHARS", 10_000),

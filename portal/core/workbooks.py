@@ -37,6 +37,11 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL = _MAIN + "row", _MAIN + "c"
 
 
+# Cell elements one row may hold, empty ones included: LibreOffice's width (AMJ), far more than a table
+# of the portal has columns. A row of 16,384 formatted empty cells is refused at once, not parsed.
+MAX_ROW_CELLS = 1024
+
+
 class CellCount:
     """The cells a reader has parsed (a sheet's `<c>` elements, a CSV's fields, empty ones too), counted
     against `limit` (None: no bound): LimitExceeded, naming the bound, once it is passed."""
@@ -131,6 +136,8 @@ def _rows(source, cells, max_columns, deadline, counted: CellCount) -> Iterator[
     values: list = []
     stack = []  # open elements; each is dropped from its parent once read, except inside a cell
     in_cell = 0
+    in_row = 0  # cell elements of the current row
+    place = None  # the reference of the last empty cell, whose place a cell without one follows
     for event, element in iterparse(source, events=("start", "end")):
         if event == "start":
             stack.append(element)
@@ -138,13 +145,33 @@ def _rows(source, cells, max_columns, deadline, counted: CellCount) -> Iterator[
                 cells.row_counter = _row_number(element, cells.row_counter + 1)
                 cells.col_counter = 0
                 values = []
+                in_row, place = 0, None
             elif element.tag == _CELL:
                 in_cell += 1
+                in_row += 1
                 counted.spend(1)
+                if in_row > MAX_ROW_CELLS:
+                    raise LimitExceeded(_("Row %(row)s holds more than %(limit)s cells, empty ones included: "
+                                          "it is refused.") % {"row": cells.row_counter,
+                                                               "limit": MAX_ROW_CELLS})
             continue
         stack.pop()
-        if element.tag == _CELL:
+        if element.tag == _CELL and len(element) == 0:
+            # An empty cell (no value, no formula, no inline text): nothing to parse, only its place to
+            # keep. Most of a padded sheet's cells are such; skipping openpyxl's parser for them halves
+            # the time a sheet of formatted empty cells takes.
             in_cell -= 1
+            if element.get("r") is not None:
+                place = element.get("r")
+            else:
+                if place is not None:
+                    cells.col_counter, place = _column(place), None
+                cells.col_counter += 1
+        elif element.tag == _CELL:
+            in_cell -= 1
+            if place is not None and element.get("r") is None:
+                cells.col_counter = _column(place)
+            place = None
             cell = cells.parse_cell(element)
             if cell["value"] is not None and cell["value"] != "":
                 if cell["column"] > max_columns:
@@ -163,6 +190,12 @@ def _rows(source, cells, max_columns, deadline, counted: CellCount) -> Iterator[
                 yield values
         if stack and not in_cell:
             stack[-1].remove(element)
+
+
+def _column(reference: str) -> int:
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    return coordinate_to_tuple(reference)[1]
 
 
 def _row_number(row, default: int) -> int:

@@ -1,6 +1,11 @@
+"""`manage.py export_inventory`: the public returns or synthesis table as CSV, with a progress bar on a
+terminal while the returns are written."""
+
 from django.core.management.base import BaseCommand
 
 from inventory.exports import returns_rows, write_returns_csv
+from inventory.management.progress import counted
+from inventory.models import YearlyReturn
 from inventory.synthesis import write_synthesis_csv
 
 
@@ -19,7 +24,8 @@ class Command(BaseCommand):
         def write(stream):
             if what == "synthesis":
                 return write_synthesis_csv(stream)
-            return write_returns_csv(returns_rows(), stream)
+            rows = counted(returns_rows(), self, total=YearlyReturn.objects.public().count(), desc="Returns")
+            return write_returns_csv(rows, stream)
 
         if output == "-":
             count = write(self.stdout)

@@ -1,6 +1,10 @@
+"""`manage.py import_inventory`: the returns table imported from a file, all or nothing (the web
+upload's code: inventory/imports.py), with a progress bar on a terminal."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from inventory.imports import ImportFailed, import_returns
+from inventory.management.progress import PhaseBars, error_stream
 
 
 class Command(BaseCommand):
@@ -14,14 +18,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, check=False, **options):
+        bars = PhaseBars(error_stream(self))
         try:
-            report = import_returns(path, dry_run=check)
+            report = import_returns(path, dry_run=check, progress=bars)
         except FileNotFoundError as error:
             raise CommandError(f"No such file: {path}") from error
         except ImportFailed as failure:
+            bars.close()
             for p in failure.problems:
                 self.stderr.write(f"row {p.row}, column {p.column or '-'}, value {p.value!r}: {p.reason}")
             raise CommandError(str(failure)) from failure
+        finally:
+            bars.close()
         for number, warning in report.warnings:
             self.stdout.write(self.style.WARNING(f"row {number}: {warning.message}"))
         self.stdout.write(self.style.SUCCESS(
