@@ -61,7 +61,7 @@ def main():
     from django.test import Client
 
     from bench.synthesis import populate
-    from inventory.synthesis import current_synthesis
+    from inventory.synthesis import refresh_synthesis
 
     call_command("migrate", verbosity=0)
     returns = populate(args.mutuals, range(2026 - args.years, 2026))
@@ -70,7 +70,7 @@ def main():
 
     client = Client()
     request(client, "/api/v1/inventory/returns?page_size=1")  # warm-up: imports, URLs, catalogues
-    current_synthesis()  # its recompute after a change is bench/synthesis.py's measure
+    refresh_synthesis()  # the worker's recompute after a change is bench/synthesis.py's measure
     last_returns = -(-returns // 1000)
     last_mutuals = -(-args.mutuals // 1000)
     cases = [

@@ -3,7 +3,7 @@
 Builds a throw-away SQLite database with 20,000 mutuals over 25 years (500,000 validated returns,
 a few mutuals closing along the way, one return in ten with another status), then prints, in one run:
 
-- the full synthesis recompute (`current_synthesis()` on an empty cache: reading the public returns
+- the full synthesis recompute (`refresh_synthesis()`, the worker's, on an empty cache: reading the returns
   table from the database, the indicators column-wise, the synthesis) and its two parts;
 - a bare pandas groupby computing the same sums and medians on the same frame (the floor);
 - the streamed CSV export of the returns table (`export_inventory --what returns`), and the memory
@@ -144,10 +144,10 @@ def main():
 
     from django.core.cache import cache
 
-    from inventory.synthesis import compute_synthesis, current_synthesis, mutuals_frame, returns_frame
+    from inventory.synthesis import compute_synthesis, mutuals_frame, refresh_synthesis, returns_frame
 
     cache.clear()
-    table, full = timed(current_synthesis)
+    table, full = timed(refresh_synthesis)  # what the worker runs after a change
     frame, read = timed(returns_frame)
     mutuals, read_mutuals = timed(mutuals_frame)
     _table, compute = timed(compute_synthesis, frame, mutuals)

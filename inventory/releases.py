@@ -1,9 +1,13 @@
 """The open datasets as files: the current data (rebuilt once per inventory version) and the frozen
 releases the secretariat publishes ("Inventaire 2025 v1.0").
 
+Both are built in the worker (`inventory.refresh`, inventory/tasks.py), never in a request: a
+download is served the newest complete build of the current data, and publishing a release records
+it and queues the freezing of its files, its page saying "being prepared" until they exist.
+
 Both are made by `build_files`: one pass over the public returns table (`exports.returns_rows`)
 feeds the CSV, the Parquet file and the workbook's sheet at once, so the formats cannot disagree;
-then the synthesis (`synthesis.current_synthesis`), the codebook, `CITATION.cff`, `datapackage.json`
+then the synthesis (`synthesis.refresh_synthesis`), the codebook, `CITATION.cff`, `datapackage.json`
 with every file's checksum, and the zip of everything. A release's files are stored once under
 MEDIA_ROOT/releases/<name>-v<version>/ with their SHA-256 and never rewritten: downloading
 "Inventaire 2025 v1.0" years later gives the same bytes, whatever was validated since.
@@ -27,7 +31,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +40,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import can
+from portal.core.tasks import enqueue, runs_immediately
 
 from . import datasets, schema
 from .choices import ReturnState
@@ -51,7 +56,8 @@ from .models import (
     YearlyReturn,
 )
 from .models.releases import NAME_RE, RESERVED_SLUGS, VERSION_RE, version_key
-from .synthesis import current_synthesis, synthesis_rows
+from .refresh import request_refresh
+from .synthesis import refresh_synthesis, synthesis_rows
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +104,10 @@ RESOURCES = {
 class InventoryChanged(Exception):
     """The inventory changed since the confirmation page: what would be published is not what the
     secretariat was shown."""
+
+
+class FilesNotReady(Exception):
+    """The worker has not yet built the files of the inventory version the confirmation page showed."""
 
 
 # --- Building the files ----------------------------------------------------------------------------
@@ -154,7 +164,7 @@ def build_tables(directory: Path) -> tuple[int, int]:
             sink.write(row)
     returns_count = min(sink.close() for sink in sinks)
 
-    synthesis = list(synthesis_rows(current_synthesis()))
+    synthesis = list(synthesis_rows(refresh_synthesis()))
     sinks = [
         datasets.CsvFile(directory / "synthesis.csv", datasets.column_names(synthesis_schema)),
         datasets.ParquetFile(directory / "synthesis.parquet", synthesis_schema),
@@ -242,13 +252,14 @@ def absolute_url(path: str) -> str:
 # --- The current data ------------------------------------------------------------------------------
 
 LIVE_KEEP = 2  # versions of the current files kept on disk (a download may still be reading the older)
-LIVE_WAIT = 20  # seconds a request waits for another request's build of the same version
+LIVE_WAIT = 20  # seconds a build in place (tests) waits for another build of the same version
 LIVE_STALE = 3600  # a build lock older than this was left by a dead process
 TABLES_NOTE = ".tables.json"  # beside the current files: their inventory version and row counts
+RETRY_AFTER = 30  # seconds a download asks to wait when no build exists yet
 
 
 class DatasetsBeingBuilt(Exception):
-    """Another request is building the current files and did not finish within `LIVE_WAIT`."""
+    """No build of the current files to serve yet (the first one is being made)."""
 
 
 def live_root() -> Path:
@@ -267,17 +278,61 @@ def live_meta(now: datetime | None = None) -> DatasetMeta:
     )
 
 
-def live_directory(wait: float | None = LIVE_WAIT) -> Path:
-    """The current files, built on the first request after each change of the inventory (its
-    version counter names the folder) and served from disk until the next change.
+def _live_builds(root: Path) -> list[tuple[int, Path]]:
+    """The complete builds on disk, oldest first (a build appears by one rename, complete)."""
+    if not root.is_dir():
+        return []
+    return sorted((int(m.group(1)), p) for p in root.iterdir() if (m := re.fullmatch(r"v(\d+)", p.name)))
 
-    One build at a time per version (a lock file): other requests wait for it up to `wait` seconds
+
+def live_directory() -> Path:
+    """The current files a download serves: the build of the current inventory version if the worker
+    has made it, else the newest build (stale by the time the worker takes) and a refresh is asked
+    for. DatasetsBeingBuilt while no build exists at all. Never builds in the request, except where
+    tasks run inside the call that queues them (the tests' backend)."""
+    version = InventoryState.current_version()
+    target = live_root() / f"v{version}"
+    if target.is_dir():
+        return target
+    if runs_immediately():
+        return build_live(wait=LIVE_WAIT)
+    request_refresh()
+    builds = _live_builds(live_root())
+    if not builds:
+        raise DatasetsBeingBuilt
+    return builds[-1][1]
+
+
+def settled_live(version: int) -> Path | None:
+    """The build of inventory version `version` if it exists and holds exactly that version (no
+    change was committed while it was being written): what a release may freeze."""
+    target = live_root() / f"v{version}"
+    try:
+        note = json.loads((target / TABLES_NOTE).read_text())
+    except FileNotFoundError:
+        return None
+    return target if note.get("settled", True) and note["inventory_version"] == version else None
+
+
+def refresh_live() -> Path | None:
+    """The worker's side: build the current files unless they exist or another worker is at it."""
+    try:
+        return build_live(wait=0)
+    except DatasetsBeingBuilt:
+        return None
+
+
+def build_live(wait: float | None = None) -> Path:
+    """Build the current files of the current inventory version (its version counter names the
+    folder) unless they exist; written aside, then renamed into place, so a build is complete or absent.
+
+    One build at a time per version (a lock file): another caller waits for it up to `wait` seconds
     (None: as long as it takes), then DatasetsBeingBuilt.
     """
     version = InventoryState.current_version()
     root = live_root()
     target = root / f"v{version}"
-    if (target / ZIP_NAME).exists():
+    if target.is_dir():
         return target
     root.mkdir(parents=True, exist_ok=True)
     lock = root / f".lock-v{version}"
@@ -287,7 +342,7 @@ def live_directory(wait: float | None = LIVE_WAIT) -> Path:
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
             break
         except FileExistsError:
-            if (target / ZIP_NAME).exists():
+            if target.is_dir():
                 return target
             try:
                 if time.time() - lock.stat().st_mtime > LIVE_STALE:
@@ -300,15 +355,19 @@ def live_directory(wait: float | None = LIVE_WAIT) -> Path:
             time.sleep(0.25)
             waited += 0.25
     try:
-        if (target / ZIP_NAME).exists():
+        if target.is_dir():
             return target
         building = root / f".build-{uuid.uuid4().hex}"
         building.mkdir()
         try:
             counts = build_tables(building)
             build_package(building, live_meta(), counts)
-            (building / TABLES_NOTE).write_text(json.dumps(
-                {"inventory_version": version, "returns": counts[0], "synthesis": counts[1]}))
+            # A change committed during the build may be in the files: they serve as current data,
+            # but a release of `version` must not freeze them.
+            settled = InventoryState.current_version() == version
+            (building / TABLES_NOTE).write_text(json.dumps({
+                "inventory_version": version, "returns": counts[0], "synthesis": counts[1],
+                "settled": settled}))
             os.rename(building, target)
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
@@ -321,11 +380,11 @@ def live_directory(wait: float | None = LIVE_WAIT) -> Path:
 
 
 def _prune_live(root: Path) -> None:
-    versions = sorted(
-        (int(m.group(1)), p) for p in root.iterdir() if (m := re.fullmatch(r"v(\d+)", p.name))
-    )
-    for _version, path in versions[:-LIVE_KEEP]:
-        shutil.rmtree(path, ignore_errors=True)
+    """Keep the newest builds, and those that a release waiting for its files will copy."""
+    waiting = set(Release.objects.filter(files__isnull=True).values_list("inventory_version", flat=True))
+    for version, path in _live_builds(root)[:-LIVE_KEEP]:
+        if version not in waiting:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def count_live_download(filename: str) -> None:
@@ -347,6 +406,7 @@ class ReleaseContents:
     submitted: int  # submitted, not yet validated: NOT in the release
     submitted_by_country: list[tuple[str, int]]
     not_public: int  # validated returns of mutuals not public (withdrawn or not approved): not in it
+    files_ready: bool = True  # the worker has built this version's files (publishing waits for them)
 
 
 def release_contents() -> ReleaseContents:
@@ -377,7 +437,16 @@ def release_contents() -> ReleaseContents:
         submitted=submitted.count(),
         submitted_by_country=list(by_country),
         not_public=YearlyReturn.objects.validated().exclude(mutual__in=Mutual.objects.public()).count(),
+        files_ready=_files_ready(version),
     )
+
+
+def _files_ready(version: int) -> bool:
+    """Whether a release of `version` can be published now; if not, the worker is asked to build."""
+    if runs_immediately() or settled_live(version) is not None:
+        return True
+    request_refresh()
+    return False
 
 
 def release_slug(name: str) -> str:
@@ -423,10 +492,11 @@ def check_release(*, name: str, version: str, changelog: str) -> dict:
 
 
 def release_publish(*, name: str, version: str, changelog: str, user, inventory_version: int) -> Release:
-    """Freeze the public inventory as release `name` `version`: build every file, store each once
-    with its checksum. `inventory_version` is the version the confirmation page showed; if the
-    inventory changed since (or changes while the files are built), nothing is published and
-    InventoryChanged is raised, so a release holds exactly what was confirmed."""
+    """Publish release `name` `version` of the public inventory at `inventory_version`, the version
+    the confirmation page showed: record it and queue the freezing of its files (`build_release`),
+    which copies the worker's build of exactly that version. If the inventory changed since,
+    nothing is published (InventoryChanged); if the worker has not built that version yet, nothing
+    either (FilesNotReady: try again in a moment). So a release holds exactly what was confirmed."""
     if not can(user, "publish_release"):
         raise PermissionDenied
     cleaned = check_release(name=name, version=version, changelog=changelog)
@@ -434,36 +504,80 @@ def release_publish(*, name: str, version: str, changelog: str, user, inventory_
         raise InventoryChanged
     if not YearlyReturn.objects.public().exists():
         raise ValidationError(_("There is no validated return to publish yet."))
-    published_at = timezone.now().replace(microsecond=0)
+    live = settled_live(inventory_version)
+    if live is None and runs_immediately():
+        build_live(wait=None)
+        live = settled_live(inventory_version)
+        if live is None:
+            raise InventoryChanged
+    if live is None:
+        request_refresh()
+        raise FilesNotReady
+    note = json.loads((live / TABLES_NOTE).read_text())
     release = Release(
         name=cleaned["name"], slug=cleaned["slug"], version=cleaned["version"],
-        changelog=cleaned["changelog"], published_at=published_at, published_by=user,
-        inventory_version=inventory_version, returns_count=0, synthesis_count=0,
+        changelog=cleaned["changelog"], published_at=timezone.now().replace(microsecond=0),
+        published_by=user, inventory_version=inventory_version,
+        returns_count=note["returns"], synthesis_count=note["synthesis"],
     )
+    try:
+        with transaction.atomic():
+            release.save()
+            if InventoryState.current_version() != inventory_version:
+                raise InventoryChanged
+            if runs_immediately():
+                build_release(release.pk)  # here, so that a failure undoes the publication
+            else:
+                from .tasks import build_release_files
+
+                enqueue(build_release_files, release.pk)
+    except IntegrityError as error:
+        raise ValidationError({"version": _("%(release)s is already published.")
+                               % {"release": release.label}}) from error
+    logger.info("Release %s published by user %s: %s returns, %s synthesis rows", release.label,
+                user.pk, release.returns_count, release.synthesis_count)
+    return release
+
+
+def release_meta(release: Release) -> DatasetMeta:
     with translation.override("fr"):
         url = absolute_url(reverse("inventory:release_detail", args=[release.slug, release.version]))
-    meta = DatasetMeta(
+    return DatasetMeta(
         name=release.folder.replace(".", "-"), title=release.label, title_fr=release.label,
-        version=release.version, created=published_at, url=url, folder=release.folder,
+        version=release.version, created=release.published_at, url=url, folder=release.folder,
     )
-    # The table files are the current data's (built once per inventory version): copied, not
-    # rebuilt, so publishing right after a download is quick and both hold the same bytes.
-    live = live_directory(wait=None)
+
+
+def build_release(release_id: int) -> bool:
+    """Freeze a published release's files (the worker's side): the table files copied from the
+    build of its inventory version (the same bytes as the current data's then), the package around
+    them, every file stored once with its checksum, all of them or none. Whether files were stored
+    now (False: already done, or the release is gone)."""
+    release = Release.objects.filter(pk=release_id).first()
+    if release is None or release.files.exists():
+        return False
+    live = settled_live(release.inventory_version)
+    if live is None and InventoryState.current_version() == release.inventory_version:
+        build_live(wait=None)
+        live = settled_live(release.inventory_version)
+    if live is None:
+        # Publishing waits for this build and pruning keeps it: only a deleted folder leads here.
+        logger.error("Release %s cannot be built: the files of inventory version %s are gone; it is "
+                     "withdrawn, publish it again", release.label, release.inventory_version)
+        try:
+            release.delete()
+        except ProtectedError:
+            logger.exception("Release %s could not be withdrawn", release.label)
+        return False
     note = json.loads((live / TABLES_NOTE).read_text())
-    if note["inventory_version"] != inventory_version:
-        raise InventoryChanged
     Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.MEDIA_ROOT, prefix=".release-") as tmp:
         for filename in TABLE_FILES:
             shutil.copyfile(live / filename, Path(tmp) / filename)
-        built = build_package(Path(tmp), meta, (note["returns"], note["synthesis"]))
-        if InventoryState.current_version() != inventory_version:
-            raise InventoryChanged
-        release.returns_count, release.synthesis_count = built.returns_count, built.synthesis_count
+        built = build_package(Path(tmp), release_meta(release), (note["returns"], note["synthesis"]))
         stored = []
         try:
             with transaction.atomic():
-                release.save()
                 for filename in FILES:
                     sha256, size = built.checksums[filename]
                     with open(Path(tmp) / filename, "rb") as stream:
@@ -472,16 +586,23 @@ def release_publish(*, name: str, version: str, changelog: str, user, inventory_
                     ReleaseFile.objects.create(
                         release=release, filename=filename, file=path, sha256=sha256, size=size,
                     )
-        except IntegrityError as error:
-            _discard(stored)
-            raise ValidationError({"version": _("%(release)s is already published.")
-                                   % {"release": release.label}}) from error
+                Release.objects.filter(pk=release.pk).update(
+                    returns_count=built.returns_count, synthesis_count=built.synthesis_count)
+        except IntegrityError:
+            _discard(stored)  # another worker stored them first
+            return False
         except BaseException:
             _discard(stored)
             raise
-    logger.info("Release %s published by user %s: %s returns, %s synthesis rows", release.label,
-                user.pk, release.returns_count, release.synthesis_count)
-    return release
+    logger.info("Release %s built: %s returns, %s synthesis rows", release.label, built.returns_count,
+                built.synthesis_count)
+    return True
+
+
+def build_pending_releases() -> int:
+    """Build the releases still waiting for their files (the safety net of their own task)."""
+    pending = Release.objects.filter(files__isnull=True).order_by("published_at", "pk")
+    return sum(build_release(pk) for pk in pending.values_list("pk", flat=True))
 
 
 def _discard(paths) -> None:

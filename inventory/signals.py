@@ -1,5 +1,6 @@
-"""Published inventory data changed: bump `InventoryState.version` once the transaction commits, so
-that the cached synthesis and datasets are recomputed on their next read (never stale).
+"""Published inventory data changed: bump `InventoryState.version` once the transaction commits and
+queue the worker's recompute of the synthesis and rebuild of the dataset files
+(`refresh.request_refresh`); readers get the new figures when it is done, the previous ones until then.
 
 And the audit log's entries (portal/core/audit.py) for what the workflow's own records show: a
 return validated or sent back (its transitions), a release published. The actions written by the
@@ -36,9 +37,15 @@ _LOGGED_TRANSITIONS = {"validated": "portal.return.validated", "returned": "port
 def _changed(**kwargs):
     if kwargs.get("raw"):
         return  # fixtures being loaded
-    from .models import InventoryState
+    transaction.on_commit(_bump)
 
-    transaction.on_commit(InventoryState.bump)
+
+def _bump():
+    from .models import InventoryState
+    from .refresh import request_refresh
+
+    InventoryState.bump()
+    request_refresh()  # one run queued, however many rows the transaction saved
 
 
 def _return_data(ret) -> dict:

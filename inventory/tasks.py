@@ -32,6 +32,27 @@ def send_campaign_emails() -> dict:
     return sent
 
 
+# --- Computed tables and files: the synthesis, the current datasets, the releases ----------------
+
+@periodic(every=datetime.timedelta(minutes=1))
+@task()
+def refresh_computed() -> dict:
+    """Recompute the synthesis, then rebuild the current dataset files (XLSX, Parquet, zip), then
+    freeze any release waiting for its files: queued once after each change (`refresh.request_refresh`),
+    and every minute as a safety net that does nothing when all is up to date (`inventory/refresh.py`)."""
+    from inventory.refresh import refresh
+
+    return refresh()
+
+
+@task()
+def build_release_files(release_id: int) -> bool:
+    """Freeze a release's files, queued by its publication (`releases.build_release`)."""
+    from inventory.releases import build_release
+
+    return build_release(release_id)
+
+
 # --- The secretariat's inventory uploads ---------------------------------------------------------
 
 @task()

@@ -2,8 +2,9 @@
 releases, the codebook, the optional guestbook, and the secretariat's publication and statistics.
 
 Nobody needs an account to download (`download_public_data` is everyone's). The two CSV tables of
-the current data are streamed row by row; every other current file is built once per inventory
-version (`releases.live_directory`); a release's files are served as stored, byte for byte.
+the current data are streamed row by row; every other current file comes from the worker's newest
+build (`releases.live_directory`: no request builds, a 503 with Retry-After until the first build
+exists); a release's files are served as stored, byte for byte, once the worker has frozen them.
 """
 
 import time
@@ -96,7 +97,7 @@ class GuestbookForm(forms.Form):
 def datasets_home(request):
     """Where to download: the condition of use and how to cite, the current data, the releases."""
     require(request, "download_public_data")
-    all_releases = list(Release.objects.newest_first())
+    all_releases = list(Release.objects.newest_first().annotate(file_count=Count("files")))
     return render(request, "inventory/datasets.html", {
         "files": _files(),
         "citations": _citations_live(),
@@ -134,13 +135,18 @@ def dataset_file(request, filename):
         response["Content-Disposition"] = f'attachment; filename="{_live_name(filename)}"'
     else:
         try:
-            directory = releases.live_directory(wait=releases.LIVE_WAIT)
+            directory = releases.live_directory()
         except releases.DatasetsBeingBuilt:
-            response = render(request, "inventory/datasets_busy.html", status=503)
-            response["Retry-After"] = "30"
-            return response
+            return _busy(request)
         response = _file_response(directory / filename, filename, _live_name(filename))
     response["Cache-Control"] = "no-cache"  # changes with every validation
+    return response
+
+
+def _busy(request, release=None):
+    """503 with Retry-After: the worker has not written these files yet (it has been asked to)."""
+    response = render(request, "inventory/datasets_busy.html", {"release": release}, status=503)
+    response["Retry-After"] = str(releases.RETRY_AFTER)
     return response
 
 
@@ -172,9 +178,11 @@ def release_detail(request, slug, version):
     require(request, "download_public_data")
     release = _release_or_404(slug, version)
     newest = Release.objects.latest_release()
+    files = [(f, FILE_LABELS.get(f.filename, f.filename)) for f in release.files.all()]
     return render(request, "inventory/datasets_release.html", {
         "release": release,
-        "files": [(f, FILE_LABELS.get(f.filename, f.filename)) for f in release.files.all()],
+        "files": files,
+        "being_prepared": not files,  # published; the worker is freezing its files
         "citations": _citations(release),
         "newer": newest if newest and newest.pk != release.pk else None,
         "versions": Release.objects.filter(slug=release.slug).order_by("-published_at", "-pk"),
@@ -189,7 +197,11 @@ def release_file(request, slug, version, filename):
     """A release's file exactly as stored at publication (never rebuilt)."""
     require(request, "download_public_data")
     release = _release_or_404(slug, version)
-    stored = get_object_or_404(ReleaseFile, release=release, filename=filename)
+    stored = ReleaseFile.objects.filter(release=release, filename=filename).first()
+    if stored is None:
+        if filename in releases.FILES and not release.files.exists():
+            return _busy(request, release)
+        raise Http404(_("There is no such file."))
     if request.method == "GET":
         releases.count_release_download(stored)
     download_name = f"{release.folder}.zip" if filename == releases.ZIP_NAME else filename
@@ -301,14 +313,23 @@ def release_publish(request):
     except releases.InventoryChanged:
         confirm.update(changed=True, contents=releases.release_contents())
         return render(request, "inventory/datasets_publish.html", confirm, status=409)
+    except releases.FilesNotReady:
+        confirm.update(contents=releases.release_contents())
+        response = render(request, "inventory/datasets_publish.html", confirm, status=503)
+        response["Retry-After"] = str(releases.RETRY_AFTER)
+        return response
     except ValidationError as error:
         errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
         for field, messages_ in errors.items():
             form.add_error(field if field in form.fields else None, messages_)
         return render(request, "inventory/datasets_publish.html",
                       {"form": form, "contents": contents}, status=400)
-    messages.success(request, _("%(release)s is published: its files will never change.")
-                     % {"release": release.label})
+    if release.files.exists():
+        messages.success(request, _("%(release)s is published: its files will never change.")
+                         % {"release": release.label})
+    else:
+        messages.success(request, _("%(release)s is published: its files are being prepared (a minute or "
+                                    "so) and will never change.") % {"release": release.label})
     return redirect("inventory:release_detail", release.slug, release.version)
 
 

@@ -1,0 +1,55 @@
+"""The inventory's computed tables and files, brought up to date in the worker, never in a request.
+
+Every committed change of published data bumps the inventory's version (`signals.py`) and asks for
+a refresh: one `refresh_computed` task (inventory/tasks.py) recomputes the synthesis
+(`synthesis.refresh_synthesis`), then builds the current dataset files (XLSX, Parquet, zip:
+`releases.refresh_live`), then the files of any release still waiting for them. Requests only read
+what is stored: the newest synthesis and the newest complete build, stale by the seconds the worker
+takes; when theirs is missing they ask for a refresh too.
+
+One task waits in the queue at a time: a flag in the shared cache is set when a run is queued and
+cleared when it starts, so a burst of changes (or of readers) queues one run, and a change during a
+run queues the next. The worker's schedule runs the same task every minute as a safety net (a task
+lost, a cache emptied, a worker just started): it does nothing when everything is up to date.
+
+Where tasks run inside the call that queues them (the tests' backend), nothing is queued: reads
+compute in place.
+"""
+
+import logging
+
+from django.core.cache import cache
+
+from portal.core.tasks import enqueue, runs_immediately
+
+logger = logging.getLogger(__name__)
+
+QUEUED_KEY = "inventory:refresh:queued"
+QUEUED_TIMEOUT = 600  # a flag older than this (its task lost) no longer holds back a new one
+
+
+def request_refresh() -> bool:
+    """Queue a refresh unless one is already waiting; whether one was queued now."""
+    if runs_immediately():
+        return False
+    if not cache.add(QUEUED_KEY, True, timeout=QUEUED_TIMEOUT):
+        return False
+    from .tasks import refresh_computed
+
+    enqueue(refresh_computed)
+    return True
+
+
+def refresh() -> dict:
+    """Bring the synthesis, the current files and pending releases up to the current version (the
+    task's work). Each step does nothing when already done."""
+    from . import releases
+    from .models import InventoryState
+    from .synthesis import refresh_synthesis
+
+    cache.delete(QUEUED_KEY)  # a change from now on queues the next run
+    version = InventoryState.current_version()
+    refresh_synthesis(version)
+    live = releases.refresh_live()
+    built = releases.build_pending_releases()
+    return {"inventory_version": version, "live": live.name if live else None, "releases_built": built}
