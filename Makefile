@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint pytest migrate messages lock bench bench-library clean
+.PHONY: run run-production test lint pytest migrate messages lock bench bench-library clean
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
@@ -21,6 +21,12 @@ migrate: $(STAMP)
 run: migrate
 	PORT=$(PORT) $(BIN)/python manage.py load_demo
 	PORT=$(PORT) $(BIN)/python manage.py run_portal --port $(PORT)
+
+# The production set on one machine: collectstatic, migrate, then gunicorn and the task worker with
+# portal.settings.production, stopped together by Ctrl-C (scripts/run_production.py, docs/deployment.md).
+# The environment must give SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, EMAIL_URL, SITE_URL...
+run-production: $(STAMP)
+	DJANGO_SETTINGS_MODULE=portal.settings.production $(BIN)/python scripts/run_production.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
