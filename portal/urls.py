@@ -33,6 +33,8 @@ if settings.DEBUG:
     urlpatterns += [
         re_path(r"^media/(?P<path>(?:original_images|images)/.+)$", serve,
                 {"document_root": settings.MEDIA_ROOT}),
+        # The development mailbox: the e-mails `make run` sent (portal/core/mailbox.py).
+        path("dev/mail/", include("portal.core.mailbox_urls")),
     ]
 
 # Every public URL carries its language: /fr/… and /en/…; a bare / redirects to the reader's language.

@@ -8,7 +8,11 @@ batched, resumable, never twice to an address within a delivery).
   that they have not received yet.
 - A `FlashNewsReceipt` (flash, person), unique, is written in the same transaction as the delivery's
   rows: a person gets each flash news at most once, at once or in one digest, whatever is re-run.
-- `send_flash_news` (cron, every few minutes) hands the pending rows to the delivery mechanism.
+- Each delivery's sending is queued in the transaction that creates it (portal/newsletter/tasks.py
+  `send_delivery`): the worker sends it once that commits. The worker's schedule builds the digest
+  (portal/news/tasks.py, daily: the first run of an ISO week creates that week's digest, later runs
+  add nobody) and retries what is due every minute, so no cron is needed. `send_flash_news` (and
+  `--digest`) stays for a cron, and sends nothing twice beside the worker.
 """
 
 import datetime
@@ -17,8 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from portal.core.tasks import enqueue
 from portal.mail import absolute_url, templated_email, user_language
 from portal.newsletter.delivery import Recipient, delivery_create, register_kind, send_pending
+from portal.newsletter.tasks import send_delivery
 
 from .models import FlashNews, FlashNewsReceipt, FlashNewsSubscription, Frequency
 
@@ -45,7 +51,8 @@ def _received(flash_ids) -> set[tuple[int, int]]:
 @transaction.atomic
 def flash_publish_deliver(flash: FlashNews):
     """The delivery of a newly published flash news to those who want flash news at once (created once:
-    publishing it again after an edit sends nothing more). Returns (delivery, created)."""
+    publishing it again after an edit sends nothing more), its sending queued. Returns (delivery,
+    created)."""
     flash = FlashNews.objects.prefetch_related("countries", "themes").get(pk=flash.pk)
     received = _received([flash.pk])
     chosen = [s for s in _subscriptions(Frequency.IMMEDIATE)
@@ -59,6 +66,8 @@ def flash_publish_deliver(flash: FlashNews):
             [FlashNewsReceipt(flash=flash, user_id=s.user_id, via=Frequency.IMMEDIATE) for s in chosen],
             ignore_conflicts=True,
         )
+        if chosen:
+            enqueue(send_delivery, delivery.pk)
     return delivery, created
 
 
@@ -70,8 +79,8 @@ def digest_reference(day: datetime.date) -> str:
 @transaction.atomic
 def flash_digest_deliver(*, today: datetime.date | None = None):
     """This week's digest delivery: for each weekly subscriber, the published flash news matching their
-    countries and themes, published since they subscribed, that they have not received. A second run
-    in the same week adds nobody. Returns (delivery, created)."""
+    countries and themes, published since they subscribed, that they have not received; its sending
+    queued. A second run in the same week adds nobody. Returns (delivery, created)."""
     today = today or timezone.localdate()
     reference = digest_reference(today)
     from portal.newsletter.delivery import Delivery
@@ -94,6 +103,8 @@ def flash_digest_deliver(*, today: datetime.date | None = None):
                                         payload={"week": reference})
     if created:
         FlashNewsReceipt.objects.bulk_create(receipts, ignore_conflicts=True)
+        if recipients:
+            enqueue(send_delivery, delivery.pk)
     return delivery, created
 
 

@@ -79,9 +79,10 @@ def issue(request, page_id):
                 delivery, created = services.issue_send_to_subscribers(issue=issue, user=request.user)
                 if created:
                     messages.success(request, _(
-                        "Issue No %(number)s is queued for %(count)s subscribers: the e-mails leave in "
-                        "batches within minutes.") % {"number": issue.number,
-                                                      "count": delivery.recipients.count()})
+                        "Issue No %(number)s is being sent to %(count)s subscribers by the background "
+                        "worker, in batches: the send report below shows how many e-mails have left "
+                        "(reload the page to follow it).") % {"number": issue.number,
+                                                             "count": delivery.recipients.count()})
                 else:
                     messages.warning(request, _("This issue was sent already; it is never sent twice."))
         else:

@@ -30,8 +30,12 @@ Interface
            kind="flash", reference="flash-2026-11-23-12", payload={...}, created_by=user,
            recipients=[Recipient(address, language, data), ...])
 
-3. Send: ``send_pending(kinds=["flash"])`` (from a cron'd management command) sends what is due and
-   returns a ``SendStats``; ``Delivery.report()`` gives the counts of each state.
+3. Send: queue ``portal.newsletter.tasks.send_delivery`` with the delivery's id, in the transaction
+   that created it (``portal.core.tasks.enqueue``): the worker sends it in slices of a few batches.
+   The worker's schedule also runs ``send_due_deliveries`` every minute (the safety net: retries,
+   released claims, deliveries created without a task). Both call ``send_pending(...)``, which sends
+   what is due and returns a ``SendStats`` (the management commands call it too, so cron stays
+   possible); ``Delivery.report()`` gives the counts of each state.
 
 States of a recipient row, and why a message is never sent twice
 ----------------------------------------------------------------
@@ -261,6 +265,12 @@ def _due(kinds, delivery_ids, now):
     if delivery_ids is not None:
         rows = rows.filter(delivery_id__in=list(delivery_ids))
     return rows
+
+
+def has_due(*, kinds: Iterable[str] | None = None, delivery_ids: Iterable[int] | None = None) -> bool:
+    """Whether rows (of these kinds / deliveries) are due now: pending, their retry time come."""
+    return _due(list(kinds) if kinds is not None else None,
+                list(delivery_ids) if delivery_ids is not None else None, timezone.now()).exists()
 
 
 def _claim(worker, *, kinds, delivery_ids, batch_size) -> list[DeliveryRecipient]:

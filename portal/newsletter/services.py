@@ -1,5 +1,5 @@
 """Writes of the newsletter: subscribing (double opt-in), confirming, unsubscribing, the test send and
-the sending of an issue to its subscribers (a delivery, sent by `send_newsletters`)."""
+the sending of an issue to its subscribers (a delivery, sent by the worker: portal/newsletter/tasks.py)."""
 
 from django.core import signing
 from django.db import transaction
@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy
 from wagtail.models import Locale
 
 from portal.core import audit
+from portal.core.tasks import enqueue
 from portal.mail import absolute_url, templated_email
 
 from . import delivery as deliveries
 from .composing import issue_message, render_issue, test_subject, unsubscribe_url
 from .models import NewsletterIssuePage, Subscriber, SubscriberState
+from .tasks import send_delivery
 
 CONFIRM_SALT = "newsletter.confirm"
 CONFIRM_MAX_AGE = 3 * 24 * 3600  # a confirmation link works for three days
@@ -120,10 +122,12 @@ def issue_test_send(*, issue: NewsletterIssuePage, user) -> list[str]:
     return languages
 
 
+@transaction.atomic
 def issue_send_to_subscribers(*, issue: NewsletterIssuePage, user) -> tuple[deliveries.Delivery, bool]:
     """The issue's delivery: one pending row per confirmed subscriber, in their language (the
     issue's source language when the translation is not live), the content rendered now with
-    today's inventory figures. Idempotent: a second call returns the existing delivery."""
+    today's inventory figures, and its sending queued in the same transaction (the worker starts
+    once it commits). Idempotent: a second call returns the existing delivery and queues nothing."""
     existing = deliveries.Delivery.objects.filter(reference=issue.delivery_reference).first()
     if existing is not None:
         return existing, False
@@ -147,6 +151,7 @@ def issue_send_to_subscribers(*, issue: NewsletterIssuePage, user) -> tuple[deli
     if created:
         audit.log(issue, "portal.newsletter.sent", user=user,
                   data={"issue": issue.number, "recipients": len(recipients)})
+        enqueue(send_delivery, delivery.pk)
     return delivery, created
 
 

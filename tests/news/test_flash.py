@@ -40,9 +40,13 @@ def publish(capture, title="Alerte", countries=(), themes=(), **fields):
 
 
 def send():
-    mail.outbox.clear()
+    """The flash e-mails that left since the previous call: at publishing (the task queued with the
+    delivery, run at once by the tests' task backend), then by the cron command (which finds nothing
+    more to send, unless a test queued without running)."""
     call_command("send_flash_news", stdout=open("/dev/null", "w"))
-    return {address: message for message in mail.outbox for address in message.to}
+    sent = {address: message for message in mail.outbox for address in message.to}
+    mail.outbox.clear()
+    return sent
 
 
 def test_immediate_flash_reaches_matching_subscribers_only(django_capture_on_commit_callbacks):
@@ -134,7 +138,9 @@ def test_an_unknown_unsubscribe_token_is_a_404(client):
                                args=["6f1c2b9a-0000-4000-8000-000000000000"])).status_code == 404
 
 
-def test_someone_who_stops_before_the_send_is_skipped(django_capture_on_commit_callbacks):
+def test_someone_who_stops_before_the_send_is_skipped(django_capture_on_commit_callbacks, settings):
+    # The sending waits in the queue (django-tasks' DummyBackend, a test double of the worker's queue).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     user = subscriber("changed-mind@example.org", Frequency.IMMEDIATE)
     publish(django_capture_on_commit_callbacks, "Alerte")
     FlashNewsSubscription.objects.filter(user=user).update(frequency=Frequency.NEVER)

@@ -36,3 +36,10 @@ def link_in(body: str, marker: str) -> str:
     match = re.search(rf"https?://[^/\s]+(/\S*{marker}\S*)", body)
     assert match, f"no link with {marker!r} in:\n{body}"
     return match.group(1)
+
+
+@pytest.fixture
+def tasks_wait_in_queue(settings):
+    """Tasks are queued and NOT run (django-tasks' DummyBackend, a test double of the worker's queue):
+    for tests about what happens between a delivery's creation and its sending."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

@@ -31,7 +31,7 @@ SUBSCRIBERS = 30
 
 
 @pytest.fixture
-def issue_delivery(db):
+def issue_delivery(db, tasks_wait_in_queue):  # the subprocesses send, not the task queued with it
     from portal.demo.loader import load_demo
 
     load_demo(admin_password="demo-admin-password", with_inventory=False)

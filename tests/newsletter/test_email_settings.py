@@ -1,4 +1,5 @@
-"""EMAIL_URL: the console or a folder of files in development, SMTP with TLS in production."""
+"""EMAIL_URL: the mailbox (/dev/mail/), the console or a folder of files in development, SMTP with TLS in
+production."""
 
 from tests.test_settings import PRODUCTION_ENV, ROOT, settings_of
 
@@ -6,9 +7,11 @@ NAMES = ["EMAIL_BACKEND", "EMAIL_FILE_PATH", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_
          "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_TIMEOUT"]
 
 
-def test_development_writes_to_the_console_by_default():
+def test_development_writes_to_the_mailbox_by_default_or_to_the_console():
     config = settings_of("portal.settings.dev", NAMES)
-    assert config["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert config["EMAIL_BACKEND"] == "portal.core.mailbox.MailboxBackend"  # read at /dev/mail/
+    console = settings_of("portal.settings.dev", NAMES, EMAIL_URL="consolemail://")
+    assert console["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
 
 
 def test_development_can_write_each_message_to_a_file_under_the_project_or_anywhere():

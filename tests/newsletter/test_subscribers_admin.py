@@ -150,7 +150,8 @@ def test_unsubscribing_from_the_admin_stops_the_issues(client, secretariat):
     assert sorted(m.to[0] for m in mail.outbox) == sorted(set(DEMO) - {"reader.accra@example.org"})
 
 
-def test_unsubscribing_from_the_admin_also_stops_an_issue_being_sent(client, secretariat):
+def test_unsubscribing_from_the_admin_also_stops_an_issue_being_sent(client, secretariat,
+                                                                      tasks_wait_in_queue):
     issue = NewsletterIssuePage.objects.get(number=41, locale__language_code="fr")
     sent, _ = services.issue_send_to_subscribers(issue=issue, user=secretariat)
     subscriber = Subscriber.objects.get(email="abonnee.dakar@example.org")
