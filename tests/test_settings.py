@@ -47,7 +47,7 @@ def test_development_defaults_need_no_service():
     assert values["DEBUG"] is True
     assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert values["DATABASES"]["default"]["NAME"].endswith("var/db.sqlite3")
-    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["EMAIL_BACKEND"] == "portal.core.mailbox.MailboxBackend"  # var/mailbox/, read at /dev/mail/
     assert "LocMemCache" in values["CACHES"]["default"]["BACKEND"]
 
 
