@@ -18,7 +18,8 @@ compute in place.
 
 import logging
 
-from django.core.cache import cache
+from django.core import checks
+from django.core.cache import cache, caches
 
 from portal.core.tasks import enqueue, runs_immediately
 
@@ -53,3 +54,18 @@ def refresh() -> dict:
     live = releases.refresh_live()
     built = releases.build_pending_releases()
     return {"inventory_version": version, "live": live.name if live else None, "releases_built": built}
+
+
+@checks.register(checks.Tags.caches)
+def check_shared_cache(app_configs=None, **kwargs):
+    """The pages read the synthesis the worker stores in the cache: a cache private to each process
+    (locmem) would leave them on the empty table for ever."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if runs_immediately() or not isinstance(caches["default"], LocMemCache):
+        return []
+    return [checks.Warning(
+        "The cache is private to each process: the pages never see the synthesis the worker computes.",
+        hint="Set CACHE_URL to a shared cache: redis://… (production) or filecache:///path (one machine).",
+        id="inventory.W001",
+    )]

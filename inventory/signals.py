@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from portal.core import audit
 
+from . import refresh  # noqa: F401 - its system check (a cache shared with the worker)
+
 audit.register("portal.return.validated", gettext_lazy("Validate a return"),
                gettext_lazy("Return validated"))
 audit.register("portal.return.sent_back", gettext_lazy("Send a return back"),

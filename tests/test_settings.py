@@ -14,7 +14,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "portail.example.org",
     "DATABASE_URL": "postgres://portal:secret@db.example.org:5432/portal",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
-    "CACHE_URL": "locmemcache://",
+    "CACHE_URL": "redis://127.0.0.1:6390/1",  # shared with the worker (inventory.W001); not reached here
     "SITE_URL": "https://portail.example.org",
 }
 
@@ -48,7 +48,9 @@ def test_development_defaults_need_no_service():
     assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert values["DATABASES"]["default"]["NAME"].endswith("var/db.sqlite3")
     assert values["EMAIL_BACKEND"] == "portal.core.mailbox.MailboxBackend"  # var/mailbox/, read at /dev/mail/
-    assert "LocMemCache" in values["CACHES"]["default"]["BACKEND"]
+    # A file cache that the web server and the worker of `make run` share (the synthesis, rate limits).
+    assert "FileBasedCache" in values["CACHES"]["default"]["BACKEND"]
+    assert values["CACHES"]["default"]["LOCATION"].endswith("var/cache")
 
 
 def test_database_email_cache_and_search_urls_are_read_from_the_environment():
