@@ -4,12 +4,18 @@ Text extraction leaves the request: reading a 900-page PDF takes seconds to minu
 attached it must not wait for it (nor hold the database's write lock meanwhile). The request checks
 the file (`check_upload`, bounded) and saves the resource with its text pending; `ResourcePage.save`
 queues `extract_resource_text`, which fills the text and brings the search index in step.
+`extract_pending_texts`, on the worker's schedule, catches up on any extraction whose task was lost
+(a Redis queue emptied, a worker killed mid-task).
 """
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django_tasks import task
+
+from portal.core.tasks import periodic
 
 logger = logging.getLogger(__name__)
 
@@ -42,3 +48,15 @@ def extract_resource_text(page_id: int, document_id: int) -> str:
         page.refresh_from_db()
         index_resource(page)  # takes it out instead when it may not be shown
     return "extracted"
+
+
+@periodic(every=timedelta(hours=1))
+@task()
+def extract_pending_texts() -> int:
+    """Extract the text of every resource still pending (see the module); how many were done."""
+    from .models import ResourcePage
+
+    pending = (ResourcePage.objects.filter(document__isnull=False)
+               .exclude(extracted_document_id=F("document_id")).values_list("pk", "document_id"))
+    return sum(extract_resource_text.call(pk, document_id) == "extracted"
+               for pk, document_id in pending.order_by("pk"))

@@ -4,6 +4,8 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 from icalendar import Calendar
 
 from portal.events.ical import event_uid
@@ -116,3 +118,19 @@ def test_event_in_utc_plus_zero_zone(client, make_event):
     vevent = _events(client.get(f"/fr/agenda/{event.pk}/event.ics"))["Atelier à Dakar"]
     start = vevent.decoded("DTSTART")
     assert start.astimezone(zoneinfo.ZoneInfo("UTC")).hour == 9
+
+
+def test_calendar_links_are_on_site_url_and_uids_hold_no_host(client, make_event, settings):
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    settings.ALLOWED_HOSTS = ["*"]
+    event = make_event("Atelier à Thiès")
+    uids = []
+    with translation.override("fr"):
+        paths = [reverse("events:event_ics", args=[event.pk]), reverse("events:feed")]
+    for path in paths:
+        response = client.get(path, HTTP_HOST="localhost")  # asked through another host
+        vevent = _events(response)["Atelier à Thiès"]
+        assert str(vevent["URL"]) == "http://127.0.0.1:8101" + event.url
+        assert "http://127.0.0.1:8101" + event.url in str(vevent["DESCRIPTION"])
+        uids.append(str(vevent["UID"]))
+    assert len(uids) == 2 and all(uid == event_uid(event) and "localhost" not in uid for uid in uids)

@@ -8,7 +8,7 @@ from django_tasks import default_task_backend
 from library.models import ResourcePage
 from library.search import SearchQuery, get_engine
 from library.services import library_index_get_or_create
-from library.tasks import extract_resource_text
+from library.tasks import extract_pending_texts, extract_resource_text
 from tests.library.helpers import document, pdf_bytes, resource
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +90,17 @@ def test_a_task_for_a_replaced_file_does_nothing(tasks_wait_in_queue, django_cap
     assert extract_resource_text.call(page.pk, page.document_id) == "extracted"
     page.refresh_from_db()
     assert "second" in page.extracted_text
+
+
+@override_settings(ELASTICSEARCH_URL="")
+def test_the_schedule_catches_up_on_a_lost_extraction(tasks_wait_in_queue,
+                                                      django_capture_on_commit_callbacks):
+    index = library_index_get_or_create(language="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = resource(index, ref="lost-task", external_url="",
+                        document=document("c.pdf", pdf_bytes(f"Perdu {WORD}")))
+    tasks_wait_in_queue.clear()  # the queue lost it
+    assert extract_pending_texts.call() == 1
+    assert extract_pending_texts.call() == 0
+    page.refresh_from_db()
+    assert WORD in page.extracted_text and found(WORD) == ["lost-task"]
