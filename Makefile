@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-production test lint pytest migrate messages lock bench bench-library clean
+.PHONY: run run-production test lint pytest migrate messages lock bench bench-library bench-load clean
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
@@ -59,6 +59,12 @@ bench: $(STAMP)
 SIZES ?= 10000,100000
 bench-library: $(STAMP)
 	$(BIN)/python bench/library_search.py --sizes $(SIZES)
+
+# 50 readers, 5 reporters, an import and a newsletter send at once on a throw-away installation (SQLite
+# file; LOAD_ARGS="--database-url postgres://…" for PostgreSQL, LOAD_ARGS=--quick for 30 s). docs/benchmarks.md
+LOAD_ARGS ?=
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles
