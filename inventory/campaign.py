@@ -281,14 +281,15 @@ def send_due_messages(campaign: Campaign, *, today: datetime.date, connection=No
 
     Never twice: the `CampaignMessage` row (unique per campaign, mutual and kind) is committed in
     its own transaction *before* sending, and a run that cannot write it skips the message. So call
-    this outside any transaction (the command does; the web view is not atomic) — inside one the row
-    would only be committed with it.
+    this outside any transaction (the command does, the worker's hourly task `inventory.tasks.
+    send_campaign_emails` does, the web view is not atomic) — inside one the row would only be
+    committed with it.
 
     Failures: if the mail server cannot be reached at all, the run stops before writing anything
     and reports it. A message whose sending raised for every recipient keeps its row with the error
     and no `sent_at`; later runs try it again (if it is still the one due) for RETRY_FOR after its
-    first attempt — with the hourly cron, about 24 tries — and then give up: it stays in the report
-    of the campaign page as failed, and the next reminder kind still goes when it falls due. A
+    first attempt — run hourly by the worker (or cron), about 24 tries — and then give up: it stays in
+    the report of the campaign page as failed, and the next reminder kind still goes when it falls due. A
     message that reached some of its recipients is not retried (the others would get it twice);
     its row has `sent_at` and the error. If the process dies between writing the row and sending,
     the row stays with neither `sent_at` nor an error: that e-mail is lost rather than risked twice.

@@ -1,6 +1,7 @@
 """A visitor subscribes to the newsletter, confirms by the e-mail's link, receives an issue, unsubscribes
 by the link in it, and does not receive the next issue. The e-mails go through a real SMTP server
-(aiosmtpd on a free local port); the secretariat sends from the admin, the command does the sending.
+(aiosmtpd on a free local port); the secretariat sends from the admin, which queues the sending (run
+at once by the tests' task backend, by the worker in `make run`); the cron command finds nothing left.
 
 Screenshots go to $SCREENSHOT_DIR when set, else to the test's temporary folder.
 """
@@ -63,7 +64,7 @@ def test_a_visitor_subscribes_confirms_receives_an_issue_and_unsubscribes(
     assert "will receive the next issues" in page.locator("main").inner_text()
     assert Subscriber.objects.get(email=VISITOR).state == SubscriberState.CONFIRMED
 
-    # The secretariat sends issue No 41 from the admin; the command sends it.
+    # The secretariat sends issue No 41 from the admin: the e-mails leave (the command finds nothing more).
     person("secretariat.nl@example.org", Role.SECRETARIAT)
     admin = logged_in_page(browser, live_server, "secretariat.nl@example.org")
     issue = NewsletterIssuePage.objects.get(number=41, locale__language_code="fr")

@@ -1,6 +1,8 @@
 """Send the campaign e-mails that are due: invitations and reminders (see `inventory/campaign.py`).
 
-Safe to run from cron every hour: an e-mail already sent (or being sent by another run) is never
+The worker runs the same every hour on its schedule (`inventory.tasks.send_campaign_emails`), so no
+cron is needed; this command stays for a cron without a worker, or to act as of another day. Safe to
+run beside the worker or twice at once: an e-mail already sent (or being sent by another run) is never
 sent again.
 
     python manage.py send_reminders                     # today

@@ -6,9 +6,9 @@ from portal.news.flash import flash_digest_deliver, send_flash_deliveries
 
 
 class Command(BaseCommand):
-    help = ("Sends the pending flash news e-mails (run it every few minutes); with --digest, first builds "
-            "this week's digest for those who asked for one (run it once a week). Safe to run again or twice "
-            "at once: nobody gets a flash news twice.")
+    help = ("Sends the pending flash news e-mails; with --digest, first builds this week's digest for those "
+            "who asked for one. The worker does both on its own (portal/news/tasks.py); this command is for "
+            "a cron without a worker. Safe to run again or twice at once: nobody gets a flash news twice.")
 
     def add_arguments(self, parser):
         parser.add_argument("--digest", action="store_true", help="Build this week's digest first.")

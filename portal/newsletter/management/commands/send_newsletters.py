@@ -1,4 +1,8 @@
-"""Send the newsletter e-mails that are due, in batches (cron it every minute or so):
+"""Send the newsletter e-mails that are due, in batches.
+
+The worker (`manage.py run_worker`, started by `make run`) sends them without it: the admin's "send"
+queues the sending, and its schedule retries what is due every minute (portal/newsletter/tasks.py).
+This command is for a deployment without a worker, or by hand (`--requeue-uncertain`); cron it then:
 
     * * * * * cd /srv/portal && .venv/bin/python manage.py send_newsletters >> var/send_newsletters.log 2>&1
 
