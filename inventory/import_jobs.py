@@ -165,7 +165,7 @@ def _delete_file(job: ImportJob) -> None:
     if job.file:
         try:
             job.file.storage.delete(job.file.name)
-        except OSError:
+        except Exception:  # a storage error (disk, object storage) must not leave the job running
             logger.warning("The file of import job %s could not be deleted", job.public_id, exc_info=True)
 
 
