@@ -7,7 +7,7 @@ from django.db import models
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -170,7 +170,10 @@ class ResourcePage(RoutablePageMixin, LibraryItemMixin, ContributionMixin, Page)
         FieldPanel("authors"),
         FieldRowPanel([FieldPanel("publisher"), FieldPanel("licence")]),
         MultiFieldPanel(
-            [FieldPanel("document"), FieldPanel("external_url")], _("File or link (one of the two)")
+            [FieldPanel("document"),
+             HelpPanel(template="library/admin/extraction_status.html", heading=_("Text for the search")),
+             FieldPanel("external_url")],
+            _("File or link (one of the two)"),
         ),
         FieldPanel("cover_image"),
         FieldPanel("themes"),

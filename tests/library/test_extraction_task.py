@@ -104,3 +104,26 @@ def test_the_schedule_catches_up_on_a_lost_extraction(tasks_wait_in_queue,
     assert extract_pending_texts.call() == 0
     page.refresh_from_db()
     assert WORD in page.extracted_text and found(WORD) == ["lost-task"]
+
+
+@override_settings(ELASTICSEARCH_URL="")
+def test_the_editor_sees_that_the_text_is_pending_then_extracted(client, tasks_wait_in_queue,
+                                                                 django_capture_on_commit_callbacks):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from portal.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    index = library_index_get_or_create(language="fr")
+    pdf = document("d.pdf", pdf_bytes(f"Admin {WORD}"))
+    with django_capture_on_commit_callbacks(execute=True):
+        page = resource(index, ref="admin-status", external_url="", document=pdf)
+    client.force_login(UserFactory(roles=[Role.SECRETARIAT]))
+    edit = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    with translation.override("en"):
+        html = client.get(edit, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "being extracted" in html
+    extract_resource_text.call(page.pk, pdf.pk)
+    html = client.get(edit, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "being extracted" not in html and "characters of the file" in html
