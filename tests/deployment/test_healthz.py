@@ -45,7 +45,7 @@ def test_the_database_queue_reports_how_long_its_oldest_task_has_waited(client):
         record_probe.enqueue("waiting")  # no worker runs in this test: the task stays queued
         body = client.get("/healthz").json()
     assert body["queue"] == "ok"
-    assert body["queue_oldest_ready_seconds"] == 0
+    assert 0 <= body["queue_oldest_ready_seconds"] < 60  # queued just now
 
 
 def test_an_unreachable_cache_is_a_503_that_names_it_and_nothing_else(client):

@@ -17,9 +17,11 @@ Every wait is bounded, and every process started here is stopped in `finally`.
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -109,9 +111,19 @@ def alive(pid: int) -> bool:
         return False
 
 
+@pytest.fixture
+def run_directory():
+    """MEDIA_ROOT, STATIC_ROOT and the processes' log, outside pytest's own temporary directories (which
+    another pytest session on the machine may prune while the set runs)."""
+    directory = Path(tempfile.mkdtemp(prefix="production-set-"))
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
+
+
 def test_the_production_set_runs_on_one_machine(
-    scratch_database, redis_url, bucket, s3_endpoint_url, search_server, tmp_path
+    scratch_database, redis_url, bucket, s3_endpoint_url, search_server, run_directory
 ):
+    tmp_path = run_directory
     s3, bucket_name = bucket
     port = int(unreachable_url("http").rsplit(":", 1)[1])
     base = f"http://127.0.0.1:{port}"
@@ -148,7 +160,8 @@ def test_the_production_set_runs_on_one_machine(
         return log_path.read_text(errors="replace")[-6000:]
 
     def child_pids():
-        return [int(pid) for pid in re.findall(r"\(pid (\d+)\)", log())]
+        started = re.search(r"^run_production: .*$", log_path.read_text(errors="replace"), re.M)
+        return [int(pid) for pid in re.findall(r"\(pid (\d+)\)", started.group())] if started else []
 
     with open(log_path, "w") as log_file:
         runner = subprocess.Popen(
