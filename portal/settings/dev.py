@@ -23,7 +23,9 @@ from .base import BASE_DIR  # noqa: E402
 
 (BASE_DIR / "var").mkdir(exist_ok=True)
 
-MAILBOX_DIR = BASE_DIR / "var" / "mailbox"
+# mailbox:// alone: var/mailbox/; as filemail://, mailbox:///dir is under the project, mailbox:////dir
+# anywhere.
+MAILBOX_DIR = BASE_DIR / (EMAIL_FILE_PATH or "var/mailbox")  # noqa: F405
 MAILBOX_KEEP = 200  # the newest messages kept
 DEV_MAILBOX = EMAIL_BACKEND == MAILBOX_BACKEND  # noqa: F405 - run_portal prints the mailbox's address
 

@@ -49,7 +49,7 @@ def test_an_issue_sent_from_the_admin_goes_out_through_the_worker(client, settin
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         Subscriber.objects.confirmed().values_list("email", flat=True))
-    assert delivery.Delivery.objects.get().report()["sent"] == 5
+    assert delivery.Delivery.objects.get(kind="newsletter").report()["sent"] == 5
     assert DBTaskResult.objects.get(pk=queued.pk).status == "SUCCESSFUL"
     page = client.get(reverse("newsletter_admin:issue", args=[_issue().pk]))
     assert page.context["report"]["waiting"] == 0
