@@ -270,3 +270,57 @@ def test_a_file_that_is_no_backup_is_refused(tmp_path):
     bogus.write_bytes(b"not an archive at all")
     with pytest.raises(CommandError, match="cannot be read"):
         call_command("restore", str(bogus))
+
+
+def test_uploaded_files_in_an_s3_bucket_are_backed_up_and_restored(source, databases):
+    """Production keeps uploads in a bucket (docs/deployment.md): the same commands read and write it
+    through the storage API. Here a bucket of moto's S3 server (CI starts it; skipped where none runs)."""
+    from tests.deployment.conftest import S3_ENDPOINT_URL, require
+
+    require(S3_ENDPOINT_URL, "an S3-compatible server (moto_server)")
+    import boto3
+
+    keys = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    s3 = boto3.client("s3", endpoint_url=S3_ENDPOINT_URL, region_name="us-east-1",
+                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    buckets = [f"portal-backup-{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    for name in buckets:
+        s3.create_bucket(Bucket=name)
+
+    def in_bucket(installation, bucket, command):
+        storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+            "bucket_name": bucket, "endpoint_url": S3_ENDPOINT_URL, "region_name": "us-east-1",
+            "default_acl": "private", "file_overwrite": False}}
+        return run_django(
+            "portal.settings.test",
+            "from django.test import override_settings; from django.core.management import call_command; "
+            f"override_settings(STORAGES={{**s.STORAGES, 'default': {storage!r}}}).enable(); {command}",
+            timeout=TIMEOUT, DATABASE_URL=installation.url, MEDIA_ROOT=str(installation.media), **keys,
+        )
+
+    def objects(bucket):
+        listed = s3.list_objects_v2(Bucket=bucket).get("Contents", [])
+        return {item["Key"]: hashlib.sha256(s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read())
+                .hexdigest() for item in listed}
+
+    try:
+        uploads = {name: digest for name, digest in media_files(source).items() if name != CACHE_FILE}
+        for name in uploads:
+            s3.put_object(Bucket=buckets[0], Key=name, Body=(source.media / name).read_bytes())
+        archive = databases.root / "backup-s3.tar.gz"
+        result = in_bucket(source, buckets[0], f"call_command('backup', {str(archive)!r})")
+        assert result.returncode == 0, result.stderr
+        with tarfile.open(archive, "r:gz") as tar:
+            manifest = json.loads(tar.extractfile("manifest.json").read())
+        assert manifest["files"]["storage"] == "storages.backends.s3.S3Storage"
+
+        target = databases.new("s3")
+        result = in_bucket(target, buckets[1], f"call_command('restore', {str(archive)!r})")
+        assert result.returncode == 0, result.stderr
+        assert objects(buckets[1]) == uploads
+        assert not target.media.exists(), "the files went to the bucket, not to MEDIA_ROOT"
+    finally:
+        for name in buckets:
+            for item in s3.list_objects_v2(Bucket=name).get("Contents", []):
+                s3.delete_object(Bucket=name, Key=item["Key"])
+            s3.delete_bucket(Bucket=name)
