@@ -228,7 +228,9 @@ def _dump_sqlite(target: Path) -> dict[str, list[str]]:
     """A consistent copy of the SQLite database into `target` through SQLite's online backup API (one
     step: a read transaction while the portal keeps running), made a self-contained file (no WAL).
     Returns the copy's migration state."""
-    source = sqlite3.connect(f"file:{_sqlite_path()}?mode=ro", uri=True, timeout=60)
+    if not _sqlite_path().is_file():
+        raise BackupError(_("No SQLite database at %(path)s: check DATABASE_URL.") % {"path": _sqlite_path()})
+    source = sqlite3.connect(_sqlite_path(), timeout=60)
     copy = sqlite3.connect(target)
     try:
         source.backup(copy)
