@@ -238,7 +238,9 @@ class ResourcePage(RoutablePageMixin, LibraryItemMixin, ContributionMixin, Page)
         errors = {}
         if not self.document_id and not self.external_url:
             errors["document"] = _("Give the file or an external link.")
-        if self.document_id:
+        # A file is checked when attached (reading it runs the bounded extraction, seconds for a long
+        # PDF), not again at each edit of the page: one whose text is extracted has passed the check.
+        if self.document_id and self.document_id != self.extracted_document_id:
             problem = self.document_problem()
             if problem:
                 errors["document"] = problem

@@ -2,6 +2,7 @@
 save queues it and records that it is pending, the task fills the text and indexes it."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django_tasks import default_task_backend
 
@@ -127,3 +128,19 @@ def test_the_editor_sees_that_the_text_is_pending_then_extracted(client, tasks_w
     extract_resource_text.call(page.pk, pdf.pk)
     html = client.get(edit, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "being extracted" not in html and "characters of the file" in html
+
+
+def test_editing_a_resource_does_not_read_its_file_again(django_capture_on_commit_callbacks):
+    """The file was checked (a bounded but full read) when attached; a later edit of the title does
+    not pay that read again — it goes through even when the stored file is gone."""
+    index = library_index_get_or_create(language="fr")
+    pdf = document("e.pdf", pdf_bytes("Lu une fois"))
+    with django_capture_on_commit_callbacks(execute=True):
+        page = resource(index, ref="read-once", external_url="", document=pdf)
+    pdf.file.storage.delete(pdf.file.name)
+    page = ResourcePage.objects.get(pk=page.pk)
+    page.title = "Titre corrigé"
+    page.full_clean()  # the old code read the file here: "The file cannot be read."
+    page.document = document("f.pdf", b"MZ\x90\x00 not a pdf at all")
+    with pytest.raises(ValidationError):
+        page.full_clean()  # a new file is checked
