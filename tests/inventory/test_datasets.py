@@ -362,10 +362,12 @@ def test_unknown_file_is_a_404_and_downloads_are_counted(client, inventory):
 
 
 def test_one_build_at_a_time_others_wait_then_hear_503(client, inventory, monkeypatch):
+    """Where the files are built in place (tasks run at once, as in these tests; the worker
+    otherwise: tests/inventory/test_refresh_in_worker.py), one build per version at a time."""
     root = releases.live_root()
     root.mkdir(parents=True)
     lock = root / f".lock-v{InventoryState.current_version()}"
-    lock.write_text("")  # another request is building this version
+    lock.write_text("")  # another process is building this version
     monkeypatch.setattr(releases, "LIVE_WAIT", 0.5)
     response = client.get(file_url("inventory.xlsx"))
     assert response.status_code == 503 and response["Retry-After"] == "30"
