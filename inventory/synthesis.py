@@ -258,13 +258,6 @@ def current_synthesis() -> pd.DataFrame:
     return latest[1] if latest is not None else pd.DataFrame(columns=synthesis_columns())
 
 
-def synthesis_is_current() -> bool:
-    """Whether `current_synthesis()` gives the current version's figures (False: being updated)."""
-    from .models import InventoryState
-
-    return stored_synthesis(InventoryState.current_version()) is not None
-
-
 # --- Rows and CSV ----------------------------------------------------------------------------------
 
 def synthesis_rows(frame: pd.DataFrame | None = None) -> Iterator[dict]:
