@@ -34,7 +34,8 @@ def _summary(stats: delivery.SendStats) -> dict:
 @task()
 def send_delivery(delivery_id: int) -> dict:
     """Send the due messages of one delivery, a few batches at a time (queued when it is created)."""
-    stats = delivery.send_pending(delivery_ids=[delivery_id], max_batches=BATCHES_PER_RUN)
+    stats = delivery.send_pending(delivery_ids=[delivery_id], batch_size=delivery.BATCH_SIZE,
+                                  max_batches=BATCHES_PER_RUN)
     if not stats.errors and delivery.has_due(delivery_ids=[delivery_id]):
         enqueue(send_delivery, delivery_id)
     return _summary(stats)
@@ -44,7 +45,7 @@ def send_delivery(delivery_id: int) -> dict:
 @task()
 def send_due_deliveries() -> dict:
     """The safety net: whatever is due in any delivery, stale claims released first."""
-    stats = delivery.send_pending(max_batches=BATCHES_PER_RUN)
+    stats = delivery.send_pending(batch_size=delivery.BATCH_SIZE, max_batches=BATCHES_PER_RUN)
     if not stats.errors and delivery.has_due():
         enqueue(send_due_deliveries)
     return _summary(stats)

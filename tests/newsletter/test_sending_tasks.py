@@ -78,3 +78,26 @@ def test_the_schedule_sends_what_is_due_every_minute(settings):
     assert "portal.newsletter.tasks.send_due_deliveries" not in run_due(now)  # this minute's slot is taken
     run_due(now + datetime.timedelta(minutes=1))
     assert len([m for m in mail.outbox if m.subject == "Lettre"]) == 1  # never twice
+
+
+@pytest.mark.django_db
+def test_a_large_mailing_goes_in_slices_so_other_tasks_get_their_turn(client, monkeypatch):
+    """Each run sends a few batches then queues its follow-up (here: batches of 2, one batch a run)."""
+    from django_tasks.signals import task_enqueued
+
+    from portal.newsletter import tasks
+
+    monkeypatch.setattr(delivery, "BATCH_SIZE", 2)
+    monkeypatch.setattr(tasks, "BATCHES_PER_RUN", 1)
+    queued = []
+
+    def record(sender, task_result, **kwargs):
+        queued.append(task_result.task.name)
+
+    task_enqueued.connect(record)
+    try:
+        _send_from_the_admin(client)
+    finally:
+        task_enqueued.disconnect(record)
+    assert len(mail.outbox) == 5
+    assert queued.count("send_delivery") == 3  # 2 + 2 + 1 messages
