@@ -145,7 +145,3 @@ def message(message_id: str) -> StoredMessage | None:
     except FileNotFoundError:
         return None
 
-
-def clear() -> int:
-    """Empty the mailbox; how many messages were deleted."""
-    return prune(mailbox_dir(), 0)
