@@ -431,7 +431,6 @@ def check_compatible(manifest: dict) -> None:
               "engines, restore into the same engine first, then use dumpdata/loaddata).")
             % {"engine": ENGINE_NAMES[engine], "ours": ENGINE_NAMES.get(ours, ours)}
         )
-    _vendor()
     from django.db.migrations.loader import MigrationLoader
 
     loader = MigrationLoader(None, ignore_no_migrations=True)
@@ -446,6 +445,7 @@ def check_compatible(manifest: dict) -> None:
         raise BackupError(_("The archive comes from a newer version of the portal (migrations this code "
                             "does not have: %(names)s): restore it with that version or a later one.")
                           % {"names": shown})
+    _vendor()  # a database that can be restored into (not SQLite in memory)
 
 
 def installation_contents() -> list[str]:
