@@ -109,7 +109,9 @@ SEND = """
 from django.contrib.auth import get_user_model
 from portal.newsletter.models import NewsletterIssuePage
 from portal.newsletter.services import issue_send_to_subscribers
+from portal.newsletter.delivery import Delivery
 issue = NewsletterIssuePage.objects.get(pk={issue})
+Delivery.objects.filter(reference=issue.delivery_reference).delete()  # sent by an earlier run (--reuse)
 admin = get_user_model().objects.get(username="admin")
 delivery, created = issue_send_to_subscribers(issue=issue, user=admin)
 print(delivery.pk, created)
@@ -144,6 +146,10 @@ def timed_request(session, recorder, kind, method, url, expected=(200,), **kwarg
     try:
         response = session.request(method, url, timeout=REQUEST_TIMEOUT, allow_redirects=False, **kwargs)
         response.content  # noqa: B018 (the whole body, as a browser reads it)
+        for cookie in session.cookies:
+            # Production's cookies are HTTPS-only and its TLS proxy is not run here: sent back over
+            # loopback HTTP, as the proxy would have.
+            cookie.secure = False
         error = None if response.status_code in expected else f"HTTP {response.status_code}"
     except Exception as failure:  # noqa: BLE001 (a timeout or a refused connection is an error counted)
         response, error = None, f"{type(failure).__name__}: {failure}"
@@ -199,19 +205,10 @@ def post_form(text, having):
 
 
 def new_session():
-    """A browser-like HTTP session. Production's cookies are HTTPS-only (its TLS proxy is not run
-    here): this client sends them back over loopback HTTP, as the proxy would have."""
-    import http.cookiejar
-
+    """A browser-like HTTP session (its cookies kept between requests)."""
     import requests
 
-    class LoopbackPolicy(http.cookiejar.DefaultCookiePolicy):
-        def return_ok_secure(self, cookie, request):
-            return True
-
-    session = requests.Session()
-    session.cookies.set_policy(LoopbackPolicy())
-    return session
+    return requests.Session()
 
 
 def reader(base, urls, recorder, stop_at, think, seed):
@@ -268,16 +265,32 @@ class Sink:
 
 
 def importer(site, files, stop_at, runs):
-    """The secretariat's import, committed, again with the other file as soon as one ends."""
+    """The secretariat's import, committed, again with the other file as soon as one ends; one still
+    running at the end of the load is stopped (rolled back: the import is all or nothing)."""
     number = 0
     while time.monotonic() < stop_at:
         path = files[number % len(files)]
         start = time.monotonic()
         process = site.spawn(sys.executable, "manage.py", "import_inventory", str(path),
                              log_name="import.log")
-        process.wait()
-        runs.append((path.name, time.monotonic() - start, process.returncode))
+        while process.poll() is None and time.monotonic() < stop_at:
+            time.sleep(0.2)
+        if process.poll() is None:
+            stop(process)
+            runs.append((path.name, time.monotonic() - start, "stopped at the end of the load"))
+        else:
+            runs.append((path.name, time.monotonic() - start, process.returncode))
         number += 1
+
+
+def send_newsletter(site, issue, outcome):
+    """The admin's "send to the subscribers": the delivery created in one write transaction, its
+    sending queued for the worker. A failure (on SQLite, the write lock held by an import past the
+    busy timeout) is recorded, as the admin would see it."""
+    start = time.monotonic()
+    done = site.manage("shell", "-c", SEND.format(issue=issue), check=False)
+    error = done.stderr.strip().splitlines()[-1] if done.returncode else ""
+    outcome.update(seconds=time.monotonic() - start, error=error)
 
 
 def inventory_files(directory, mutuals_per_country):
@@ -308,7 +321,7 @@ def create_postgres_database(url) -> tuple[str, callable]:
     return parts._replace(path=f"/{name}").geturl(), drop
 
 
-def report(recorder, duration, runs, sink, sent_at):
+def report(recorder, duration, runs, sink, sent_at, sending):
     print(f"\n{'kind':<16} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
           f"{'req/s':>7}")
     for kind in ("reader", "reporter login", "reporter form", "reporter save"):
@@ -324,14 +337,15 @@ def report(recorder, duration, runs, sink, sent_at):
         print(f"\nerrors of {kind} ({len(errors)}), first ones:")
         for error in errors[:5]:
             print(f"  {error}")
-    print("\nsecretariat imports (file, seconds, exit status):")
+    print("\nsecretariat imports (file, seconds, exit status: 0 = committed):")
     for name, seconds, code in runs:
         print(f"  {name}  {seconds:6.1f} s  {code}")
     spread = ""
     if sink.first:
         spread = f", from {sink.first - sent_at:.1f} s to {sink.last - sent_at:.1f} s after the send"
-    print(f"\nnewsletter: {sink.newsletters} e-mails received by the SMTP sink{spread}; "
-          f"{sink.received} e-mails in all")
+    print(f"\nnewsletter: the send took {sending.get('seconds', 0):.1f} s"
+          + (f" and FAILED: {sending['error']}" if sending.get("error") else "")
+          + f"; {sink.newsletters} e-mails received by the SMTP sink{spread}; {sink.received} e-mails in all")
 
 
 def main():
@@ -348,15 +362,19 @@ def main():
     parser.add_argument("--import-mutuals", type=int, default=60, help="generated mutuals per country")
     parser.add_argument("--settings", choices=("production", "dev"), default="production",
                         help="portal.settings.production (default) or portal.settings.dev with DEBUG off")
+    parser.add_argument("--readers-only", action="store_true",
+                        help="no reporter, import nor newsletter: what the readers alone get (the floor)")
     parser.add_argument("--keep", action="store_true", help="keep the installation's directory")
+    parser.add_argument("--reuse", default="", help="an installation's directory kept by --keep (with "
+                        "--database-url: the database it printed)")
     args = parser.parse_args()
     duration = 30 if args.quick else min(args.duration, 600)
-    readers, reporters = min(args.readers, 200), min(args.reporters, 20)
+    readers, reporters = min(args.readers, 200), 0 if args.readers_only else min(args.reporters, 20)
 
-    directory = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    directory = Path(args.reuse) if args.reuse else Path(tempfile.mkdtemp(prefix="bench-load-"))
     drop = None
     database_url = args.database_url
-    if database_url:
+    if database_url and not args.reuse:
         database_url, drop = create_postgres_database(database_url)
     sink = Sink()
     site = Installation(directory, database_url=database_url, production=args.settings == "production",
@@ -368,7 +386,8 @@ def main():
     processes = []
     try:
         started = time.monotonic()
-        site.build()
+        if not args.reuse:
+            site.build()
         setup = site.manage("shell", "-c", SETUP.format(
             reporters=reporters, password=REPORTER_PASSWORD, subscribers=args.subscribers))
         data = json.loads(setup.stdout.strip().splitlines()[-1])
@@ -401,22 +420,25 @@ def main():
         threads += [threading.Thread(target=reporter, args=(site.base_url, data["login"], account, recorder,
                                                              stop_at, args.think, n))
                     for n, account in enumerate(data["reporters"])]
-        threads.append(threading.Thread(target=importer, args=(site, files, stop_at, runs)))
+        if not args.readers_only:
+            threads.append(threading.Thread(target=importer, args=(site, files, stop_at, runs)))
         for thread in threads:
             thread.start()
-        sent_at = time.monotonic()
-        if data["issue"]:
-            site.manage("shell", "-c", SEND.format(issue=data["issue"]))
+        sent_at, sending = time.monotonic(), {}
+        if data["issue"] and not args.readers_only:
+            send_newsletter(site, data["issue"], sending)
         for thread in threads:
             thread.join()
-        report(recorder, duration, runs, sink, sent_at)
+        report(recorder, duration, runs, sink, sent_at, sending)
     finally:
         for process in reversed(processes):
             stop(process)
         sink.controller.stop(no_assert=True)
-        if drop:
+        if drop and not args.keep:
             drop()
-        if args.keep:
+        elif drop:
+            print(f"database kept: {database_url}")
+        if args.keep or args.reuse:
             print(f"installation kept in {directory}")
         else:
             shutil.rmtree(directory, ignore_errors=True)

