@@ -14,12 +14,18 @@ lost, a cache emptied, a worker just started): it does nothing when everything i
 
 Where tasks run inside the call that queues them (the tests' backend), nothing is queued: reads
 compute in place.
+
+A read never waits for a writer: on SQLite, queueing from a read (an INSERT into the task queue)
+is tried without waiting for the write lock (`no_lock_wait`); while an import holds it, the read
+queues nothing and a later read, the import's own change or the schedule queues the run.
 """
 
+import contextlib
 import logging
 
 from django.core import checks
 from django.core.cache import cache, caches
+from django.db import OperationalError, connection, transaction
 
 from portal.core.tasks import enqueue, runs_immediately
 
@@ -29,15 +35,42 @@ QUEUED_KEY = "inventory:refresh:queued"
 QUEUED_TIMEOUT = 600  # a flag older than this (its task lost) no longer holds back a new one
 
 
-def request_refresh() -> bool:
-    """Queue a refresh unless one is already waiting; whether one was queued now."""
+@contextlib.contextmanager
+def no_lock_wait():
+    """On SQLite, a write inside fails at once ("database is locked") instead of waiting the busy
+    timeout for another connection's write lock. Elsewhere (PostgreSQL), nothing changes."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (waited,) = cursor.fetchone()
+        cursor.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(waited)}")
+
+
+def request_refresh(*, wait: bool = True) -> bool:
+    """Queue a refresh unless one is already waiting; whether one was queued now. A read passes
+    `wait=False`: if the database is busy with another write, nothing is queued (see the module)."""
     if runs_immediately():
         return False
     if not cache.add(QUEUED_KEY, True, timeout=QUEUED_TIMEOUT):
         return False
     from .tasks import refresh_computed
 
-    enqueue(refresh_computed)
+    if wait:
+        enqueue(refresh_computed)
+        return True
+    try:
+        with no_lock_wait(), transaction.atomic():
+            enqueue(refresh_computed)
+    except OperationalError:
+        cache.delete(QUEUED_KEY)  # the next read tries again
+        return False
     return True
 
 
@@ -51,6 +84,7 @@ def refresh() -> dict:
     cache.delete(QUEUED_KEY)  # a change from now on queues the next run
     version = InventoryState.current_version()
     refresh_synthesis(version)
+    releases.add_pending_download_counts()
     live = releases.refresh_live()
     built = releases.build_pending_releases()
     return {"inventory_version": version, "live": live.name if live else None, "releases_built": built}

@@ -27,10 +27,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, F, ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -56,7 +57,7 @@ from .models import (
     YearlyReturn,
 )
 from .models.releases import NAME_RE, RESERVED_SLUGS, VERSION_RE, version_key
-from .refresh import request_refresh
+from .refresh import no_lock_wait, request_refresh
 from .synthesis import refresh_synthesis, synthesis_rows
 
 logger = logging.getLogger(__name__)
@@ -296,7 +297,7 @@ def live_directory() -> Path:
         return target
     if runs_immediately():
         return build_live(wait=LIVE_WAIT)
-    request_refresh()
+    request_refresh(wait=False)
     builds = _live_builds(live_root())
     if not builds:
         raise DatasetsBeingBuilt
@@ -387,9 +388,35 @@ def _prune_live(root: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+PENDING_DOWNLOADS_KEY = "inventory:downloads:pending:{filename}"
+
+
 def count_live_download(filename: str) -> None:
+    """Count a download of the current files. A download never waits for a writer: while another
+    connection holds SQLite's write lock (an import), it is counted in the cache, and the worker adds
+    it to the database (`add_pending_download_counts`)."""
+    try:
+        with no_lock_wait(), transaction.atomic():
+            _add_downloads(filename, 1)
+    except OperationalError:
+        key = PENDING_DOWNLOADS_KEY.format(filename=filename)
+        cache.add(key, 0, timeout=None)
+        cache.incr(key)
+
+
+def _add_downloads(filename: str, count: int) -> None:
     counter, _created = DatasetDownloadCount.objects.get_or_create(filename=filename)
-    DatasetDownloadCount.objects.filter(pk=counter.pk).update(downloads=F("downloads") + 1)
+    DatasetDownloadCount.objects.filter(pk=counter.pk).update(downloads=F("downloads") + count)
+
+
+def add_pending_download_counts() -> None:
+    """The worker's side of `count_live_download`: the downloads counted in the cache, into the database."""
+    for filename in FILES:
+        key = PENDING_DOWNLOADS_KEY.format(filename=filename)
+        pending = cache.get(key)
+        if pending:
+            cache.decr(key, pending)
+            _add_downloads(filename, pending)
 
 
 # --- Releases --------------------------------------------------------------------------------------
@@ -445,7 +472,7 @@ def _files_ready(version: int) -> bool:
     """Whether a release of `version` can be published now; if not, the worker is asked to build."""
     if runs_immediately() or settled_live(version) is not None:
         return True
-    request_refresh()
+    request_refresh(wait=False)
     return False
 
 

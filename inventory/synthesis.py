@@ -253,7 +253,7 @@ def current_synthesis() -> pd.DataFrame:
         return table
     if runs_immediately():
         return refresh_synthesis(version)
-    request_refresh()
+    request_refresh(wait=False)
     latest = cache.get(LATEST_KEY)
     return latest[1] if latest is not None else pd.DataFrame(columns=synthesis_columns())
 
