@@ -410,13 +410,20 @@ def _add_downloads(filename: str, count: int) -> None:
 
 
 def add_pending_download_counts() -> None:
-    """The worker's side of `count_live_download`: the downloads counted in the cache, into the database."""
+    """The worker's side of `count_live_download` and `count_release_download`: the downloads
+    counted in the cache while the database was busy, into the database."""
     for filename in FILES:
         key = PENDING_DOWNLOADS_KEY.format(filename=filename)
         pending = cache.get(key)
         if pending:
             cache.decr(key, pending)
             _add_downloads(filename, pending)
+    for pk in cache.get(PENDING_RELEASE_DOWNLOADS_KEY) or []:
+        key = f"{PENDING_RELEASE_DOWNLOADS_KEY}:{pk}"
+        pending = cache.get(key)
+        if pending:
+            cache.decr(key, pending)
+            ReleaseFile.objects.filter(pk=pk).update(downloads=F("downloads") + pending)
 
 
 # --- Releases --------------------------------------------------------------------------------------
@@ -637,8 +644,21 @@ def _discard(paths) -> None:
         default_storage.delete(path)
 
 
+PENDING_RELEASE_DOWNLOADS_KEY = "inventory:downloads:pending-releases"
+
+
 def count_release_download(release_file: ReleaseFile) -> None:
-    ReleaseFile.objects.filter(pk=release_file.pk).update(downloads=F("downloads") + 1)
+    """Count a download of a release's file, without waiting for a writer (as `count_live_download`)."""
+    try:
+        with no_lock_wait(), transaction.atomic():
+            ReleaseFile.objects.filter(pk=release_file.pk).update(downloads=F("downloads") + 1)
+    except OperationalError:
+        key = f"{PENDING_RELEASE_DOWNLOADS_KEY}:{release_file.pk}"
+        cache.add(key, 0, timeout=None)
+        cache.incr(key)
+        pending = cache.get(PENDING_RELEASE_DOWNLOADS_KEY) or []
+        if release_file.pk not in pending:
+            cache.set(PENDING_RELEASE_DOWNLOADS_KEY, [*pending, release_file.pk], timeout=None)
 
 
 # --- Citing ----------------------------------------------------------------------------------------
