@@ -32,7 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args, batch=False, no_schedule=False, interval=1.0, **options):
         self._log_tasks(options["verbosity"])
         if not no_schedule:
-            started = tasks.run_due()
+            started = self._run_due()
             if started and options["verbosity"] > 1:
                 self.stdout.write("Scheduled: " + ", ".join(started))
             if not batch:
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 excluded_queue_names=[],
             )
             worker.configure_signals()
-            worker.run()
+            self._run_through_locks(worker, interval)
         elif backend.__class__.__name__ == "RQBackend":
             import django_rq
             from django_tasks_rq.backend import Job
@@ -60,15 +60,38 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Tasks run at once with {backend.__class__.__name__}: nothing to do.")
 
+    @staticmethod
+    def _run_through_locks(worker, interval):
+        """django-tasks-db's worker claims each task in an EXCLUSIVE transaction, outside its own
+        error handling: on SQLite, while another process holds the write lock longer than the busy
+        timeout (a demo load, an import run by the command), that claim fails with "database is
+        locked" and would end the worker (and `make run` with it). It waits and tries again."""
+        from django.db import OperationalError
+        from django_tasks_db.utils import is_locked_database_exception
+
+        while True:
+            try:
+                return worker.run()
+            except OperationalError as error:
+                if not is_locked_database_exception(error):
+                    raise
+                tasks.logger.warning("The database is locked by another writer; the worker waits.")
+                close_old_connections()
+                time.sleep(max(interval, 1.0))
+
+    def _run_due(self) -> list[str]:
+        try:
+            return tasks.run_due()
+        except Exception:  # noqa: BLE001 - the schedule must outlive a database hiccup
+            tasks.logger.exception("The periodic schedule could not run")
+            return []
+        finally:
+            close_old_connections()
+
     def _keep_schedule(self):
         while True:
             time.sleep(SCHEDULE_TICK)
-            try:
-                tasks.run_due()
-            except Exception:  # noqa: BLE001 - the schedule must outlive a database hiccup
-                tasks.logger.exception("The periodic schedule could not run")
-            finally:
-                close_old_connections()
+            self._run_due()
 
     def _log_tasks(self, verbosity):
         import logging
