@@ -264,7 +264,7 @@ class DatasetsBeingBuilt(Exception):
 
 
 def live_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "datasets" / "live"
+    return Path(settings.DATASETS_ROOT) / "live"
 
 
 def live_meta(now: datetime | None = None) -> DatasetMeta:
@@ -604,8 +604,8 @@ def build_release(release_id: int) -> bool:
             logger.exception("Release %s could not be withdrawn", release.label)
         return False
     note = json.loads((live / TABLES_NOTE).read_text())
-    Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=settings.MEDIA_ROOT, prefix=".release-") as tmp:
+    Path(settings.DATASETS_ROOT).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=settings.DATASETS_ROOT, prefix=".release-") as tmp:
         for filename in TABLE_FILES:
             shutil.copyfile(live / filename, Path(tmp) / filename)
         built = build_package(Path(tmp), release_meta(release), (note["returns"], note["synthesis"]))

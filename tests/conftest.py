@@ -32,6 +32,7 @@ def django_db_setup(django_db_setup, django_db_blocker, demo_media_root):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATASETS_ROOT = tmp_path / "media" / "datasets"  # the worker's builds, on local disk
 
 
 @pytest.fixture(autouse=True)

@@ -138,7 +138,7 @@ def dataset_file(request, filename):
             directory = releases.live_directory()
         except releases.DatasetsBeingBuilt:
             return _busy(request)
-        response = _file_response(directory / filename, filename, _live_name(filename))
+        response = _file_response(open(directory / filename, "rb"), filename, _live_name(filename))
     response["Cache-Control"] = "no-cache"  # changes with every validation
     return response
 
@@ -154,15 +154,18 @@ def _live_name(filename: str) -> str:
     return f"inventaire-mutuelles-{timezone.localdate():%Y-%m-%d}-{filename}"
 
 
-def _file_response(path, filename: str, download_name: str):
+def _file_response(stream, filename: str, download_name: str):
+    """`stream` (an open binary file: the local build's, or a stored release's from the storage, which
+    may be object storage) as the response; Django closes it."""
     if filename in INLINE:
-        response = FileResponse(open(path, "rb"), content_type=INLINE[filename])  # closed by Django
         if filename == "codebook.html":  # a standalone file with its own <style>
-            allow_style_elements_of(response, Path(path).read_text(encoding="utf-8"))
-        return response
+            html = stream.read().decode("utf-8")
+            stream.seek(0)
+            return allow_style_elements_of(FileResponse(stream, content_type=INLINE[filename]), html)
+        return FileResponse(stream, content_type=INLINE[filename])
     return FileResponse(
-        open(path, "rb"), as_attachment=True, filename=download_name,
-        content_type=datasets.MEDIA_TYPES.get(path.suffix, "application/octet-stream"),
+        stream, as_attachment=True, filename=download_name,
+        content_type=datasets.MEDIA_TYPES.get(Path(filename).suffix, "application/octet-stream"),
     )
 
 
@@ -205,14 +208,11 @@ def release_file(request, slug, version, filename):
     if request.method == "GET":
         releases.count_release_download(stored)
     download_name = f"{release.folder}.zip" if filename == releases.ZIP_NAME else filename
-    response = _file_response(_stored_path(stored), filename, download_name)
+    response = _file_response(stored.file.open("rb"), filename, download_name)
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["ETag"] = f'"{stored.sha256}"'
     return response
 
-
-def _stored_path(stored: ReleaseFile) -> Path:
-    return Path(stored.file.path)
 
 
 @require_safe
