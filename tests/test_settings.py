@@ -22,7 +22,8 @@ PRODUCTION_ENV = {
 def run_django(settings_module, code, *, timeout=120, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {
         "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL", "CACHE_URL",
-        "ELASTICSEARCH_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "WAGTAILADMIN_BASE_URL", "SITE_URL", "PORT", "TASK_QUEUE_URL",
+        "ELASTICSEARCH_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "WAGTAILADMIN_BASE_URL", "SITE_URL", "PORT",
+        "TASK_QUEUE_URL",
         "AWS_STORAGE_BUCKET_NAME", "MEDIA_ROOT", "DATASETS_ROOT",
     }}
     clean.update(env, DJANGO_SETTINGS_MODULE=settings_module)

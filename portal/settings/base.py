@@ -235,8 +235,8 @@ WAGTAIL_SITE_NAME = "Concertation"
 # links, feeds, citations, BibTeX/RIS, datapackage.json and CITATION.cff, the admin's own links, and
 # Wagtail's default Site record (kept in step by portal.core.site_url). `make run` gives
 # http://127.0.0.1:$PORT; production must set it.
-SITE_URL = env("SITE_URL", default=env("WAGTAILADMIN_BASE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}"))
-SITE_URL = SITE_URL.rstrip("/")
+_LOCAL_URL = f"http://127.0.0.1:{env('PORT', default='8000')}"
+SITE_URL = env("SITE_URL", default=env("WAGTAILADMIN_BASE_URL", default=_LOCAL_URL)).rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 # No avatars from gravatar.com: they would send a hash of each user's e-mail address to a third party
 # (and break without internet). The admin shows its default avatar or an uploaded one.
