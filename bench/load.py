@@ -379,7 +379,7 @@ def main():
     sink = Sink()
     site = Installation(directory, database_url=database_url, production=args.settings == "production",
                         extra_env={
-        "CACHE_URL": args.cache_url or f"filecache://{directory / 'cache'}",
+        **({"CACHE_URL": args.cache_url} if args.cache_url else {}),
         "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
         "LOG_LEVEL": "WARNING",
     })

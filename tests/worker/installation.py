@@ -54,8 +54,8 @@ class Installation:
         return f"http://127.0.0.1:{self.port}"
 
     def env(self) -> dict:
-        """The environment of every process: DEBUG off (as in production), the files and mail of this
-        installation only (never the developer's var/), e-mail to nowhere unless given."""
+        """The environment of every process: DEBUG off (as in production), the files, cache and mail of
+        this installation only (never the developer's var/), e-mail to nowhere unless given."""
         env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST"))}
         env.update({
             "DJANGO_SETTINGS_MODULE": self.settings,
@@ -66,6 +66,9 @@ class Installation:
             "SITE_URL": self.base_url,
             "PORT": str(self.port),
             "MEDIA_ROOT": str(self.directory / "media"),
+            # shared by this installation's processes (web, worker, commands), as development's default
+            # is, but its own: never the developer's var/cache
+            "CACHE_URL": f"filecache://{self.directory / 'cache'}",
             "EMAIL_URL": "dummymail://",
             "ACCOUNT_DEFAULT_HTTP_PROTOCOL": "http",
             "PYTHONUNBUFFERED": "1",
