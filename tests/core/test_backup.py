@@ -324,3 +324,46 @@ def test_uploaded_files_in_an_s3_bucket_are_backed_up_and_restored(source, datab
             for item in s3.list_objects_v2(Bucket=name).get("Contents", []):
                 s3.delete_object(Bucket=name, Key=item["Key"])
             s3.delete_bucket(Bucket=name)
+
+
+def test_an_archive_of_a_newer_version_is_refused(archive, tmp_path, db):
+    """Migrations this code does not have: a downgrade is not possible, the archive is refused. (`db`:
+    loading the migrations runs a query, in wagtail-localize's first migration.)"""
+    newer = tmp_path / "newer.tar.gz"
+
+    def from_the_future(manifest):
+        manifest["database"]["migrations"]["inventory"].append("9999_from_a_later_version")
+        return manifest
+
+    rewrite(archive, newer, manifest=from_the_future)
+    with pytest.raises(CommandError, match=r"newer version of the portal .*inventory\.9999_from_a_later"):
+        call_command("restore", str(newer))
+
+
+def test_an_archive_of_an_older_version_is_migrated_on_restore(restored, archive, databases):
+    """An archive whose database lacks migrations of this code (here: the core app's, unapplied before
+    the backup) is brought up to date by the restore."""
+    applied = (
+        "from django.db import connection; from django.db.migrations.recorder import MigrationRecorder; "
+        "print(json.dumps(sorted(n for a, n in MigrationRecorder(connection).applied_migrations() "
+        "if a == 'core')))"
+    )
+    with tarfile.open(archive, "r:gz") as tar:
+        current = json.loads(tar.extractfile("manifest.json").read())["database"]["migrations"]["core"]
+    older = databases.root / "older.tar.gz"
+    try:
+        for args in [("migrate", "core", "0001", "--verbosity=0"), ("backup", str(older))]:
+            result = restored.manage(*args)
+            assert result.returncode == 0, result.stderr
+    finally:
+        assert restored.manage("migrate", "--verbosity=0").returncode == 0
+    with tarfile.open(older, "r:gz") as tar:
+        assert json.loads(tar.extractfile("manifest.json").read())["database"]["migrations"]["core"] == [
+            "0001_initial"]
+
+    target = databases.new("older")
+    result = target.manage("restore", str(older))
+    assert result.returncode == 0, result.stderr
+    result = target.run(applied)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == current
