@@ -10,13 +10,17 @@ origins' frames around the site, a foreign `<base>` and forms posting elsewhere.
 
 import base64
 import hashlib
+import logging
 import re
 
 from csp.constants import SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 from csp.utils import default_config
 from django.conf import settings
+from django.db import OperationalError
 from django.urls import reverse
+
+logger = logging.getLogger(__name__)
 
 
 class PortalCSPMiddleware(CSPMiddleware):
@@ -106,5 +110,29 @@ class WriteTransactionMiddleware:
 
         if DEFAULT_DB_ALIAS in getattr(view_func, "_non_atomic_requests", set()):
             return None
-        with transaction.atomic():
-            return view_func(request, *view_args, **view_kwargs)
+        try:
+            with transaction.atomic():
+                return view_func(request, *view_args, **view_kwargs)
+        except OperationalError as error:
+            if "database is locked" not in str(error):
+                raise
+            return busy(request)
+
+
+BUSY_RETRY_SECONDS = 60
+
+
+def busy(request):
+    """503 for a write that could not get SQLite's write lock within the busy timeout (another process
+    held it longer: an import's all-or-nothing transaction). Nothing of the request was saved (its
+    transaction was rolled back); the page says so and to send again, instead of a server error."""
+    from django.http import HttpResponse
+    from django.template.loader import get_template
+    from django.utils.translation import get_language
+
+    logger.warning("A write waited longer than the busy timeout for the database: %s %s",
+                   request.method, request.path)
+    response = HttpResponse(get_template("503_busy.html").render({"lang": get_language() or "fr"}),
+                            status=503)
+    response["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    return response

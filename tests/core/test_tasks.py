@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
@@ -107,3 +107,27 @@ def test_a_read_runs_outside_any_transaction():
     """A GET is left to Django (autocommit): on SQLite a transaction would take the write lock."""
     middleware = WriteTransactionMiddleware(lambda request: HttpResponse())
     assert middleware.process_view(RequestFactory().get("/"), _view_that_writes_then_fails, (), {}) is None
+
+
+def _view_that_writes_then_finds_the_database_locked(request):
+    from django.db import OperationalError
+
+    PeriodicClaim.objects.create(name="written-before-the-lock", slot=1)
+    raise OperationalError("database is locked")  # what SQLite says after the busy timeout
+
+
+@pytest.mark.django_db
+def test_a_write_that_cannot_get_the_lock_in_time_is_a_clear_503_and_saves_nothing():
+    """On SQLite an import in the worker holds the write lock for its whole transaction; a form sent
+    meanwhile that waits longer than the busy timeout gets a page saying nothing was saved and to send
+    again (the browser's back button keeps what was typed), not a server error."""
+    middleware = WriteTransactionMiddleware(lambda request: HttpResponse())
+    request = RequestFactory().post("/fr/inventaire/")
+
+    with translation.override("en"):
+        response = middleware.process_view(request, _view_that_writes_then_finds_the_database_locked, (), {})
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "nothing was saved" in response.content.decode()
+    assert not PeriodicClaim.objects.filter(name="written-before-the-lock").exists()
