@@ -33,10 +33,10 @@ from django.utils import translation
 
 from .installation import ROOT, Installation, stop
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
     reason="SQLite's write lock is what is tested; PostgreSQL readers never wait for writers (MVCC)",
-)
+)]
 
 READ_SECONDS = 5  # the slowest answer a reader gets during the import
 LOCK_WAIT_SECONDS = 600  # the import reads and checks the whole file before it takes the lock
