@@ -36,6 +36,21 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _worker_keeps_the_test_connection(monkeypatch):
+    """A worker run inside a test (`call_command("run_worker", "--batch")`) shares the test's database
+    connection, which holds the test's transaction. Between tasks the worker closes connections that
+    are old (Django's `close_old_connections`, as a request does): on PostgreSQL that would close the
+    test's own. Here, and only inside the test process, that hygiene step does nothing; workers in
+    other processes (tests/worker/, tests/deployment/, test_run_portal) keep it."""
+    from django_tasks_db.management.commands import db_worker
+
+    from portal.core.management.commands import run_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(run_worker, "close_old_connections", lambda: None)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: a rolled-back test leaves the inventory's version
     counter where it was, so a computed table cached under that version must not outlive it."""

@@ -40,7 +40,7 @@ def test_an_upload_s_page_follows_the_import_without_javascript(browser, live_se
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     job = ImportJob.objects.get()
-    assert re.search(rf"/import/{job.public_id}/$", page.url)
+    assert re.search(rf"/inventaire/importer/{job.public_id}/$", page.url)
     assert page.locator(".upload-report").is_visible()
     assert YearlyReturn.objects.count() == 3
     page.screenshot(path=str(shots / "import-job-done.png"), full_page=True)

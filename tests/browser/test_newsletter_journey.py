@@ -38,7 +38,7 @@ def test_a_visitor_subscribes_confirms_receives_an_issue_and_unsubscribes(
     from portal.newsletter.models import NewsletterIssuePage, Subscriber, SubscriberState
 
     smtp_server.use_in(settings)
-    settings.WAGTAILADMIN_BASE_URL = live_server.url  # links in the e-mails point at this server
+    settings.SITE_URL = settings.WAGTAILADMIN_BASE_URL = live_server.url  # e-mail links point at this server
     monkeypatch.setattr(antispam, "MIN_SECONDS", 1)  # still checked, shorter for the test
 
     # The visitor subscribes on the archive page, in English, on a phone.

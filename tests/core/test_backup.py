@@ -21,6 +21,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from tests.test_settings import run_django
 
@@ -214,8 +215,9 @@ def test_a_restore_into_an_installation_with_content_is_refused(restored, archiv
     before = media_files(restored)
     result = restored.manage("restore", str(archive))
     assert result.returncode != 0
-    assert "The installation is not empty" in result.stderr
-    assert "Nothing was changed" in result.stderr and "--force" in result.stderr
+    # The command speaks the portal's default language, French.
+    assert "L’installation n’est pas vide" in result.stderr
+    assert "Rien n’a été modifié" in result.stderr and "--force" in result.stderr
     assert media_files(restored) == before
 
 
@@ -226,7 +228,8 @@ def test_a_tampered_archive_is_refused_and_nothing_is_touched(archive, databases
     target = databases.new("tampered")
     result = target.manage("restore", str(tampered))
     assert result.returncode != 0
-    assert "does not match its checksum" in result.stderr and "Nothing was restored" in result.stderr
+    assert "ne correspond pas à sa somme de contrôle" in result.stderr
+    assert "Rien n’a été restauré" in result.stderr
     assert databases.tables(target) == []
     assert not target.media.exists()
 
@@ -240,7 +243,7 @@ def test_an_archive_with_a_file_added_is_refused(archive, tmp_path):
                 extra.size = 4
                 new.addfile(extra, io.BytesIO(b"%PDF"))
             new.addfile(info, old.extractfile(info))
-    with pytest.raises(CommandError, match="planted.pdf is not in the manifest"):
+    with translation.override("en"), pytest.raises(CommandError, match="planted.pdf is not in the manifest"):
         call_command("restore", str(extended))
     assert not Path(settings.MEDIA_ROOT).exists()
 
@@ -260,15 +263,15 @@ def test_an_archive_of_another_engine_is_refused(archive, tmp_path, source):
     rewrite(archive, foreign, manifest=to_other_engine,
             member=lambda name, data: (names[other], data) if name == names[ours] else None)
     label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-    with pytest.raises(CommandError, match=f"holds a {label[other]} database, but the configured database "
-                                           f"is {label[ours]}"):
+    refusal = f"holds a {label[other]} database, but the configured database is {label[ours]}"
+    with translation.override("en"), pytest.raises(CommandError, match=refusal):
         call_command("restore", str(foreign))
 
 
 def test_a_file_that_is_no_backup_is_refused(tmp_path):
     bogus = tmp_path / "notes.tar.gz"
     bogus.write_bytes(b"not an archive at all")
-    with pytest.raises(CommandError, match="cannot be read"):
+    with translation.override("en"), pytest.raises(CommandError, match="cannot be read"):
         call_command("restore", str(bogus))
 
 
@@ -336,7 +339,8 @@ def test_an_archive_of_a_newer_version_is_refused(archive, tmp_path, db):
         return manifest
 
     rewrite(archive, newer, manifest=from_the_future)
-    with pytest.raises(CommandError, match=r"newer version of the portal .*inventory\.9999_from_a_later"):
+    newer_version = r"newer version of the portal .*inventory\.9999_from_a_later"
+    with translation.override("en"), pytest.raises(CommandError, match=newer_version):
         call_command("restore", str(newer))
 
 

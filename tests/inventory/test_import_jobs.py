@@ -147,7 +147,7 @@ def test_a_job_run_by_the_worker_is_audited_in_the_uploader_s_name(client, secre
 
 
 def test_files_of_jobs_that_never_ended_are_deleted_after_their_days(secretariat, settings):
-    job = ImportJob(user=secretariat, file_name="lost.csv")
+    job = ImportJob(user=secretariat, file_name="lost.csv", language="en")
     job.file.save("lost.csv", ContentFile(b"mutual_id\n"), save=False)
     job.save()
     path = job.file.path

@@ -86,7 +86,7 @@ def test_sending_needs_the_confirmation_box_and_happens_once(client, issue, secr
     # each subscriber got the issue once.
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         Subscriber.objects.confirmed().values_list("email", flat=True))
-    assert "is being sent to 5 subscribers" in response.content.decode()
+    assert "est en cours d’envoi à 5 abonnés" in response.content.decode()  # the admin speaks French
     assert response.context["report"]["sent"] == DEMO_SUBSCRIBERS
 
 

@@ -41,7 +41,9 @@ def test_an_issue_sent_from_the_admin_goes_out_through_the_worker(client, settin
     load_demo(admin_password="demo-admin-password", with_inventory=False)
     settings.TASKS = DATABASE_QUEUE
     response = _send_from_the_admin(client)
-    assert "is being sent to 5 subscribers by the background worker" in response.content.decode()
+    # "… is being sent to 5 subscribers by the background worker": the admin speaks French
+    assert "est en cours d’envoi à 5 abonnés, par lots, par le traitement en arrière-plan" in (
+        response.content.decode())
     assert mail.outbox == []  # queued with the delivery, in the request's transaction
     queued = DBTaskResult.objects.get(task_path="portal.newsletter.tasks.send_delivery")
 
