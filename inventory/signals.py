@@ -39,7 +39,9 @@ _LOGGED_TRANSITIONS = {"validated": "portal.return.validated", "returned": "port
 def _changed(**kwargs):
     if kwargs.get("raw"):
         return  # fixtures being loaded
-    transaction.on_commit(_bump)
+    # Robust: the change is committed whatever happens here; a failure (SQLite busy with an import) is
+    # logged, not shown to the user as a failed save.
+    transaction.on_commit(_bump, robust=True)
 
 
 def _bump():

@@ -30,6 +30,7 @@ can rewrite its manifest. Keep backups where only the operators can write (docs/
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -60,6 +61,8 @@ CHUNK = 1024 * 1024
 SPOOL = 8 * 1024 * 1024  # a file up to this size is held in memory while archived, a larger one on disk
 MANIFEST_MAX = 64 * 1024 * 1024
 COMPRESSLEVEL = 6  # gzip's default: most uploads (PDF, JPEG) are compressed already
+
+logger = logging.getLogger(__name__)
 
 
 class BackupError(Exception):
@@ -109,12 +112,17 @@ def write_backup(path, *, progress: ProgressFactory = Progress) -> dict:
                 members[DATABASE_MEMBERS[vendor]] = _add(archive, DATABASE_MEMBERS[vendor], stream)
             dump.unlink()
 
-            skipped = rebuildable_prefixes(storage)
+            skipped = rebuildable_prefixes(storage) + TRANSIENT_FOLDERS
             names = list(stored_files(storage, skipped))
             bar = progress(_("Uploaded files"), len(names))
             for name in names:
-                with storage.open(name, "rb") as source, \
-                        tempfile.SpooledTemporaryFile(max_size=SPOOL, dir=work) as spool:
+                try:
+                    source = storage.open(name, "rb")
+                except FileNotFoundError:  # deleted since the listing (a finished job's upload)
+                    logger.info("Backup: %s was deleted while the backup ran; left out", name)
+                    bar.update(1)
+                    continue
+                with source, tempfile.SpooledTemporaryFile(max_size=SPOOL, dir=work) as spool:
                     shutil.copyfileobj(source, spool, CHUNK)
                     spool.seek(0)
                     members[MEDIA_PREFIX + name] = _add(archive, MEDIA_PREFIX + name, spool)
@@ -173,6 +181,11 @@ class _BytesReader:
         return chunk
 
 
+# Files kept only while a task needs them (an import job's upload, deleted when the job ends): never
+# worth restoring, and they may vanish while the backup runs.
+TRANSIENT_FOLDERS = ["private/inventory-imports"]
+
+
 def rebuildable_prefixes(storage) -> list[str]:
     """The folders of the storage that hold a cache the portal rebuilds, left out of backups: the
     current dataset builds (inventory/releases.py `live_root`) when they sit inside the storage's
@@ -189,7 +202,7 @@ def rebuildable_prefixes(storage) -> list[str]:
 
 def stored_files(storage, skipped: list[str] = ()) -> Iterator[str]:
     """Every file name in `storage`, recursively, sorted, outside the `skipped` folders and the
-    hidden work folders at its top (`.release-…`: a release being frozen)."""
+    hidden work folders (`.release-…`: a release being frozen)."""
 
     def walk(folder: str) -> Iterator[str]:
         try:
@@ -200,7 +213,7 @@ def stored_files(storage, skipped: list[str] = ()) -> Iterator[str]:
             yield f"{folder}/{name}" if folder else name
         for name in sorted(directories):
             path = f"{folder}/{name}" if folder else name
-            if (not folder and name.startswith(".")) or path in skipped:
+            if name.startswith(".") or path in skipped:  # work folders (`.release-…`), caches
                 continue
             yield from walk(path)
 

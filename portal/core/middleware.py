@@ -85,14 +85,20 @@ class ControlCharactersInPathMiddleware:
 
 
 class WriteTransactionMiddleware:
-    """Each request that may write (POST, PUT, PATCH, DELETE) runs its view in one transaction, rolled
-    back if the view raises, as Django's ATOMIC_REQUESTS would; a GET or HEAD runs in autocommit.
+    """Each request that may write (POST, PUT, PATCH, DELETE) runs in one transaction, rolled back if
+    the view raises or answers a server error, as Django's ATOMIC_REQUESTS would; a GET or HEAD runs
+    in autocommit.
 
     ATOMIC_REQUESTS wrapped every view, reads included, and SQLite transactions take the write lock
     when they begin: one slow page held every other request waiting, then failing with "database is
     locked". Reads now take no lock at all (SQLite runs in WAL mode, readers never wait for a writer),
     and the few writes a GET makes (a download counter, a session) are short statements of their own.
     A view marked `@transaction.non_atomic_requests` manages its transactions itself.
+
+    Last in MIDDLEWARE, it wraps Django's own call of the view, so the other middlewares'
+    `process_exception` still answer a view's exception (allauth's re-authentication, say); this one's
+    runs first and marks the request's writes for rollback. A write that cannot get SQLite's write lock
+    within the busy timeout (an import holds it) gets `busy()`, a 503 saying nothing was saved.
     """
 
     UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -101,22 +107,39 @@ class WriteTransactionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        from django.db import transaction
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method not in self.UNSAFE:
-            return None
-        from django.db import DEFAULT_DB_ALIAS, transaction
-
-        if DEFAULT_DB_ALIAS in getattr(view_func, "_non_atomic_requests", set()):
-            return None
+        if request.method not in self.UNSAFE or self._manages_its_transactions(request):
+            return self.get_response(request)
+        began = False
         try:
             with transaction.atomic():
-                return view_func(request, *view_args, **view_kwargs)
+                began = True
+                response = self.get_response(request)
+                if getattr(request, "_writes_failed", False) or response.status_code >= 500:
+                    transaction.set_rollback(True)
         except OperationalError as error:
-            if "database is locked" not in str(error):
-                raise
+            if began or "database is locked" not in str(error):
+                raise  # not the transaction's start waiting for another writer
             return busy(request)
+        return response
+
+    def process_exception(self, request, exception):
+        request._writes_failed = True
+        if isinstance(exception, OperationalError) and "database is locked" in str(exception):
+            return busy(request)
+        return None
+
+    @staticmethod
+    def _manages_its_transactions(request) -> bool:
+        from django.db import DEFAULT_DB_ALIAS
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
+        except Resolver404:
+            return False
+        return DEFAULT_DB_ALIAS in getattr(match.func, "_non_atomic_requests", set())
 
 
 BUSY_RETRY_SECONDS = 60

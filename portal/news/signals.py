@@ -12,7 +12,7 @@ from wagtail.signals import page_published, page_unpublished, published
 def _flash_published(sender, instance, **kwargs):
     from .flash import flash_publish_deliver
 
-    transaction.on_commit(lambda: flash_publish_deliver(instance))
+    transaction.on_commit(lambda: flash_publish_deliver(instance), robust=True)  # logged if it fails
 
 
 def _article_published(sender, instance, **kwargs):

@@ -371,3 +371,18 @@ def test_an_archive_of_an_older_version_is_migrated_on_restore(restored, archive
     result = target.run(applied)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == current
+
+
+def test_work_folders_and_transient_uploads_are_left_out_of_a_backup(tmp_path):
+    """An import job's upload (deleted when the job ends) and a release being frozen (`.release-…`,
+    at any depth) are no content to restore, and may vanish while a live backup lists the files."""
+    from django.core.files.storage import FileSystemStorage
+
+    from portal.core.backup import TRANSIENT_FOLDERS, stored_files
+
+    for name in ("documents/guide.pdf", "releases/inv-v1.0/returns.csv", "private/inventory-imports/u.csv",
+                 "datasets/.release-abc/returns.csv", ".release-top/x.csv"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    names = list(stored_files(FileSystemStorage(location=tmp_path), TRANSIENT_FOLDERS))
+    assert names == ["documents/guide.pdf", "releases/inv-v1.0/returns.csv"]

@@ -5,14 +5,11 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.http import HttpResponse
-from django.test import RequestFactory
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from portal.core import tasks
-from portal.core.middleware import WriteTransactionMiddleware
 from portal.core.models import PeriodicClaim
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -82,52 +79,67 @@ def test_finished_task_results_are_forgotten_after_a_week(database_queue):
     assert list(DBTaskResult.objects.values_list("args_kwargs__args", flat=True)) == [["recent"]]
 
 
-def _view_that_writes_then_fails(request):
-    PeriodicClaim.objects.create(name="written-by-the-view", slot=1)
-    if request.GET.get("fail"):
-        raise RuntimeError("the view fails after writing")
-    return HttpResponse("ok")
+URLS = "tests.core.write_transaction_urls"
+
+
+def _written(name) -> bool:
+    return PeriodicClaim.objects.filter(name=name).exists()
 
 
 @pytest.mark.django_db
-def test_a_request_that_writes_is_all_or_nothing():
-    middleware = WriteTransactionMiddleware(lambda request: HttpResponse())
-    factory = RequestFactory()
+@pytest.mark.urls(URLS)
+def test_a_request_that_writes_is_all_or_nothing(client):
+    client.raise_request_exception = False
+    assert client.post("/fails/").status_code == 500
+    assert not _written("written-then-failed")
 
-    with pytest.raises(RuntimeError):
-        middleware.process_view(factory.post("/?fail=1"), _view_that_writes_then_fails, (), {})
-    assert not PeriodicClaim.objects.filter(name="written-by-the-view").exists()
-
-    response = middleware.process_view(factory.post("/"), _view_that_writes_then_fails, (), {})
-    assert response.content == b"ok"
-    assert PeriodicClaim.objects.filter(name="written-by-the-view").exists()
-
-
-def test_a_read_runs_outside_any_transaction():
-    """A GET is left to Django (autocommit): on SQLite a transaction would take the write lock."""
-    middleware = WriteTransactionMiddleware(lambda request: HttpResponse())
-    assert middleware.process_view(RequestFactory().get("/"), _view_that_writes_then_fails, (), {}) is None
-
-
-def _view_that_writes_then_finds_the_database_locked(request):
-    from django.db import OperationalError
-
-    PeriodicClaim.objects.create(name="written-before-the-lock", slot=1)
-    raise OperationalError("database is locked")  # what SQLite says after the busy timeout
+    assert client.post("/writes/").content == b"ok"
+    assert _written("written")
 
 
 @pytest.mark.django_db
-def test_a_write_that_cannot_get_the_lock_in_time_is_a_clear_503_and_saves_nothing():
+@pytest.mark.urls(URLS)
+def test_other_middlewares_still_answer_a_view_s_exception_and_its_writes_are_undone(client):
+    """allauth's middleware turns its exception into its answer (here a 429), as with ATOMIC_REQUESTS:
+    a two-factor page asking to re-authenticate must not become a server error."""
+    response = client.post("/allauth/")
+    assert response.status_code == 429 and response.content == b"too many"
+    assert not _written("written-then-allauth")
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(URLS)
+def test_a_write_that_cannot_get_the_lock_in_time_is_a_clear_503_and_saves_nothing(client):
     """On SQLite an import in the worker holds the write lock for its whole transaction; a form sent
     meanwhile that waits longer than the busy timeout gets a page saying nothing was saved and to send
     again (the browser's back button keeps what was typed), not a server error."""
-    middleware = WriteTransactionMiddleware(lambda request: HttpResponse())
-    request = RequestFactory().post("/fr/inventaire/")
-
-    with translation.override("en"):
-        response = middleware.process_view(request, _view_that_writes_then_finds_the_database_locked, (), {})
+    response = client.post("/locked/")  # in French, the default language
 
     assert response.status_code == 503
     assert response["Retry-After"] == "60"
-    assert "nothing was saved" in response.content.decode()
-    assert not PeriodicClaim.objects.filter(name="written-before-the-lock").exists()
+    assert "rien n’a été enregistré" in response.content.decode()  # nothing was saved
+    assert not _written("written-before-the-lock")
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(URLS)
+def test_a_read_runs_outside_any_transaction_of_its_own_a_write_inside_one(client):
+    """A GET runs in autocommit (on SQLite a transaction would take the write lock for the whole page);
+    a POST's queries run one transaction deeper (inside the test's own, that is one savepoint more)."""
+    from django.db import connection
+
+    depths = []
+
+    def spy(execute, sql, params, many, context):
+        if "core_periodicclaim" in sql:  # the view's own write (sessions are saved outside it)
+            depths.append(len(connection.savepoint_ids))
+        return execute(sql, params, many, context)
+
+    outside = len(connection.savepoint_ids)
+    with connection.execute_wrapper(spy):
+        client.get("/writes/")
+    assert depths == [outside]
+    depths.clear()
+    with connection.execute_wrapper(spy):
+        client.post("/writes/?name=posted")
+    assert depths == [outside + 1]
