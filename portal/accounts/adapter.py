@@ -18,7 +18,25 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal.ratelimit import get_ip
 
 
+def _on_site_url(url: str) -> str:
+    """allauth's absolute link (built from the request's host) moved onto SITE_URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from portal.core.site_url import public_url
+
+    parts = urlsplit(url)
+    return public_url(urlunsplit(("", "", parts.path, parts.query, parts.fragment)))
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
         """The rate limiter's key for failed logins: the account's login and the client's address."""
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{get_ip(request)}"
+
+    # Links in account e-mails (address confirmation, password reset) start with SITE_URL, as every
+    # other link the portal writes for outside use, not with the host the request came through.
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return _on_site_url(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return _on_site_url(super().get_reset_password_from_key_url(key))

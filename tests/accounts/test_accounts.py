@@ -139,3 +139,20 @@ def test_profile_shows_the_roles_given_by_the_secretariat(client):
     client.force_login(user)
     html = client.get("/fr/comptes/profil/").content.decode()
     assert "Point focal" in html
+
+
+def test_account_e_mail_links_start_with_the_site_s_public_address(client, settings):
+    """The confirmation and password-reset links follow SITE_URL (`PORT=8101 make run`, production's
+    address behind its proxy), not the host name the request came through."""
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    signup(client)
+    assert re.search(r"http://127\.0\.0\.1:8101/fr/comptes/confirm-email/\S+", mail.outbox[0].body)
+    assert "http://testserver" not in mail.outbox[0].body
+
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(email="aminata@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    mail.outbox.clear()
+    client.post("/fr/comptes/password/reset/", {"email": user.email})
+    assert re.search(r"http://127\.0\.0\.1:8101/fr/comptes/password/reset/key/\S+", mail.outbox[0].body)
