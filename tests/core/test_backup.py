@@ -207,7 +207,7 @@ def test_the_archive_says_what_it_holds(archive, source):
     assert set(manifest["members"]) == set(names) - {"manifest.json"}
     assert "media/" + RELEASE_FILE in manifest["members"]
     assert "media/" + CACHE_FILE not in manifest["members"]
-    assert manifest["files"]["skipped"] == ["datasets/live"]
+    assert manifest["files"]["skipped"] == ["datasets/live", "private/inventory-imports"]
     assert (archive.stat().st_mode & 0o077) == 0, "a backup holds personal data: its owner's only"
 
 
