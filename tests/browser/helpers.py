@@ -15,12 +15,13 @@ def person(email, role, **kwargs):
     return user
 
 
-def logged_in_page(browser, live_server, email):
-    """A French 360 px page in a fresh browser context, logged in through the login form.
+def logged_in_page(browser, live_server, email, *, javascript=True):
+    """A French 360 px page in a fresh browser context, logged in through the login form (with
+    JavaScript turned off when `javascript` is false).
 
     When the login asks for a second factor (the secretariat and focal points: UserFactory gives them
     a TOTP authenticator), the code of the tests' authenticator app (`totp_code()`) is typed in."""
-    context = browser.new_context(locale="fr-FR", viewport=PHONE)
+    context = browser.new_context(locale="fr-FR", viewport=PHONE, java_script_enabled=javascript)
     page = context.new_page()
     page.goto(f"{live_server.url}/fr/comptes/login/")
     page.locator("input[name=login]").fill(email)

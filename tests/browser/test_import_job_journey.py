@@ -8,21 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.browser.helpers import PASSWORD, PHONE, answer_second_factor, person
+from tests.browser.helpers import logged_in_page, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def page_without_javascript(browser, live_server, email):
-    context = browser.new_context(locale="fr-FR", viewport=PHONE, java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/fr/comptes/login/")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-    answer_second_factor(page)
-    return page
 
 
 def test_an_upload_s_page_follows_the_import_without_javascript(browser, live_server, demo_site, shots):
@@ -31,7 +19,7 @@ def test_an_upload_s_page_follows_the_import_without_javascript(browser, live_se
     from tests.inventory.test_uploads import good_rows, inventory_csv
 
     secretary = person("secretariat@example.org", Role.SECRETARIAT)
-    page = page_without_javascript(browser, live_server, "secretariat@example.org")
+    page = logged_in_page(browser, live_server, "secretariat@example.org", javascript=False)
     with translation.override("fr"):
         upload_url = live_server.url + reverse("inventory:import_upload")
     page.goto(upload_url)
