@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.smtp import _free_port
+from tests.smtp import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -46,7 +46,7 @@ def _answers(url: str) -> int | None:
 @pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
                     reason="make run's embedded default is SQLite; this test builds its own")
 def test_run_portal_serves_runs_the_queue_and_stops_both_on_ctrl_c(tmp_path):
-    database, port = tmp_path / "db.sqlite3", _free_port()
+    database, port = tmp_path / "db.sqlite3", free_port()
     environment = _environment(database, port)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=environment, cwd=ROOT, check=True,

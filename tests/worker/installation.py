@@ -6,7 +6,6 @@ processes, on a real database (the tests' own database is in memory and seen by 
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,14 +14,10 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.smtp import free_port
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 ADMIN_PASSWORD = "installation-admin-password"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
