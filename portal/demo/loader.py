@@ -332,33 +332,33 @@ def load_people(report):
 
 
 def load_library(report):
-    from library.demo import load
+    from . import library
 
-    load(report)
+    library.load(report)
 
 
 def load_news(report):
-    from portal.news.demo import load
+    from . import news
 
-    load(report)
+    news.load(report)
 
 
 def load_events(report):
-    from portal.events.demo import load
+    from . import events
 
-    load(report)
+    events.load(report)
 
 
 def load_newsletter(report):
-    from portal.newsletter.demo import load
+    from . import newsletter
 
-    load(report)
+    newsletter.load(report)
 
 
 def load_directory(report):
-    from portal.directory.demo import load
+    from . import directory
 
-    load(report)
+    directory.load(report)
 
 
 def load_moderation(report):

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "portal.newsletter",
     "portal.events",
     "portal.directory",
+    "portal.demo",  # the demo content and `load_demo`: the top layer, nothing imports it
     "inventory",
     "library",
     "wagtail_localize",

@@ -90,7 +90,7 @@ def test_the_news_pages_and_the_article_form_have_no_serious_accessibility_viola
     from django.utils import translation
 
     from portal.accounts.roles import Role
-    from portal.news.demo import ARTICLES, AUTHOR
+    from portal.demo.news import ARTICLES, AUTHOR
     from portal.news.models import ArticlePage
     from tests.browser.helpers import logged_in_page, person
 

@@ -209,8 +209,8 @@ def test_demo_seminar_is_next_month_with_the_three_modules_in_both_languages():
 
 
 def test_demo_loads_twice_without_duplicates():
+    from portal.demo.events import load
     from portal.demo.loader import Report
-    from portal.events.demo import load
 
     before = EventPage.objects.count()
     load(Report())

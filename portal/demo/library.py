@@ -10,9 +10,15 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, Locale
 
 from inventory.models import Country
-
-from .models import ProjectIndicator, ProjectLesson, ProjectProfilePage, ProjectUpdate, ResourcePage, Theme
-from .services import library_index_get_or_create
+from library.models import (
+    ProjectIndicator,
+    ProjectLesson,
+    ProjectProfilePage,
+    ProjectUpdate,
+    ResourcePage,
+    Theme,
+)
+from library.services import library_index_get_or_create
 
 RESOURCES = [
     {

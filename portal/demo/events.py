@@ -16,8 +16,7 @@ from wagtail.models import Locale
 
 from inventory.models import Country, SupportingOrganization
 from library.models import ResourcePage, Theme
-
-from .models import (
+from portal.events.models import (
     DatePrecision,
     EventIndexPage,
     EventKind,

@@ -10,8 +10,7 @@ from wagtail.models import Locale
 
 from library.models import ResourcePage
 from portal.home.models import HomePage
-
-from .models import NewsletterIndexPage, NewsletterIssuePage, Subscriber
+from portal.newsletter.models import NewsletterIndexPage, NewsletterIssuePage, Subscriber
 
 ARCHIVE = {
     "fr": {"title": "La Lettre de la Concertation", "slug": "lettre-d-information",
