@@ -23,6 +23,7 @@ from wagtail.documents import get_document_model
 
 from inventory.models import Country
 from portal.core import audit
+from portal.core.pages import child_slug
 
 from .extraction import check_size, check_upload
 from .models import (
@@ -34,7 +35,7 @@ from .models import (
     split_values,
     validate_year,
 )
-from .services import library_index_get_or_create
+from .services import RESERVED_SLUGS, library_index_get_or_create
 
 COLUMNS = [
     "ref", "title", "summary", "resource_type", "themes", "countries", "language", "year", "authors",
@@ -251,7 +252,8 @@ def _write(rows, themes_by_key, known_slugs) -> ImportResult:
         page.themes = [themes[slug] for slug in row.themes]
         page.countries = [countries[code] for code in row.countries]
         if created:
-            page.slug = _free_slug(parent, values["title"], values["ref"])
+            fallback = slugify(values["ref"])[:60].strip("-") or "resource"
+            page.slug = child_slug(parent, values["title"], default=fallback, reserved=RESERVED_SLUGS)
             parent.add_child(instance=page)
             result.created.append(page)
         else:
@@ -260,10 +262,3 @@ def _write(rows, themes_by_key, known_slugs) -> ImportResult:
         page.save_revision().publish()
     return result
 
-
-def _free_slug(parent, title, ref):
-    base = (slugify(title)[:60] or slugify(ref)[:60] or "resource").strip("-")
-    slug, number = base, 2
-    while parent.get_children().filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug

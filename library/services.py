@@ -4,54 +4,31 @@ that follow their pages in and out of public view (shared with the news' attachm
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils.text import slugify
-from wagtail.coreutils import find_available_slug
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction, Locale, Page, ReferenceIndex, Site
+from wagtail.models import Collection, CollectionViewRestriction, Page, ReferenceIndex
 
 from portal.accounts.roles import GROUP_NAMES, Role
 from portal.core.contributions import submit_for_moderation
+from portal.core.pages import child_slug, index_page_get_or_create
 
 from .models import LibraryIndexPage, ResourcePage
 
-INDEX_TITLES = {
-    "fr": (
-        "Bibliothèque", "bibliotheque", "Études, guides, textes juridiques et actes des forums du réseau."
-    ),
-    "en": ("Library", "library", "Studies, guides, legal texts and forum proceedings of the network."),
+INDEX_FIELDS = {
+    "fr": {
+        "title": "Bibliothèque", "slug": "bibliotheque",
+        "intro": "Études, guides, textes juridiques et actes des forums du réseau.",
+    },
+    "en": {
+        "title": "Library", "slug": "library",
+        "intro": "Studies, guides, legal texts and forum proceedings of the network.",
+    },
 }
 
 
-def _default_parent() -> Page:
-    """The default site's home page (on a freshly migrated database, Wagtail's welcome page)."""
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is not None:
-        return site.root_page
-    root = Page.get_first_root_node()
-    return root.get_children().first() or root
-
-
-@transaction.atomic
 def library_index_get_or_create(*, language: str) -> LibraryIndexPage:
     """The library's index page in `language`'s tree, created (and published) when missing: the French
     one under the default site's home page, the others as its translations."""
-    locale, _ = Locale.objects.get_or_create(language_code=language)
-    existing = LibraryIndexPage.objects.filter(locale=locale).first()
-    if existing is not None:
-        return existing
-    title, slug, intro = INDEX_TITLES.get(language, INDEX_TITLES["en"])
-    source_language = Locale.get_default().language_code
-    if language == source_language:
-        parent = _default_parent()
-        page = LibraryIndexPage(title=title, slug=slug, intro=intro, locale=parent.locale, show_in_menus=True)
-        parent.add_child(instance=page)
-    else:
-        source = library_index_get_or_create(language=source_language)
-        page = source.copy_for_translation(locale, copy_parents=True).specific
-        page.title, page.slug, page.intro = title, slug, intro
-        page.save()
-    page.save_revision().publish()
-    return page
+    return index_page_get_or_create(LibraryIndexPage, language=language, fields=INDEX_FIELDS)
 
 
 # Stored data: keep the name stable.
@@ -146,11 +123,9 @@ def resource_propose(*, user, title: str, summary: str, resource_type: str, them
         return page
     parent = library_index_get_or_create(language="en" if language == "en" else "fr")
     document = private_document(user=user, title=title, file=file) if file is not None else None
-    slug = slugify(title)[:60].strip("-") or "resource"
-    if slug in RESERVED_SLUGS:
-        slug += "-1"
     page = ResourcePage(
-        title=title, slug=find_available_slug(parent, slug), locale=parent.locale, summary=summary,
+        title=title, slug=child_slug(parent, title, default="resource", reserved=RESERVED_SLUGS),
+        locale=parent.locale, summary=summary,
         resource_type=resource_type, language=language, year=year, authors=authors, publisher=publisher,
         licence=licence, document=document, external_url=external_url if document is None else "",
     )

@@ -7,7 +7,6 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, Site
 
 from library.services import private_document, proposals_collection
 from portal.core.contributions import (
@@ -15,56 +14,23 @@ from portal.core.contributions import (
     recent_submissions,
     submit_for_moderation,
 )
+from portal.core.pages import child_slug, index_page_get_or_create
 
 from .models import ArticleAttachment, ArticlePage, FlashNewsSubscription, Frequency, NewsIndexPage
 from .richtext import plain_text_to_html
 
-INDEX_TITLES = {
-    "fr": ("Actualités", "actualites", "Articles et nouvelles des membres du réseau."),
-    "en": ("News", "news", "Articles and news from the network's members."),
+INDEX_FIELDS = {
+    "fr": {
+        "title": "Actualités", "slug": "actualites", "intro": "Articles et nouvelles des membres du réseau.",
+    },
+    "en": {"title": "News", "slug": "news", "intro": "Articles and news from the network's members."},
 }
 
 
-def _default_parent() -> Page:
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is not None:
-        return site.root_page
-    root = Page.get_first_root_node()
-    return root.get_children().first() or root
-
-
-@transaction.atomic
 def news_index_get_or_create(*, language: str) -> NewsIndexPage:
     """The news page of `language`'s tree, created and published when missing: the French one under the
     default site's home page, the others as its translations."""
-    locale, _ = Locale.objects.get_or_create(language_code=language)
-    existing = NewsIndexPage.objects.filter(locale=locale).first()
-    if existing is not None:
-        return existing
-    title, slug, intro = INDEX_TITLES.get(language, INDEX_TITLES["en"])
-    source_language = Locale.get_default().language_code
-    if language == source_language:
-        parent = _default_parent()
-        page = NewsIndexPage(title=title, slug=slug, intro=intro, locale=parent.locale, show_in_menus=True)
-        parent.add_child(instance=page)
-    else:
-        source = news_index_get_or_create(language=source_language)
-        page = source.copy_for_translation(locale, copy_parents=True).specific
-        page.title, page.slug, page.intro = title, slug, intro
-        page.save()
-    page.save_revision().publish()
-    return page
-
-
-def _unique_slug(parent: Page, title: str) -> str:
-    from django.utils.text import slugify
-
-    base = slugify(title)[:60].strip("-") or "article"
-    slug, n = base, 1
-    while Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1, slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return index_page_get_or_create(NewsIndexPage, language=language, fields=INDEX_FIELDS)
 
 
 def article_states(user) -> list[dict]:
@@ -95,11 +61,12 @@ def article_submit(*, author, data: dict, image=None, attachment=None,
     e-mailed by the contributions module's receivers, as every contributor."""
     from django.core.files.images import ImageFile
 
-    language = data["language"] if data["language"] in INDEX_TITLES else "fr"
+    language = data["language"] if data["language"] in INDEX_FIELDS else "fr"
     parent = None
     if article is None:
         parent = news_index_get_or_create(language=language)
-        article = ArticlePage(slug=_unique_slug(parent, data["title"]), locale=parent.locale, author=author)
+        article = ArticlePage(slug=child_slug(parent, data["title"], default="article"), locale=parent.locale,
+                              author=author)
     else:
         article = article.get_latest_revision_as_object()
     article.title = data["title"]

@@ -119,3 +119,17 @@ def test_a_pdf_beyond_the_bounds_is_refused(tmp_path, capsys, settings):
     err = capsys.readouterr().err
     assert "The PDF has more than 2 pages: it is refused." in err
     assert "A part of the PDF unpacks to more than 32.0\xa0MB" in err
+
+
+def test_an_imported_resource_never_takes_the_path_of_a_library_view(tmp_path, client):
+    """A resource titled as one of the library's own views (« Propose ») gets a page of its own, not
+    the proposal form's address."""
+    for ref in ("imp-7", "imp-8"):  # the second one beside the first
+        row = f"{ref},Propose,,guide,,SN,en,2012,,,https://example.org/p,\n"
+        call_command("import_library", str(write(tmp_path, [row])))
+    pages = ResourcePage.objects.filter(ref__in=["imp-7", "imp-8"])
+    assert len({page.slug for page in pages}) == 2
+    for page in pages:
+        assert page.slug != "propose"
+        response = client.get(page.url)
+        assert response.status_code == 200 and "https://example.org/p" in response.content.decode()

@@ -302,3 +302,10 @@ def test_an_attachment_is_private_again_once_the_article_is_unpublished_or_delet
         page.delete()
     response = client.get(document.url)
     assert response.status_code == 302 and "/login/?next=" in response["Location"]  # no file
+
+
+def test_two_articles_with_one_title_have_two_addresses(client, member, django_capture_on_commit_callbacks):
+    submit(client, django_capture_on_commit_callbacks)
+    submit(client, django_capture_on_commit_callbacks)
+    slugs = [page.slug for page in articles_of(member)]
+    assert len(slugs) == 2 and len(set(slugs)) == 2
