@@ -61,7 +61,7 @@ def main():
     from django.test import Client
 
     from bench.synthesis import populate
-    from inventory.synthesis import refresh_synthesis
+    from inventory.opendata.synthesis import refresh_synthesis
 
     call_command("migrate", verbosity=0)
     returns = populate(args.mutuals, range(2026 - args.years, 2026))

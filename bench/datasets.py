@@ -35,9 +35,10 @@ def _populate():
 
 def write_returns(directory: Path, limit=None) -> int:
     """The returns part of a build alone: one pass over the rows into CSV, Parquet and XLSX."""
-    from inventory import datasets, schema
-    from inventory.exports import returns_rows
+    from inventory.contract import schema
     from inventory.models import YearlyReturn
+    from inventory.opendata import datasets
+    from inventory.opendata.exports import returns_rows
 
     queryset = YearlyReturn.objects.public()
     if limit:
@@ -79,7 +80,7 @@ def main():
     print(f"inventory: {args.mutuals:,} mutuals × {args.years} years = {returns:,} validated returns "
           f"(built in {time.perf_counter() - start:.1f} s, SQLite)")
 
-    from inventory import releases
+    from inventory.opendata import releases
 
     out = tmp / "files"
     out.mkdir()

@@ -98,7 +98,7 @@ class _Counter(io.TextIOBase):
 def bare_pandas(frame):
     """What a researcher would type: the same sums and medians over functional returns by country
     and year, without the contract's details (ALL rows, denominators, empty-cell rules)."""
-    from inventory import schema
+    from inventory.contract import schema
 
     functional = frame[frame["status"] == "functional"]
     aggregations = dict.fromkeys(("target_population", "members", "beneficiaries"), "sum")
@@ -107,8 +107,8 @@ def bare_pandas(frame):
 
 
 def export_csv(limit=None):
-    from inventory.exports import returns_rows, write_returns_csv
     from inventory.models import YearlyReturn
+    from inventory.opendata.exports import returns_rows, write_returns_csv
 
     queryset = YearlyReturn.objects.public()
     if limit:
@@ -144,7 +144,12 @@ def main():
 
     from django.core.cache import cache
 
-    from inventory.synthesis import compute_synthesis, mutuals_frame, refresh_synthesis, returns_frame
+    from inventory.opendata.synthesis import (
+        compute_synthesis,
+        mutuals_frame,
+        refresh_synthesis,
+        returns_frame,
+    )
 
     cache.clear()
     table, full = timed(refresh_synthesis)  # what the worker runs after a change

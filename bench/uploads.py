@@ -3,7 +3,7 @@
 Builds each hostile file (tests/crafted_files.py) and hands it to the function its upload reaches:
 
 - the library's check of a proposed file (`library.extraction.check_upload`: form, admin, import_library);
-- the inventory's reading of a file (`inventory.imports.read_table`: web import, offline form,
+- the inventory's reading of a file (`inventory.contract.imports.read_table`: web import, offline form,
   import_inventory) with the import's row limit.
 
 For each, prints the answer (the message, or the rows read), the seconds it took and the peak of memory
@@ -51,7 +51,7 @@ def main():
     from django.utils import translation
     from openpyxl import Workbook
 
-    from inventory import imports
+    from inventory.contract import imports
     from library import extraction
     from library.extraction import check_upload
     from tests.crafted_files import MB, declaring, deflate_bomb, docx_bomb, with_rows

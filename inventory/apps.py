@@ -8,11 +8,11 @@ class InventoryConfig(AppConfig):
 
     def ready(self):
         from . import (
-            organizations,
             permissions,  # noqa: F401  (registers the inventory's actions)
             personal_data,
             signals,
         )
+        from .registry import organizations
 
         signals.connect()
         personal_data.register_holders()

@@ -9,7 +9,7 @@ import csv
 import io
 import random
 
-from . import schema
+from .contract import schema
 
 LABEL = " (démo)"
 YEARS = range(2016, 2026)

@@ -6,7 +6,7 @@ Validating or sending back a return is the portal-wide `validate_return`, scoped
 from portal.accounts.permissions import Action, register
 from portal.accounts.roles import Role
 
-from .choices import RegistrationState
+from .contract.choices import RegistrationState
 
 
 def _reports_for(user, *, mutual=None, **_):

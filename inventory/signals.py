@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.core import audit
 
-from . import refresh  # noqa: F401 - its system check (a cache shared with the worker)
+from .opendata import refresh  # noqa: F401 - its system check (a cache shared with the worker)
 
 audit.register("portal.return.validated", gettext_lazy("Validate a return"),
                gettext_lazy("Return validated"))
@@ -46,7 +46,7 @@ def _changed(**kwargs):
 
 def _bump():
     from .models import InventoryState
-    from .refresh import request_refresh
+    from .opendata.refresh import request_refresh
 
     InventoryState.bump()
     request_refresh()  # one run queued, however many rows the transaction saved

@@ -21,7 +21,7 @@ def send_campaign_emails() -> dict:
     """
     from django.utils import timezone
 
-    from inventory.campaign import send_due_messages
+    from inventory.campaign.schedule import send_due_messages
     from inventory.models import Campaign
 
     today = timezone.localdate()
@@ -39,8 +39,8 @@ def send_campaign_emails() -> dict:
 def refresh_computed() -> dict:
     """Recompute the synthesis, then rebuild the current dataset files (XLSX, Parquet, zip), then
     freeze any release waiting for its files: queued once after each change (`refresh.request_refresh`),
-    and every minute as a safety net that does nothing when all is up to date (`inventory/refresh.py`)."""
-    from inventory.refresh import refresh
+    and every minute as a safety net that does nothing when all is up to date (`opendata/refresh.py`)."""
+    from inventory.opendata.refresh import refresh
 
     return refresh()
 
@@ -48,7 +48,7 @@ def refresh_computed() -> dict:
 @task()
 def build_release_files(release_id: int) -> bool:
     """Freeze a release's files, queued by its publication (`releases.build_release`)."""
-    from inventory.releases import build_release
+    from inventory.opendata.releases import build_release
 
     return build_release(release_id)
 
@@ -57,8 +57,8 @@ def build_release_files(release_id: int) -> bool:
 
 @task()
 def run_inventory_import(public_id: str) -> str:
-    """Import an uploaded inventory file and record its progress and outcome (inventory/import_jobs.py)."""
-    from inventory.import_jobs import run_import_job
+    """Import an uploaded inventory file and record its progress and outcome (contract/import_jobs.py)."""
+    from inventory.contract.import_jobs import run_import_job
 
     return run_import_job(public_id)
 
@@ -67,6 +67,6 @@ def run_inventory_import(public_id: str) -> str:
 @task()
 def forget_old_import_files() -> int:
     """Delete the files of inventory uploads that no import removed within their days (a crash)."""
-    from inventory.import_jobs import forget_old_import_files as forget
+    from inventory.contract.import_jobs import forget_old_import_files as forget
 
     return forget()

@@ -6,7 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Country, ExchangeRate, Mutual, SupportingOrganization, Union
-from .organizations import organization_sync
+from .registry.organizations import organization_sync
 
 
 class CountryViewSet(SnippetViewSet):

@@ -15,7 +15,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from .. import schema
+from ..contract import schema
 from ..models import Country, Mutual, Union, YearlyReturn
 
 FIRST_YEAR = schema.field("year")["constraints"]["minimum"]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from library import openapi as library_openapi
 
-from .. import schema
+from ..contract import schema
 from .filters import CodesFilter, MutualApiFilter, ReturnApiFilter, SynthesisApiFilter, YearFilter, last_year
 from .http import DEFAULT_PAGE_SIZE, MAX_AGE, MAX_PAGE_SIZE
 from .rows import MUTUAL_FIELDS

@@ -13,9 +13,9 @@ import math
 from datetime import datetime
 from decimal import Decimal
 
-from .. import schema
-from ..exports import identity_row, returns_rows
+from ..contract import schema
 from ..models import YearlyReturn
+from ..opendata.exports import identity_row, returns_rows
 
 # The returns table's first columns, up to `year`: who the mutual is.
 IDENTITY_FIELDS = schema.fields("returns")[: schema.column_names("returns").index("year")]

@@ -7,8 +7,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from ..models import YearlyReturn
-from ..selectors import public_mutuals
-from ..synthesis import current_synthesis, synthesis_rows
+from ..opendata.synthesis import current_synthesis, synthesis_rows
+from ..registry.selectors import public_mutuals
 from . import openapi
 from .filters import MutualApiFilter, ReturnApiFilter, SynthesisApiFilter
 from .http import (

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..exchange_rates import FIRST_YEAR, FIXED_CURRENCIES, FIXED_PARITY
+from ..opendata.exchange_rates import FIRST_YEAR, FIXED_CURRENCIES, FIXED_PARITY
 
 
 class ExchangeRateQuerySet(models.QuerySet):

@@ -1,4 +1,4 @@
-"""A secretariat's inventory upload, imported in the background (inventory/import_jobs.py runs it).
+"""A secretariat's inventory upload, imported in the background (inventory/contract/import_jobs.py runs it).
 
 The upload view stores the file and queues the job; the worker imports it (all or nothing, as the
 command does) and records its progress and outcome here; the job's page shows them. The file is kept

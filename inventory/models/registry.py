@@ -8,7 +8,7 @@ from modelcluster.models import ClusterableModel
 
 from portal.i18n import BilingualNameMixin, is_english
 
-from ..choices import (
+from ..contract.choices import (
     LegalStatus,
     MutualType,
     RegistrationState,

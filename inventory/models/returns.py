@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import ContributionPeriod, MembershipUnit, MutualStatus, PaymentMode, ReturnState
+from ..contract.choices import ContributionPeriod, MembershipUnit, MutualStatus, PaymentMode, ReturnState
 from .registry import Mutual
 
 

@@ -1,9 +1,9 @@
 from django import template
 from django.utils.formats import number_format
 
-from inventory import schema
-from inventory.campaign import dashboard_scope
-from inventory.choices import ENUM_CHOICES
+from inventory.campaign.schedule import dashboard_scope
+from inventory.contract import schema
+from inventory.contract.choices import ENUM_CHOICES
 from inventory.models import Release
 
 register = template.Library()
@@ -87,7 +87,7 @@ def how_to_cite():
     from django.utils import timezone
     from django.utils.translation import get_language
 
-    from inventory.releases import live_citation
+    from inventory.opendata.releases import live_citation
 
     language = "en" if (get_language() or "fr").startswith("en") else "fr"
     return live_citation(language, timezone.localdate())
@@ -98,7 +98,7 @@ def glossary_link(column):
     """The full address of the column's glossary entry ("" when it has none): works in pages and
     in downloaded files alike."""
 
-    from inventory.glossary import anchor
+    from inventory.opendata.glossary import anchor
     from portal.mail import absolute_url
 
     fragment = anchor(column)

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from portal.accounts.permissions import can, permission_required
 from portal.core import audit
 
-from .. import campaign as campaigns
+from ..campaign import schedule as campaigns
 from ..models import Campaign, CampaignMessage, Country
-from ..selectors import (
+from ..registry.selectors import (
     COMPLETION_LABELS,
     COMPLETION_STATES,
     completion_by_country,
@@ -204,7 +204,7 @@ def dashboard(request):
         return _deny(request)
     form = YearQuery(_with_year(request.GET))
     template = "inventory/dashboard_countries.html"
-    from ..registration import reviewable_sign_ups
+    from ..registry.registration import reviewable_sign_ups
 
     sign_ups = reviewable_sign_ups(request.user)
     context = {"all_countries": countries is None,

@@ -24,10 +24,11 @@ from django.views.decorators.http import require_POST, require_safe
 from portal.accounts.permissions import can, permission_required, require
 from portal.core.middleware import allow_style_elements_of
 
-from .. import datasets, releases, schema
-from ..exports import returns_rows
+from ..contract import schema
 from ..models import DatasetDownloadCount, GuestbookEntry, Release, ReleaseFile
-from ..synthesis import synthesis_rows
+from ..opendata import datasets, releases
+from ..opendata.exports import returns_rows
+from ..opendata.synthesis import synthesis_rows
 
 FILE_LABELS = {
     "returns.csv": gettext_lazy("Returns table (CSV)"),

@@ -21,12 +21,13 @@ from portal.accounts.permissions import require
 from portal.core import country_sections
 from portal.core.spreadsheets import csv_writer
 
-from .. import figures, schema
-from ..exports import format_cell
-from ..glossary import ENTRIES, column_label
+from ..contract import schema
 from ..models import Country, Mutual, YearlyReturn
-from ..selectors import public_mutuals
-from ..synthesis import current_synthesis, returns_frame, synthesis_rows
+from ..opendata import figures
+from ..opendata.exports import format_cell
+from ..opendata.glossary import ENTRIES, column_label
+from ..opendata.synthesis import current_synthesis, returns_frame, synthesis_rows
+from ..registry.selectors import public_mutuals
 
 MUTUALS_LISTED = 50  # on a country page; the directory lists them all
 

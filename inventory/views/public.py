@@ -3,8 +3,8 @@ from django.shortcuts import get_object_or_404, render
 
 from portal.accounts.permissions import can
 
-from ..filters import SERVICES, MutualFilter
-from ..selectors import latest_disclosure_scores, mutual_profile, public_mutuals
+from ..registry.filters import SERVICES, MutualFilter
+from ..registry.selectors import latest_disclosure_scores, mutual_profile, public_mutuals
 
 PER_PAGE = 50
 # The columns of a mutual's evolution table (contract names, in this order).

@@ -1,5 +1,5 @@
 """Mutuals asking to be listed: the sign-up form, the registrant's list, the focal points' queue.
-Rules and e-mails live in `inventory/registration.py`."""
+Rules and e-mails live in `inventory/registry/registration.py`."""
 
 import re
 
@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 from portal.accounts.permissions import can, permission_required
 from portal.core.throttle import client_address
 
-from .. import registration
-from ..choices import LegalStatus, MutualType, RegistrationState
+from ..contract.choices import LegalStatus, MutualType, RegistrationState
 from ..models import Country, Mutual, Union
+from ..registry import registration
 
 _PHONE = re.compile(r"\+?[0-9][0-9 ().\-]{4,38}")
 _PHONE_HELP = gettext_lazy("Digits and spaces, with the country code: +221 33 123 45 67.")

@@ -18,11 +18,13 @@ from django.views.decorators.http import require_POST
 from portal.accounts.permissions import can
 from portal.core.converters import bounded_int
 
-from .. import notifications, schema, services
-from ..choices import ReturnState
-from ..disclosure import diamonds
-from ..exports import return_row
-from ..forms import (
+from ..contract import schema
+from ..contract.choices import ReturnState
+from ..models import Campaign, Mutual, YearlyReturn
+from ..opendata.exports import return_row
+from ..returns import notifications, services
+from ..returns.disclosure import diamonds
+from ..returns.forms import (
     SECTION_OF,
     SECTIONS,
     ReturnSectionForm,
@@ -31,9 +33,8 @@ from ..forms import (
     WarningCommentsForm,
     show_number,
 )
-from ..models import Campaign, Mutual, YearlyReturn
+from ..returns.validation import plausibility_warnings
 from ..templatetags.inventory_tags import choice_label, figure
-from ..validation import plausibility_warnings
 
 
 def _mutual(mutual_id) -> Mutual:
@@ -82,7 +83,7 @@ def my_mutuals(request):
             "earlier": [r for r in history if r.year != year][:5],
         })
     campaign = Campaign.objects.filter(year=year).first()
-    from ..registration import my_registrations_context
+    from ..registry.registration import my_registrations_context
 
     return render(request, "inventory/return_home.html", {
         "rows": rows, "year": year, "campaign": campaign, **my_registrations_context(request.user),

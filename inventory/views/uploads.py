@@ -1,6 +1,6 @@
 """Files in and out of the inventory on the site: the secretariat's upload of an inventory file (the
-`import_inventory` command's code, run in the worker: inventory/import_jobs.py) and a mutual's offline
-form for one year (download, upload).
+`import_inventory` command's code, run in the worker: inventory/contract/import_jobs.py) and a mutual's
+offline form for one year (download, upload).
 
 The upload's job page refreshes itself while the import runs with `<meta http-equiv="refresh">`: no
 JavaScript, and the site's Content-Security-Policy (portal/settings/base.py) has no directive over it
@@ -24,10 +24,11 @@ from portal.core import audit
 from portal.core.tasks import enqueue
 from portal.core.uploads import limited_upload, refuse, upload_too_large
 
-from .. import offline_form, schema, services
-from ..import_jobs import failure_of, report_of
-from ..imports import MAX_UPLOAD_BYTES, ImportFailed
+from ..contract import schema
+from ..contract.import_jobs import failure_of, report_of
+from ..contract.imports import MAX_UPLOAD_BYTES, ImportFailed
 from ..models import ImportJob, Mutual, YearlyReturn
+from ..returns import offline_form, services
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SNIFF_BYTES = 64 * 1024

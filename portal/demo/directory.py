@@ -8,7 +8,7 @@ acronym is completed (empty fields filled, missing roles and countries added), n
 """
 
 from inventory.models import Country, OrganizationRole, OrganizationRoleKind, SupportingOrganization
-from inventory.organizations import find_organization, organization_sync
+from inventory.registry.organizations import find_organization, organization_sync
 
 R = OrganizationRoleKind
 

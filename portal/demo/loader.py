@@ -257,8 +257,8 @@ def load_admin(report, password=None):
 def load_inventory(report):
     """The demo inventory, through the same import as a real file (once: its import is idempotent
     anyway, but a second pass would only cost time)."""
+    from inventory.contract.imports import import_returns
     from inventory.demo import LABEL, demo_csv, demo_rows
-    from inventory.imports import import_returns
     from inventory.models import Mutual
 
     if Mutual.objects.filter(name__endswith=LABEL).exists():

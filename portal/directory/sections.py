@@ -6,7 +6,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-from inventory.organizations import country_organizations, directory_unions
+from inventory.registry.organizations import country_organizations, directory_unions
 from library.models import LibraryIndexPage
 from library.search import SearchQuery, get_engine
 from portal.core import country_sections

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from inventory.models import Mutual, OrganizationRoleKind, SupportingOrganization
-from inventory.organizations import directory_organizations, directory_unions
+from inventory.registry.organizations import directory_organizations, directory_unions
 from portal.core import organization_sections
 
 from .forms import DirectoryFilter

@@ -35,8 +35,8 @@ def home_sections(locale) -> dict:
     the next events of the page's language, with the pages that list them all."""
     from django.utils import timezone
 
-    from inventory import figures
-    from inventory.synthesis import current_synthesis, synthesis_rows
+    from inventory.opendata import figures
+    from inventory.opendata.synthesis import current_synthesis, synthesis_rows
     from portal.events.models import EventIndexPage
     from portal.events.selectors import events_in_language, with_specific
     from portal.news.selectors import news_index, published_articles

@@ -65,8 +65,8 @@ def unsubscribe_url(subscriber, language: str) -> str:
 def live_figures(language: str) -> dict | None:
     """The overview's key figures for the latest year with validated returns, labels in `language`;
     None when nothing is validated yet."""
-    from inventory import figures
-    from inventory.synthesis import current_synthesis, synthesis_rows
+    from inventory.opendata import figures
+    from inventory.opendata.synthesis import current_synthesis, synthesis_rows
 
     with translation.override(language):
         latest = figures.latest_key_figures(list(synthesis_rows(current_synthesis())))

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
-from inventory.choices import ReturnState
-from inventory.services import return_submit, return_validate
+from inventory.contract.choices import ReturnState
+from inventory.returns.services import return_submit, return_validate
 from portal.accounts.permissions import ACTIONS, can
 from portal.accounts.roles import Role
 from portal.accounts.second_factor import PRIVILEGED_ROLES

@@ -61,7 +61,7 @@ def assert_strict(response):
 def inventory_with_figures():
     """Two countries' validated returns over two years (the overview's map and trend charts), and a
     manager whose 2025 return is a draft."""
-    from inventory.choices import ReturnState
+    from inventory.contract.choices import ReturnState
     from inventory.models import Campaign, Country
     from portal.accounts.roles import Role
     from tests.factories import MutualFactory, ReturnFactory

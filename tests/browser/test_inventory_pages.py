@@ -12,7 +12,7 @@ from tests.browser.helpers import logged_in_page, person
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_working_pages_fit_a_phone_and_pass_the_audit(browser, live_server, demo_site):
-    from inventory.choices import ReturnState
+    from inventory.contract.choices import ReturnState
     from inventory.models import Campaign, Country
     from portal.accounts.roles import Role
     from tests.factories import MutualFactory, ReturnFactory

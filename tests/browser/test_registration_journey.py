@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_mutual_signs_up_and_the_focal_point_approves_it(browser, live_server, demo_site, shots):
-    from inventory.choices import RegistrationState
+    from inventory.contract.choices import RegistrationState
     from inventory.models import Country, Mutual
     from portal.accounts.roles import Role
     from tests.factories import MutualFactory

@@ -19,7 +19,7 @@ from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from inventory.models import Campaign, ExchangeRate, Release, YearlyReturn
-from inventory.services import (
+from inventory.returns.services import (
     return_restore,
     return_save_draft,
     return_send_back,

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from inventory.choices import ReturnState
+from inventory.contract.choices import ReturnState
 from inventory.models import Country
 from portal.events.models import EventIndexPage, EventPage
 from tests.factories import MutualFactory, ReturnFactory

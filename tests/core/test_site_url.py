@@ -13,7 +13,8 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Site
 
-from inventory import notifications, releases
+from inventory.opendata import releases
+from inventory.returns import notifications
 from portal.accounts.roles import Role
 from portal.core import site_url
 from portal.newsletter.services import newsletter_subscribe

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from inventory.choices import ReturnState
+from inventory.contract.choices import ReturnState
 from inventory.models import Country, Release
 from portal.accounts.roles import Role
 from tests.deployment.conftest import S3_ENDPOINT_URL, require

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from inventory.models import Country, OrganizationRole, OrganizationRoleKind, SupportingOrganization
-from inventory.organizations import find_organization, organization_sync, split_focal_point_text
+from inventory.registry.organizations import find_organization, organization_sync, split_focal_point_text
 from portal.accounts.roles import Role
 from tests.factories import CountryFactory, UserFactory
 

@@ -6,8 +6,8 @@ import io
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from inventory import schema
-from inventory.choices import ReturnState
+from inventory.contract import schema
+from inventory.contract.choices import ReturnState
 from inventory.models import ExchangeRate
 from tests.factories import CountryFactory, MutualFactory, ReturnFactory
 

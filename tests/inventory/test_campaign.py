@@ -16,7 +16,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from inventory.campaign import (
+from inventory.campaign.schedule import (
     campaign_close,
     campaign_open,
     expected_mutuals,
@@ -24,7 +24,7 @@ from inventory.campaign import (
     reporters_by_mutual,
     send_due_messages,
 )
-from inventory.choices import RegistrationState, ReturnState
+from inventory.contract.choices import RegistrationState, ReturnState
 from inventory.models import Campaign, CampaignMessage, SupportingOrganization
 from portal.accounts.roles import Role
 from tests.factories import CountryFactory, MutualFactory, ReturnFactory, UserFactory, user_with_role

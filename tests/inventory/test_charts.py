@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import translation
 
-from inventory import charts
+from inventory.opendata import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 INVENTORY = ["SN", "ML", "BF", "CI", "BJ", "TG", "NE", "GN", "MR", "CM", "TD", "CD", "RW", "BI"]

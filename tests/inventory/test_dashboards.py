@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from inventory.choices import RegistrationState, ReturnState
+from inventory.contract.choices import RegistrationState, ReturnState
 from inventory.models import Campaign
 from portal.accounts.roles import Role
 from tests.factories import CountryFactory, MutualFactory, ReturnFactory, UserFactory

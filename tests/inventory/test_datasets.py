@@ -22,10 +22,11 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from inventory import releases, schema
-from inventory.exchange_rates import FIXED_PARITY, RateSource, eur_columns, rate_for, to_eur
+from inventory.contract import schema
 from inventory.models import DatasetDownloadCount, ExchangeRate, InventoryState
-from inventory.synthesis import synthesis_rows
+from inventory.opendata import releases
+from inventory.opendata.exchange_rates import FIXED_PARITY, RateSource, eur_columns, rate_for, to_eur
+from inventory.opendata.synthesis import synthesis_rows
 from portal.accounts.roles import Role
 from tests.factories import UserFactory
 from tests.inventory.open_data import build_inventory, expected_rows, normalized, parse_csv
@@ -185,7 +186,7 @@ def test_export_command_ends_with_the_eur_columns(inventory):
 
 
 def test_an_exported_file_imports_back_unchanged_the_eur_columns_ignored(inventory, tmp_path):
-    from inventory.imports import import_returns
+    from inventory.contract.imports import import_returns
 
     path = tmp_path / "export.csv"
     call_command("export_inventory", "--what", "returns", "--output", str(path), stderr=io.StringIO())
@@ -338,7 +339,7 @@ def test_download_page_shows_the_condition_and_the_citation_before_the_links(cli
 
 
 def test_downloads_follow_a_validation_at_once(client, inventory, django_capture_on_commit_callbacks):
-    from inventory.services import return_validate
+    from inventory.returns.services import return_validate
 
     before = parse_csv(download(client, file_url("returns.csv")))
     with django_capture_on_commit_callbacks(execute=True):

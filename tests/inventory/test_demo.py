@@ -3,9 +3,9 @@
 import pytest
 
 from inventory.demo import LABEL, NAMED, demo_rows
-from inventory.exports import returns_rows
 from inventory.models import Country, Mutual, YearlyReturn
-from inventory.validation import check_row
+from inventory.opendata.exports import returns_rows
+from inventory.returns.validation import check_row
 from portal.demo.loader import Report, load_inventory
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +18,8 @@ def test_demo_rows_respect_the_contract_and_are_deterministic():
 
 
 def _typed(row):
-    from inventory import schema
-    from inventory.imports import parse_cell
+    from inventory.contract import schema
+    from inventory.contract.imports import parse_cell
 
     return {k: parse_cell(schema.field(k), v) for k, v in row.items()}
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from inventory.choices import RegistrationState, ReturnState
+from inventory.contract.choices import RegistrationState, ReturnState
 from portal.accounts.roles import Role
 from tests.factories import CountryFactory, MutualFactory, ReturnFactory, UserFactory
 

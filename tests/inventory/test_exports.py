@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from inventory import schema
-from inventory.choices import ReturnState
-from inventory.exports import return_row
+from inventory.contract import schema
+from inventory.contract.choices import ReturnState
 from inventory.models import Union
+from inventory.opendata.exports import return_row
 from tests.factories import MutualFactory, ReturnFactory
 
 pytestmark = pytest.mark.django_db

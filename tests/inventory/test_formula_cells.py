@@ -17,10 +17,11 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import translation
 
-from inventory import offline_form, releases
-from inventory.choices import ReturnState
+from inventory.contract.choices import ReturnState
 from inventory.models import Country, InventoryState, Release
-from inventory.services import return_validate
+from inventory.opendata import releases
+from inventory.returns import offline_form
+from inventory.returns.services import return_validate
 from portal.accounts.roles import Role
 from portal.core.spreadsheets import typed_text
 from tests.factories import CountryFactory, MutualFactory, ReturnFactory, UserFactory

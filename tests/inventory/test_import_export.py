@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from inventory import schema
-from inventory.choices import ReturnState
-from inventory.imports import ImportFailed, import_returns
+from inventory.contract import schema
+from inventory.contract.choices import ReturnState
+from inventory.contract.imports import ImportFailed, import_returns
 from inventory.models import Mutual, ReturnRevision, YearlyReturn
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def num(text):
 
 
 def expected_indicators(row, previous_members):
-    """Written from the schema's descriptions, independently of inventory/indicators.py."""
+    """Written from the schema's descriptions, independently of inventory/returns/indicators.py."""
     def div(a, b):
         return None if a is None or b is None or b == 0 else a / b
 

@@ -1,4 +1,4 @@
-"""The secretariat's inventory upload runs as a background job (inventory/import_jobs.py): the upload
+"""The secretariat's inventory upload runs as a background job (inventory/contract/import_jobs.py): the upload
 leads to the job's page, which shows the progress (reloading itself, no JavaScript) and then the report
 or every problem; only the uploader and the secretariat see it; the file is kept privately until the
 job ends; the audit entry names the uploader even when the worker runs the import."""
@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from wagtail.models import ModelLogEntry
 
-from inventory import import_jobs
+from inventory.contract import import_jobs
 from inventory.management.progress import PhaseBars
 from inventory.models import ImportJob, YearlyReturn
 from inventory.models.import_jobs import PRIVATE_PREFIX
@@ -181,7 +181,7 @@ def test_progress_is_its_own_write_outside_the_import_s_transaction():
 def test_the_command_shows_a_progress_bar_per_phase(tmp_path):
     path = tmp_path / "inventory.csv"
     path.write_bytes(inventory_csv(good_rows()).read())
-    from inventory.imports import import_returns
+    from inventory.contract.imports import import_returns
 
     stream = io.StringIO()
     bars = PhaseBars(stream, disable=False)

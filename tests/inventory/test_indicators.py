@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from inventory import schema
-from inventory.indicators import compute_indicators
+from inventory.contract import schema
+from inventory.returns.indicators import compute_indicators
 
 ROW = {
     "target_population": 20000, "members": 1500, "beneficiaries": 6000, "renewed_members": 1100,

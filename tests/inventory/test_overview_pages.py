@@ -14,10 +14,11 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
-from inventory import charts, schema
-from inventory.choices import RegistrationState, ReturnState
-from inventory.glossary import BY_ANCHOR
+from inventory.contract import schema
+from inventory.contract.choices import RegistrationState, ReturnState
 from inventory.models import Country
+from inventory.opendata import charts
+from inventory.opendata.glossary import BY_ANCHOR
 from tests.factories import CountryFactory, MutualFactory, ReturnFactory
 
 pytestmark = pytest.mark.django_db
@@ -416,7 +417,7 @@ def test_glossary_has_an_anchor_for_every_link_of_the_pages(client, inventory, l
 
 
 def test_the_form_shows_the_measure_the_map_is_shaded_by(client):
-    from inventory.figures import DEFAULT_MEASURE
+    from inventory.opendata.figures import DEFAULT_MEASURE
 
     mutual = MutualFactory(country=CountryFactory(code="SN"))
     ReturnFactory(mutual=mutual, year=2025, state="validated", status="functional", members=10)

@@ -19,9 +19,9 @@ from django.utils import translation
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.models import DBTaskResult
 
-from inventory.choices import ReturnState
+from inventory.contract.choices import ReturnState
 from inventory.models import Country, Release
-from inventory.refresh import refresh
+from inventory.opendata.refresh import refresh
 from portal.accounts.roles import Role
 from tests.factories import MutualFactory, ReturnFactory, UserFactory
 
@@ -215,8 +215,8 @@ def test_downloads_counted_in_the_cache_while_the_database_was_busy_reach_it_wit
     waiting (`releases.count_live_download`); the worker's next run adds those counts."""
     from django.core.cache import cache
 
-    from inventory import releases
     from inventory.models import DatasetDownloadCount
+    from inventory.opendata import releases
 
     releases.count_live_download("inventory.zip")  # the database free: counted at once
     cache.set(releases.PENDING_DOWNLOADS_KEY.format(filename="inventory.zip"), 3, timeout=None)

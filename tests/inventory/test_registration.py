@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from inventory.choices import RegistrationState
+from inventory.contract.choices import RegistrationState
 from inventory.models import Mutual, SupportingOrganization, Union
-from inventory.registration import my_registrations_context, normalized_name, similar_mutuals
+from inventory.registry.registration import my_registrations_context, normalized_name, similar_mutuals
 from portal.accounts.permissions import can
 from portal.accounts.roles import GROUP_NAMES, Role
 from tests.factories import CountryFactory, MutualFactory, UserFactory
@@ -293,7 +293,7 @@ def test_approval_lists_the_mutual_makes_the_registrant_a_manager_and_tells_them
     registrant.save()
     manager_group = Group.objects.get(name=GROUP_NAMES[Role.MUTUAL_MANAGER])
     assert not registrant.groups.filter(pk=manager_group.pk).exists()
-    with caplog.at_level(logging.INFO, logger="inventory.registration"):
+    with caplog.at_level(logging.INFO, logger="inventory.registry.registration"):
         response = decide(client, focal_point, pending["SN"], "approve", "Bienvenue",
                           django_capture_on_commit_callbacks)
     assert response.status_code == 302 and response["Location"] == url("registration_queue")
@@ -423,7 +423,7 @@ def test_an_approved_mutual_always_has_an_identifier():
 def test_a_person_sending_sign_ups_in_a_burst_is_stopped_with_the_form_kept(
     client, registrant, focal_point, django_capture_on_commit_callbacks
 ):
-    from inventory.registration import SIGN_UPS_PER_USER
+    from inventory.registry.registration import SIGN_UPS_PER_USER
 
     limit = SIGN_UPS_PER_USER[0]
     statuses = []
@@ -449,7 +449,7 @@ def test_a_person_sending_sign_ups_in_a_burst_is_stopped_with_the_form_kept(
 def test_many_accounts_from_one_address_are_stopped_and_a_forged_forwarded_for_does_not_help(
     client, senegal, settings, monkeypatch
 ):
-    from inventory import registration
+    from inventory.registry import registration
 
     monkeypatch.setattr(registration, "SIGN_UPS_PER_ADDRESS", (3, 3600))  # a lower limit, same counter
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0  # no proxy: X-Forwarded-For is the client's own text

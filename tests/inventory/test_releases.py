@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from inventory.models import GuestbookEntry, Release, ReleaseFile
-from inventory.releases import FILES
-from inventory.services import return_validate
+from inventory.opendata.releases import FILES
+from inventory.returns.services import return_validate
 from portal.accounts.roles import Role
 from tests.factories import ReturnFactory, UserFactory
 from tests.inventory.open_data import build_inventory, parse_csv

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from inventory.campaign import campaign_open
+from inventory.campaign.schedule import campaign_open
 from inventory.models import CampaignMessage
 from portal.accounts.roles import Role
 from portal.core.tasks import run_due

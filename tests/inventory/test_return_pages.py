@@ -11,10 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from inventory.choices import ReturnState
-from inventory.forms import parse_number
+from inventory.contract.choices import ReturnState
 from inventory.models import YearlyReturn
-from inventory.services import return_save_draft, return_submit, return_validate
+from inventory.returns.forms import parse_number
+from inventory.returns.services import return_save_draft, return_submit, return_validate
 from portal.accounts.roles import Role
 from tests.factories import CountryFactory, MutualFactory, ReturnFactory, UserFactory
 

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 from django.utils import translation
 
-from inventory.choices import ReturnState
+from inventory.contract.choices import ReturnState
 from inventory.models import Mutual, SupportingOrganization
-from inventory.services import (
+from inventory.returns.services import (
     ConcurrentEdit,
     SameHands,
     WarningsNeedComments,
@@ -197,7 +197,7 @@ def test_a_save_that_changes_nothing_writes_no_revision(ret, manager):
 
 
 def test_nobody_fills_in_a_return_for_a_mutual_awaiting_approval():
-    from inventory.services import return_start
+    from inventory.returns.services import return_start
 
     secretariat = UserFactory(roles=[Role.SECRETARIAT])
     pending = MutualFactory(registration_state="pending")
@@ -282,7 +282,7 @@ def validated(ret, manager, focal_point):
 
 def public_members(ret):
     """The members figure of `ret`'s row in the public returns table (the CSV download and API)."""
-    from inventory.exports import returns_rows
+    from inventory.opendata.exports import returns_rows
 
     rows = [r for r in returns_rows() if (r["mutual_id"], r["year"]) == (ret.mutual.mutual_id, ret.year)]
     return rows[0]["members"] if rows else None
@@ -331,8 +331,8 @@ def test_a_declined_restore_leaves_the_validated_figures(validated, focal_point)
 def test_an_import_changing_the_figures_withdraws_a_restore_awaiting_validation(
     validated, focal_point, tmp_path
 ):
-    from inventory.exports import returns_rows, write_returns_csv
-    from inventory.imports import import_returns
+    from inventory.contract.imports import import_returns
+    from inventory.opendata.exports import returns_rows, write_returns_csv
 
     secretariat = UserFactory(roles=[Role.SECRETARIAT])
     ret = return_restore(revision=validated.revisions.get(number=1), user=secretariat)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from inventory import schema
+from inventory.contract import schema
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "inventory"
 

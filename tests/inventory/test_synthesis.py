@@ -10,9 +10,9 @@ import statistics
 import pytest
 from django.core.management import call_command
 
-from inventory import schema
+from inventory.contract import schema
 from inventory.models import InventoryState, Mutual, YearlyReturn
-from inventory.synthesis import current_synthesis, returns_frame
+from inventory.opendata.synthesis import current_synthesis, returns_frame
 from portal.accounts.roles import Role
 from tests.factories import CountryFactory, MutualFactory
 from tests.inventory.test_import_export import expected_indicators, num, random_inventory, write_csv
@@ -115,7 +115,7 @@ def test_synthesis_export_matches_an_independent_computation(tmp_path):
 
 def test_returns_frame_equals_the_returns_export(tmp_path):
     """The column-wise indicators behind the synthesis are the per-row ones of the export."""
-    from inventory.exports import returns_rows
+    from inventory.opendata.exports import returns_rows
 
     rows = random_inventory(random.Random(11), mutuals=60)
     call_command("import_inventory", str(write_csv(tmp_path / "inventory.csv", rows)), stdout=io.StringIO())
@@ -134,8 +134,8 @@ def test_returns_frame_equals_the_returns_export(tmp_path):
 
 
 def test_the_synthesis_follows_a_validation_at_once(tmp_path, django_capture_on_commit_callbacks):
-    from inventory.choices import ReturnState
-    from inventory.services import return_validate
+    from inventory.contract.choices import ReturnState
+    from inventory.returns.services import return_validate
     from tests.factories import ReturnFactory, UserFactory
 
     mutual = MutualFactory(country=CountryFactory(code="SN"))

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from inventory import imports, offline_form, schema
-from inventory.choices import RegistrationState, ReturnState
-from inventory.imports import parse_cell
+from inventory.contract import imports, schema
+from inventory.contract.choices import RegistrationState, ReturnState
+from inventory.contract.imports import parse_cell
 from inventory.models import Mutual, MutualIdSequence, ReturnRevision, YearlyReturn
-from inventory.services import return_save_draft
+from inventory.returns import offline_form
+from inventory.returns.services import return_save_draft
 from portal.accounts.roles import Role
 from tests.factories import MutualFactory, ReturnFactory, UserFactory
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from inventory import schema
-from inventory.validation import check_row, check_value, plausibility_warnings
+from inventory.contract import schema
+from inventory.returns.validation import check_row, check_value, plausibility_warnings
 
 
 @pytest.mark.parametrize("column,value,ok", [

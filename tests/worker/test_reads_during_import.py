@@ -15,7 +15,8 @@ must answer 200, in seconds. Four to fifteen minutes on a shared 2-core machine 
 configuration was checked by hand: with ATOMIC_REQUESTS and no WAL, 9 reads out of 10 failed, each
 after 20 s). The reads that write are here on purpose: a synthesis read on a cache miss queues a
 refresh (an INSERT into the task queue) and a download counts itself; both failed after 20 s until
-they stopped waiting for the lock (`inventory.refresh.no_lock_wait`: skipped, or counted in the cache).
+they stopped waiting for the lock (`inventory.opendata.refresh.no_lock_wait`: skipped,
+or counted in the cache).
 """
 
 import os

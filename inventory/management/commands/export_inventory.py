@@ -3,10 +3,10 @@ terminal while the returns are written."""
 
 from django.core.management.base import BaseCommand
 
-from inventory.exports import returns_rows, write_returns_csv
 from inventory.management.progress import counted
 from inventory.models import YearlyReturn
-from inventory.synthesis import write_synthesis_csv
+from inventory.opendata.exports import returns_rows, write_returns_csv
+from inventory.opendata.synthesis import write_synthesis_csv
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
 """`manage.py import_inventory`: the returns table imported from a file, all or nothing (the web
-upload's code: inventory/imports.py), with a progress bar on a terminal."""
+upload's code: inventory/contract/imports.py), with a progress bar on a terminal."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inventory.imports import ImportFailed, import_returns
+from inventory.contract.imports import ImportFailed, import_returns
 from inventory.management.progress import PhaseBars, error_stream
 
 

@@ -1,4 +1,4 @@
-"""Send the campaign e-mails that are due: invitations and reminders (see `inventory/campaign.py`).
+"""Send the campaign e-mails that are due: invitations and reminders (see `inventory/campaign/schedule.py`).
 
 The worker runs the same every hour on its schedule (`inventory.tasks.send_campaign_emails`), so no
 cron is needed; this command stays for a cron without a worker, or to act as of another day. Safe to
@@ -16,7 +16,7 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from inventory.campaign import send_due_messages
+from inventory.campaign.schedule import send_due_messages
 from inventory.models import Campaign
 
 

@@ -3,7 +3,7 @@
 Run by hand, never at runtime (the portal only reads the JSON this writes):
 
     npm pack world-atlas@2 --pack-destination /tmp        # or: curl -LO https://registry.npmjs.org/world-atlas/-/world-atlas-2.0.2.tgz
-    python inventory/maps/build_africa.py /tmp/world-atlas-2.0.2.tgz
+    python inventory/opendata/maps/build_africa.py /tmp/world-atlas-2.0.2.tgz
 
 Source: Natural Earth's Admin 0 country boundaries, 1:50m, version 4.1.0 (public domain,
 https://www.naturalearthdata.com/about/terms-of-use/), as the TopoJSON `countries-50m.json` of the npm
@@ -282,7 +282,7 @@ def build(topology: dict) -> dict:
 
     return {
         "source": "Natural Earth 1:50m Admin 0 countries v4.1.0 (public domain), via the npm package "
-                  "world-atlas 2; built by inventory/maps/build_africa.py",
+                  "world-atlas 2; built by inventory/opendata/maps/build_africa.py",
         "viewBox": f"0 0 {WIDTH} {height}",
         "names": {alpha2: {"en": en, "fr": fr} for alpha2, en, fr in sorted(AFRICA.values())},
         "paths": paths,

@@ -30,8 +30,8 @@ from portal.accounts.roles import Role, roles_of
 from portal.core import audit
 from portal.mail import absolute_url, templated_email, user_language
 
-from .choices import MutualStatus, ReturnState
-from .models import Campaign, CampaignMessage, Mutual, SupportingOrganization, YearlyReturn
+from ..contract.choices import MutualStatus, ReturnState
+from ..models import Campaign, CampaignMessage, Mutual, SupportingOrganization, YearlyReturn
 
 logger = logging.getLogger(__name__)
 

@@ -26,9 +26,9 @@ from portal.accounts.roles import GROUP_NAMES, Role, roles_of
 from portal.core import throttle
 from portal.mail import absolute_url, templated_email, user_language
 
-from .choices import RegistrationState
-from .models import Mutual, SupportingOrganization
-from .notifications import focal_points
+from ..contract.choices import RegistrationState
+from ..models import Mutual, SupportingOrganization
+from ..returns.notifications import focal_points
 
 logger = logging.getLogger(__name__)
 

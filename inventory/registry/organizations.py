@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.db.models.signals import post_delete, post_save
 
-from .models import (
+from ..models import (
     Country,
     Mutual,
     OrganizationRole,

@@ -60,7 +60,7 @@ def request_refresh(*, wait: bool = True) -> bool:
         return False
     if not cache.add(QUEUED_KEY, True, timeout=QUEUED_TIMEOUT):
         return False
-    from .tasks import refresh_computed
+    from ..tasks import refresh_computed
 
     if wait:
         enqueue(refresh_computed)
@@ -77,8 +77,8 @@ def request_refresh(*, wait: bool = True) -> bool:
 def refresh() -> dict:
     """Bring the synthesis, the current files and pending releases up to the current version (the
     task's work). Each step does nothing when already done."""
+    from ..models import InventoryState
     from . import releases
-    from .models import InventoryState
     from .synthesis import refresh_synthesis
 
     cache.delete(QUEUED_KEY)  # a change from now on queues the next run

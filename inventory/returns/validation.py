@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from . import schema
+from ..contract import schema
 
 
 @dataclass(frozen=True)

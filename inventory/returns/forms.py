@@ -12,8 +12,8 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import schema
-from .models import YearlyReturn
+from ..contract import schema
+from ..models import YearlyReturn
 
 # The return's sections, in the order of the form (contract column names).
 SECTIONS = {

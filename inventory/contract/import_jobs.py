@@ -31,10 +31,10 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ..models import ImportJob
+from ..models.import_jobs import IMPORT_FILE_DAYS
+from ..returns.validation import PlausibilityWarning
 from .imports import ImportFailed, ImportReport, RowProblem, import_returns
-from .models import ImportJob
-from .models.import_jobs import IMPORT_FILE_DAYS
-from .validation import PlausibilityWarning
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 1.0

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from portal.accounts.permissions import can
 from portal.core import audit
 
-from .choices import RegistrationState, ReturnState
-from .exports import return_row
-from .models import ReturnRevision, ReturnTransition, YearlyReturn
+from ..contract.choices import RegistrationState, ReturnState
+from ..models import ReturnRevision, ReturnTransition, YearlyReturn
+from ..opendata.exports import return_row
 from .validation import check_row, plausibility_warnings
 
 

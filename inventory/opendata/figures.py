@@ -16,8 +16,9 @@ import pandas as pd
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from . import charts, schema
-from .choices import MutualStatus, MutualType
+from ..contract import schema
+from ..contract.choices import MutualStatus, MutualType
+from . import charts
 from .glossary import STATUS_COLUMNS, anchor, column_kind, column_label
 
 # Measures the map can shade by (synthesis columns). Not the average episode cost: currencies differ.

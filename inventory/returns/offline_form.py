@@ -32,10 +32,9 @@ from portal.core.archives import limits
 from portal.core.spreadsheets import xlsx_row
 from portal.core.workbooks import CellCount
 
-from . import schema, services
-from .choices import ENUM_CHOICES
-from .exports import return_row
-from .imports import (
+from ..contract import schema
+from ..contract.choices import ENUM_CHOICES
+from ..contract.imports import (
     IDENTITY_COLUMNS,
     MAX_COLUMNS,
     ImportFailed,
@@ -46,7 +45,9 @@ from .imports import (
     open_workbook,
     read_table,
 )
-from .models import YearlyReturn
+from ..models import YearlyReturn
+from ..opendata.exports import return_row
+from . import services
 from .validation import plausibility_warnings
 
 DATA_SHEET = "return"

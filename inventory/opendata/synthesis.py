@@ -19,7 +19,7 @@
 
 The database side reads the public table (validated returns of public mutuals) into a frame with
 vectorised indicators (`returns_frame`). The table is computed in the worker (`refresh_synthesis`,
-run by `inventory.refresh` after every change of a return, mutual, union or country, which bumps the
+run by `inventory.opendata.refresh` after every change of a return, mutual, union or country, which bumps the
 inventory's version counter) and stored in the cache shared by every process, under its version and
 as the newest table. `current_synthesis()` only reads: a request never pays the recompute (12.6 s at
 500,000 returns); for the seconds the worker takes, it gets the previous table.
@@ -33,7 +33,7 @@ from django.core.cache import cache
 
 from portal.core.spreadsheets import csv_writer
 
-from . import schema
+from ..contract import schema
 
 STATUSES = ["project", "setup", "functional", "dormant", "closed"]
 SUMS = ["target_population", "members", "beneficiaries"]
@@ -136,7 +136,7 @@ def _known(mutuals: pd.DataFrame, index: pd.MultiIndex) -> pd.Series:
 def returns_frame(queryset=None) -> pd.DataFrame:
     """The public returns table (validated returns of public mutuals) as a frame in the contract's
     columns, indicators computed column-wise (the same definitions as `indicators.py`)."""
-    from .models import YearlyReturn
+    from ..models import YearlyReturn
 
     queryset = YearlyReturn.objects.public() if queryset is None else queryset
     data_fields = [n for n in YearlyReturn.data_field_names() if n != "warning_comments"]
@@ -201,7 +201,7 @@ def indicators_frame(frame: pd.DataFrame) -> dict[str, pd.Series]:
 
 def mutuals_frame() -> pd.DataFrame:
     """The public mutuals of the inventory (the denominators of the response rate)."""
-    from .models import Mutual
+    from ..models import Mutual
 
     values = Mutual.objects.public().values_list("mutual_id", "country_id", "year_created")
     return pd.DataFrame.from_records(
@@ -222,7 +222,7 @@ def stored_synthesis(version: int) -> pd.DataFrame | None:
 def refresh_synthesis(version: int | None = None) -> pd.DataFrame:
     """The table of the current version, computed and stored unless it already is: the worker's side
     (and the commands' and benchmarks'), never a request's."""
-    from .models import InventoryState
+    from ..models import InventoryState
 
     version = InventoryState.current_version() if version is None else version
     table = stored_synthesis(version)
@@ -244,7 +244,7 @@ def current_synthesis() -> pd.DataFrame:
     """
     from portal.core.tasks import runs_immediately
 
-    from .models import InventoryState
+    from ..models import InventoryState
     from .refresh import request_refresh
 
     version = InventoryState.current_version()

@@ -13,7 +13,7 @@ stop at a deadline. A file beyond a bound is refused with a problem naming the b
 
 Progress: `import_returns` and `read_table` take a `progress(phase, done, total)` callable, called at
 every row read ("reading", total None: a file's row count is known once it is read) and at every return
-written ("writing"); the caller decides how often to record it (inventory/import_jobs.py).
+written ("writing"); the caller decides how often to record it (inventory/contract/import_jobs.py).
 """
 
 import csv
@@ -35,11 +35,11 @@ from portal.core.archives import Deadline, LimitExceeded
 from portal.core.spreadsheets import FORMULA_STARTS, QUOTE, typed_text
 from portal.core.workbooks import BoundedWorkbook, CellCount, csv_rows
 
+from ..models import Country, Mutual, ReturnTransition, Union, YearlyReturn
+from ..returns.services import record_revision
+from ..returns.validation import Problem, check_value, plausibility_warnings
 from . import schema
 from .choices import RegistrationState, ReturnState
-from .models import Country, Mutual, ReturnTransition, Union, YearlyReturn
-from .services import record_revision
-from .validation import Problem, check_value, plausibility_warnings
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Columns read from a spreadsheet row: the contract has about 70; a value further right is refused.
@@ -87,7 +87,7 @@ class ReadingBounds:
     `rows`: rows after the header, blank ones included; `cells`: cells parsed, empty ones included (rows ×
     columns); `seconds`: reading and checking together; `line_chars` and `field_chars`: a CSV's physical
     line and one value. The settings `INVENTORY_IMPORT_MAX_*` give the import's (`import_bounds()`);
-    the offline form, one row, has far smaller ones (inventory/offline_form.py)."""
+    the offline form, one row, has far smaller ones (inventory/returns/offline_form.py)."""
 
     rows: int
     cells: int

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from . import schema
-from .choices import MutualStatus
-from .templatetags.inventory_tags import PERCENT_COLUMNS
+from ..contract import schema
+from ..contract.choices import MutualStatus
+from ..templatetags.inventory_tags import PERCENT_COLUMNS
 
 STATUS_COLUMNS = {f"mutuals_{status}": status for status in MutualStatus.values}
 SUM_COLUMNS = ["target_population", "members", "beneficiaries"]

@@ -1,7 +1,7 @@
 """The open datasets as files: the current data (rebuilt once per inventory version) and the frozen
 releases the secretariat publishes ("Inventaire 2025 v1.0").
 
-Both are built in the worker (`inventory.refresh`, inventory/tasks.py), never in a request: a
+Both are built in the worker (`inventory.opendata.refresh`, inventory/tasks.py), never in a request: a
 download is served the newest complete build of the current data, and publishing a release records
 it and queues the freezing of its files, its page saying "being prepared" until they exist.
 
@@ -43,10 +43,9 @@ from django.utils.translation import gettext as _
 from portal.accounts.permissions import can
 from portal.core.tasks import enqueue, runs_immediately
 
-from . import datasets, schema
-from .choices import ReturnState
-from .exports import returns_rows
-from .models import (
+from ..contract import schema
+from ..contract.choices import ReturnState
+from ..models import (
     Country,
     DatasetDownloadCount,
     GuestbookEntry,
@@ -56,7 +55,9 @@ from .models import (
     ReleaseFile,
     YearlyReturn,
 )
-from .models.releases import NAME_RE, RESERVED_SLUGS, VERSION_RE, version_key
+from ..models.releases import NAME_RE, RESERVED_SLUGS, VERSION_RE, version_key
+from . import datasets
+from .exports import returns_rows
 from .refresh import no_lock_wait, request_refresh
 from .synthesis import refresh_synthesis, synthesis_rows
 
@@ -562,7 +563,7 @@ def release_publish(*, name: str, version: str, changelog: str, user, inventory_
             if runs_immediately():
                 build_release(release.pk)  # here, so that a failure undoes the publication
             else:
-                from .tasks import build_release_files
+                from ..tasks import build_release_files
 
                 enqueue(build_release_files, release.pk)
     except IntegrityError as error:

@@ -13,8 +13,8 @@ from django.db import transaction
 from portal.accounts.roles import GROUP_NAMES, Role
 from portal.mail import absolute_url, send_to_each
 
-from .campaign import reporters
-from .models import YearlyReturn
+from ..campaign.schedule import reporters
+from ..models import YearlyReturn
 
 logger = logging.getLogger(__name__)
 

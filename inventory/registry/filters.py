@@ -4,8 +4,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import MutualStatus, MutualType
-from .models import Country, Mutual, Union
+from ..contract.choices import MutualStatus, MutualType
+from ..models import Country, Mutual, Union
 
 SERVICES = [
     ("covers_primary_care", _("Primary care")),

@@ -12,11 +12,11 @@ from decimal import Decimal
 
 from portal.core.spreadsheets import csv_writer
 
-from .choices import ReturnState
+from ..contract.choices import ReturnState
+from ..contract.schema import column_names, published_column_names
+from ..models import ExchangeRate, YearlyReturn
+from ..returns.indicators import compute_indicators
 from .exchange_rates import eur_columns
-from .indicators import compute_indicators
-from .models import ExchangeRate, YearlyReturn
-from .schema import column_names, published_column_names
 
 
 def _number(value):

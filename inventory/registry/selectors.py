@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from .campaign import expected_mutuals, reporters_by_mutual
-from .choices import ReturnState
-from .disclosure import diamonds, disclosure_score
-from .exports import return_row
+from ..campaign.schedule import expected_mutuals, reporters_by_mutual
+from ..contract.choices import ReturnState
+from ..models import Country, Mutual, YearlyReturn
+from ..opendata.exports import return_row
+from ..returns.disclosure import diamonds, disclosure_score
 from .filters import SERVICES
-from .models import Country, Mutual, YearlyReturn
 
 
 def public_mutuals():

@@ -1,0 +1,2 @@
+"""The data contract: the published Table Schemas, the labels of their coded values, and the import of the
+returns table."""
