@@ -7,7 +7,6 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Library")
 
     def ready(self):
-        from . import private_files, signals
+        from . import signals
 
         signals.connect()
-        private_files.register()

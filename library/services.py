@@ -1,15 +1,11 @@
-"""Writes on the library's pages: its index page in each language tree, members' proposals, and the files
-that follow their pages in and out of public view (shared with the news' attachments)."""
+"""Writes on the library's pages: its index page in each language tree and members' proposals (their
+files wait in the private collection of `portal.core.private_documents` until published)."""
 
-from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction, Page, ReferenceIndex
 
-from portal.accounts.roles import GROUP_NAMES, Role
 from portal.core.contributions import submit_for_moderation
 from portal.core.pages import child_slug, index_page_get_or_create
+from portal.core.private_documents import private_document
 
 from .models import LibraryIndexPage, ResourcePage
 
@@ -31,71 +27,8 @@ def library_index_get_or_create(*, language: str) -> LibraryIndexPage:
     return index_page_get_or_create(LibraryIndexPage, language=language, fields=INDEX_FIELDS)
 
 
-# Stored data: keep the name stable.
-PROPOSALS_COLLECTION = "Proposals awaiting review"
 # Paths of the library's own views beside its pages (library/urls.py): no resource may take them.
 RESERVED_SLUGS = {"propose", "proposer", "my-proposals", "mes-propositions"}
-
-
-def proposals_collection() -> Collection:
-    """The collection holding the files of proposals not yet published, readable by the secretariat
-    only (a Wagtail view restriction): a visitor who guesses a file's address gets no file."""
-    collection = Collection.objects.filter(name=PROPOSALS_COLLECTION, depth=2).first()
-    if collection is None:
-        collection = Collection.get_first_root_node().add_child(name=PROPOSALS_COLLECTION)
-    restriction = CollectionViewRestriction.objects.filter(collection=collection).first()
-    if restriction is None:
-        restriction = CollectionViewRestriction.objects.create(
-            collection=collection, restriction_type=CollectionViewRestriction.GROUPS
-        )
-    secretariat, _ = Group.objects.get_or_create(name=GROUP_NAMES[Role.SECRETARIAT])
-    restriction.groups.add(secretariat)
-    return collection
-
-
-def release_documents(documents) -> None:
-    """The files of a page just published (a member's proposal, an article's attachments) leave the
-    secretariat's private collection for the public one."""
-    root = Collection.get_first_root_node()
-    for document in documents:
-        if document is not None and document.collection.name == PROPOSALS_COLLECTION:
-            document.collection = root
-            document.save(update_fields=["collection"])
-
-
-def withhold_documents(document_ids) -> None:
-    """The files of a page unpublished or being deleted go back to the secretariat's private collection
-    once the transaction commits, unless a live page still uses them then (Wagtail's reference index:
-    a field, an attachment or a link): whoever kept a file's address no longer gets the file, and
-    publishing the page again releases it. Only files in the public (root) collection move; files the
-    secretariat filed in a collection of its own stay where they are."""
-    ids = {pk for pk in document_ids if pk is not None}
-    if ids:
-        transaction.on_commit(lambda: _withhold(ids))
-
-
-def _withhold(ids) -> None:
-    root = Collection.get_first_root_node()
-    page_type = ContentType.objects.get_for_model(Page)
-    for document in get_document_model().objects.filter(pk__in=ids, collection=root):
-        users = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
-        page_ids = [int(pk) for pk in users.values_list("object_id", flat=True)]
-        if not Page.objects.live().filter(pk__in=page_ids).exists():
-            document.collection = proposals_collection()
-            document.save(update_fields=["collection"])
-
-
-def private_document(*, user, title: str, file):
-    """An uploaded file (already checked) as a document of the secretariat's private collection, under
-    its own base name: a member's proposal or article attachment, readable by the secretariat only
-    until its page is published (`release_documents`)."""
-    document = get_document_model()(title=title[:255], collection=proposals_collection(),
-                                     uploaded_by_user=user)
-    document.file.save(file.name.rsplit("/", 1)[-1], file, save=False)
-    document.file_size = document.file.size
-    document._set_file_hash()
-    document.save()
-    return document
 
 
 @transaction.atomic

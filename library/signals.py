@@ -3,15 +3,16 @@
 restriction protects are indexed, so setting or lifting a restriction (on a library page or any
 ancestor) or moving a branch re-syncs the library pages under it. A published proposal's file leaves
 the secretariat's private collection; it goes back when its page is unpublished or deleted, unless
-another live page still uses it."""
+another live page still uses it (`portal.core.private_documents.follow_publishing`)."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.core import audit
+from portal.core.private_documents import follow_publishing
 
 # The library import's audit entry (written by library/imports.py; declared here, at start-up).
 audit.register("portal.library.imported", _("Import library resources"),
@@ -69,24 +70,10 @@ def _moved(sender, instance, **kwargs):
     _resync_branch(instance.pk)
 
 
-def _release_file(sender, instance, **kwargs):
-    from .services import release_documents
-
-    release_documents([instance.document])
-
-
-def _withhold_file(sender, instance, **kwargs):
-    from .services import withhold_documents
-
-    withhold_documents([instance.document_id])
-
-
 def connect():
     from .models import LibraryIndexPage, ProjectProfilePage, ResourcePage
 
-    page_published.connect(_release_file, sender=ResourcePage, dispatch_uid="library-release-proposal-file")
-    page_unpublished.connect(_withhold_file, sender=ResourcePage, dispatch_uid="library-withhold-file")
-    pre_delete.connect(_withhold_file, sender=ResourcePage, dispatch_uid="library-withhold-file-on-delete")
+    follow_publishing(ResourcePage, lambda page: [page.document])
 
     for model in (ResourcePage, ProjectProfilePage):
         page_published.connect(_published, sender=model, dispatch_uid=f"library-publish-{model.__name__}")

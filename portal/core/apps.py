@@ -16,6 +16,9 @@ class CoreConfig(AppConfig):
         audit.connect()
         contributions.connect()
         personal_data.register_holders()
+        from . import private_documents
+
+        private_documents.register_permission_policies()  # members' files awaiting publication stay hidden
         from . import spreadsheets
 
         spreadsheets.protect_wagtail_exports()  # admin CSV/XLSX exports never carry a live formula

@@ -8,13 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.images import get_image_model
 
-from library.services import private_document, proposals_collection
 from portal.core.contributions import (
     contribution_status,
     recent_submissions,
     submit_for_moderation,
 )
 from portal.core.pages import child_slug, index_page_get_or_create
+from portal.core.private_documents import private_document, proposals_collection
 
 from .models import ArticleAttachment, ArticlePage, FlashNewsSubscription, Frequency, NewsIndexPage
 from .richtext import plain_text_to_html

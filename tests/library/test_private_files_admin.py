@@ -1,6 +1,7 @@
 """Members' files awaiting publication (the secretariat's private collection: proposals' files,
 articles' attachments) stay out of focal points' admin: their document and image choosers, the
-listings, the edit and usage screens, the upload forms' collections (issue #11, library/private_files.py).
+listings, the edit and usage screens, the upload forms' collections (issue #11,
+portal/core/private_documents.py).
 """
 
 import io
@@ -14,8 +15,8 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from library.services import PROPOSALS_COLLECTION, private_document, proposals_collection
 from portal.accounts.roles import Role
+from portal.core.private_documents import PROPOSALS_COLLECTION, private_document, proposals_collection
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ from wagtail.models import Collection, Locale, WorkflowState
 
 from library.models import LibraryIndexPage, ResourcePage, Theme
 from library.search import SearchQuery, get_engine
-from library.services import PROPOSALS_COLLECTION
 from library.views import PROPOSALS_PER_HOUR
 from portal.accounts.roles import GROUP_NAMES, Role
+from portal.core.private_documents import PROPOSALS_COLLECTION
 from tests.factories import CountryFactory, UserFactory
 
 from .helpers import pdf_bytes
