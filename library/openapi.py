@@ -1,7 +1,7 @@
-"""The library's endpoints in the API's OpenAPI document (`inventory.api.openapi.document` merges
-them): the query parameters are read from the forms that parse them (`SearchForm`,
-`AutocompleteForm`), so the description cannot drift from what the endpoints accept; a test checks
-real responses against the schemas.
+"""The library's endpoints in the API's OpenAPI document (`portal.api.openapi.document` merges
+them): the query parameters are read from the FilterSets that parse them (`SearchFilter`,
+`AutocompleteFilter`: their fields, bounds and labels), so the description cannot drift from what the
+endpoints accept; a test checks real responses against the schemas.
 """
 
 from django import forms
@@ -9,39 +9,20 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from inventory.api.http import MAX_AGE
+from portal.api.http import MAX_AGE
+from portal.api.query import MAX_VALUES, ValuesField
 
-from .api import (
+from .filters import (
     COUNTRY_CODE,
     DEFAULT_PAGE_SIZE,
     DEFAULT_SUGGESTIONS,
     MAX_THEME_LENGTH,
-    MAX_VALUES,
-    MULTI_VALUED,
-    AutocompleteForm,
-    SearchForm,
-    ValueListField,
+    AutocompleteFilter,
+    SearchFilter,
 )
 from .search import FACETS, SORTS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
-
-
-def _descriptions() -> dict[str, str]:
-    return {
-        "q": _("Words to find in titles, summaries, authors and the text of the files; every word must "
-               "match; always read as text (quotes and operators are searched, never refused)"),
-        "type": _("Resource type (project_profile for project profiles); repeat for several (OR)"),
-        "theme": _("Theme slug; repeat for several (OR)"),
-        "country": _("ISO 3166-1 alpha-2 country code; repeat for several (OR)"),
-        "language": _("Language of the resource; repeat for several (OR)"),
-        "year_min": _("Published in this year or later"),
-        "year_max": _("Published in this year or earlier"),
-        "sort": _("relevance (title matches first) or date (newest first); without words, always by date"),
-        "page": _("Page number, from 1"),
-        "page_size": _("Results per page"),
-        "limit": _("At most this many titles"),
-    }
 
 
 def _value_schema(field) -> dict:
@@ -53,24 +34,24 @@ def _value_schema(field) -> dict:
             elif isinstance(validator, MaxValueValidator):
                 value["maximum"] = min(value.get("maximum", validator.limit_value), validator.limit_value)
         return value
-    if isinstance(field, forms.ChoiceField):  # ValueListField's items too
+    if isinstance(field, forms.ChoiceField):  # ValuesField's items too
         choices = [str(code) for code, _label in field.choices]
         return {"type": "string", "enum": choices} if choices else {"type": "string"}
     return {"type": "string"}
 
 
-def _parameters(form_class, *, required=()) -> list[dict]:
-    descriptions = _descriptions()
-    form = form_class()  # bound per request: the year bounds move with the calendar
+def _parameters(filterset_class, *, required=()) -> list[dict]:
+    filterset = filterset_class()  # made per request: the year bounds move with the calendar
     params = []
-    for name, field in form.fields.items():
+    for name, field in filterset.form.fields.items():
         value = _value_schema(field)
         if name == "theme":
             value["maxLength"] = MAX_THEME_LENGTH
         if name == "country":
             value["pattern"] = COUNTRY_CODE.pattern
-        param = {"name": name, "in": "query", "required": name in required, "description": descriptions[name]}
-        if isinstance(field, ValueListField) and name in MULTI_VALUED:
+        param = {"name": name, "in": "query", "required": name in required,
+                 "description": str(filterset.filters[name].label)}
+        if isinstance(field, ValuesField):
             param.update(schema={"type": "array", "items": value, "maxItems": MAX_VALUES}, style="form",
                          explode=True)
         else:
@@ -148,16 +129,16 @@ def paths() -> dict:
         return {"description": description, "headers": _headers(),
                 "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}}}
 
-    search = _parameters(SearchForm)
+    search = _parameters(SearchFilter)
     for param in search:
         if param["name"] == "sort":
             param["schema"]["default"] = SORTS[0]
         if param["name"] == "page_size":
             param["schema"]["default"] = DEFAULT_PAGE_SIZE
-    suggestions = _parameters(AutocompleteForm, required=("q",))
+    suggestions = _parameters(AutocompleteFilter, required=("q",))
     suggestions[-1]["schema"]["default"] = DEFAULT_SUGGESTIONS
     return {
-        reverse("inventory_api:library_search"): {"get": {
+        reverse("api:library_search"): {"get": {
             "operationId": "search_library",
             "summary": _("The library's faceted search: one page of resources and project profiles, "
                          "with every facet's counts"),
@@ -169,7 +150,7 @@ def paths() -> dict:
                 "405": not_allowed,
             },
         }},
-        reverse("inventory_api:library_autocomplete"): {"get": {
+        reverse("api:library_autocomplete"): {"get": {
             "operationId": "autocomplete_library_titles",
             "summary": _("Titles holding every word typed, the last one possibly incomplete (for a "
                          "search box's suggestions)"),

@@ -1,7 +1,8 @@
 """The library's search page: the engine's answer shaped for the template (facet options with their
 labels in the active language, removable filters, links that keep the filters, notes on ignored
-parameters). The query string is parsed by the API's `SearchForm`, leniently: a page never fails on
-a bad parameter, it leaves the bad value out and says so.
+parameters). The query string is parsed by the API's `SearchFilter`, leniently
+(`portal.api.query.lenient`): a page never fails on a bad parameter, it leaves the bad value out and
+says so.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inventory.models import Country
+from portal.api.query import IgnoredParameter, lenient
 
-from .api import MULTI_VALUED, IgnoredParameter, SearchForm
+from .filters import MULTI_VALUED, SearchFilter
 from .models import PROJECT_PROFILE_TYPE, Language, ResourceType, Theme
 from .search import SearchQuery, SearchResult, get_engine
 
@@ -171,9 +173,10 @@ def _notes(ignored: list[IgnoredParameter]) -> list[Note]:
 
 def library_search(params) -> SearchPage:
     """The search page for the query string `params` (a QueryDict): never an error."""
-    form, ignored = SearchForm.lenient(params)
+    search, ignored = lenient(SearchFilter, params)
+    form = search.form
     notes = _notes(ignored)
-    query = form.search_query()
+    query = search.search_query()
     engine = get_engine()
     result = engine.search(query)
     last_page = max(1, -(-result.count // query.page_size))

@@ -20,7 +20,7 @@ urlpatterns = [
     # For load balancers and monitoring (portal/core/health.py): no language, no redirect.
     path("healthz", health.healthz, name="healthz"),
     # The read-only data API: the same data in every language, so outside the language prefix.
-    path("api/v1/", include("inventory.api.urls")),
+    path("api/v1/", include("portal.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -6,14 +6,13 @@ Several values: repeat the parameter (`country=SN&country=ML`) or, for codes, se
 commas (`country=SN,ML`); union names may contain commas, so they are only repeated.
 """
 
-from datetime import date
-
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+
+from portal.api import query
+from portal.api.query import QueryFilterSet, check_count
 
 from ..contract import schema
 from ..models import Country, Mutual, Union, YearlyReturn
@@ -21,61 +20,17 @@ from ..models import Country, Mutual, Union, YearlyReturn
 FIRST_YEAR = schema.field("year")["constraints"]["minimum"]
 
 
-def last_year() -> int:
-    """The latest year a query may name: next year (a return is never for a later one)."""
-    return date.today().year + 1
-
-
-MAX_VALUES = 100
-
-
-def _check_count(values):
-    if len(values) > MAX_VALUES:
-        raise ValidationError(_("At most %(max)s values."), code="max_values", params={"max": MAX_VALUES})
-
-
-class CodeListField(forms.MultipleChoiceField):
-    """Codes given repeated or comma-separated; `upper` accepts `sn` for `SN`."""
-
-    def __init__(self, *args, upper=False, **kwargs):
-        self.upper = upper
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        codes = [part.strip() for item in super().to_python(value) for part in item.split(",")]
-        return [code.upper() if self.upper else code for code in codes if code]
-
-    def validate(self, value):
-        _check_count(value)
-        known = {str(code) for code, _label in self.choices}  # the choices read once, not per value
-        for code in value:
-            if code not in known:
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                      params={"value": code})
-
-
 class NameListField(django_filters.fields.ModelMultipleChoiceField):
     def clean(self, value):
         names = [name for name in value or [] if name]  # `union=` filters nothing
-        _check_count(names)
+        check_count(names)
         for name in names:
             ProhibitNullCharactersValidator()(name)
         return super().clean(names)
 
 
-class YearField(forms.IntegerField):
-    """A reporting year between the contract's first year and next year."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", FIRST_YEAR)
-        kwargs.setdefault("max_value", last_year())
-        super().__init__(**kwargs)
-
-
 class Documented:
-    """A filter that knows which published field it filters, and whether it takes several values."""
-
-    many = False
+    """A filter that knows which published field it filters (in which table)."""
 
     def __init__(self, *args, schema_field=None, table="returns", **kwargs):
         self.schema_field = schema_field
@@ -83,14 +38,8 @@ class Documented:
         super().__init__(*args, **kwargs)
 
 
-class CodesFilter(Documented, django_filters.Filter):
-    """Rows whose `field_name` is one of the codes given."""
-
-    field_class = CodeListField
-    many = True
-
-    def filter(self, qs, value):
-        return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
+class CodesFilter(Documented, query.ValuesFilter):
+    """Rows whose `field_name` is one of the codes given (repeated or comma-separated)."""
 
 
 class NamesFilter(Documented, django_filters.ModelMultipleChoiceFilter):
@@ -103,8 +52,12 @@ class NamesFilter(Documented, django_filters.ModelMultipleChoiceFilter):
         return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
 
 
-class YearFilter(Documented, django_filters.Filter):
-    field_class = YearField
+class YearFilter(Documented, query.YearFilter):
+    """A reporting year between the contract's first year and next year."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        super().__init__(*args, **kwargs)
 
 
 class TextFilter(Documented, django_filters.CharFilter):
@@ -117,16 +70,6 @@ def country_choices():
 
 def enum_choices(name, table="returns"):
     return [(code, code) for code in schema.enum(name, table)]
-
-
-class ApiFilterForm(forms.Form):
-    def clean(self):
-        data = super().clean()
-        low, high = data.get("year_min"), data.get("year_max")
-        if low is not None and high is not None and low > high:
-            self.add_error("year_min", _("year_min (%(low)s) is after year_max (%(high)s).")
-                           % {"low": low, "high": high})
-        return data
 
 
 def _country(field_name, table="returns", with_all=False):
@@ -164,16 +107,7 @@ def _union(field_name):
     )
 
 
-class ApiFilterSet(django_filters.FilterSet):
-    class Meta:
-        form = ApiFilterForm
-
-    @classmethod
-    def single_valued(cls) -> list[str]:
-        return [name for name, f in cls.base_filters.items() if not getattr(f, "many", False)]
-
-
-class MutualApiFilter(ApiFilterSet):
+class MutualApiFilter(QueryFilterSet):
     """Over `public_mutuals()`. `status` is the status of the mutual's latest validated return
     (`latest_status`); `year`, `year_min`, `year_max` keep mutuals with a validated return in the
     year or range. For the status in a given year, query the returns."""
@@ -206,7 +140,7 @@ class MutualApiFilter(ApiFilterSet):
         return queryset
 
 
-class ReturnApiFilter(ApiFilterSet):
+class ReturnApiFilter(QueryFilterSet):
     """Over the public returns (validated returns of public mutuals)."""
 
     country = _country("mutual__country_id")
@@ -220,15 +154,12 @@ class ReturnApiFilter(ApiFilterSet):
     union = _union("mutual__union")
 
 
-class SynthesisApiFilter(ApiFilterSet):
-    """Over the synthesis table's rows (dicts): the filterset parses, `filter_rows` applies."""
+class SynthesisApiFilter(QueryFilterSet):
+    """Over the synthesis table's rows (dicts): the filterset parses (it has no model),
+    `filter_rows` applies."""
 
     country = _country("country", table="synthesis", with_all=True)
     year, year_min, year_max = _years(table="synthesis")
-
-    def __init__(self, data=None, queryset=None, **kwargs):
-        # The synthesis is a frame, not a queryset; the filters only need a model to attach to.
-        super().__init__(data, queryset=Country.objects.none(), **kwargs)
 
     def filter_rows(self, rows):
         data = self.form.cleaned_data

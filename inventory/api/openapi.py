@@ -1,17 +1,18 @@
-"""The API's OpenAPI 3.1 description, generated rather than written: the rows' properties from the
-published Table Schemas (names, order, types, titles in English and French, descriptions, codes,
-patterns, bounds) and the query parameters from the filtersets (type and codes from the field each
-filter names). A test checks every documented field is in the responses and vice versa.
+"""The inventory's endpoints in the API's OpenAPI 3.1 document (`portal.api.openapi.document`
+merges them), generated rather than written: the rows' properties from the published Table Schemas
+(names, order, types, titles in English and French, descriptions, codes, patterns, bounds) and the
+query parameters from the filtersets (type and codes from the field each filter names). A test checks
+every documented field is in the responses and vice versa.
 """
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from library import openapi as library_openapi
+from portal.api.http import DEFAULT_PAGE_SIZE, MAX_AGE, MAX_PAGE_SIZE
+from portal.api.query import last_year
 
 from ..contract import schema
-from .filters import CodesFilter, MutualApiFilter, ReturnApiFilter, SynthesisApiFilter, YearFilter, last_year
-from .http import DEFAULT_PAGE_SIZE, MAX_AGE, MAX_PAGE_SIZE
+from .filters import FIRST_YEAR, CodesFilter, MutualApiFilter, ReturnApiFilter, SynthesisApiFilter, YearFilter
 from .rows import MUTUAL_FIELDS
 
 # Table Schema type -> JSON Schema type (and format).
@@ -32,18 +33,6 @@ def endpoints():
         ("synthesis", "SynthesisRow", SynthesisApiFilter, schema.published_fields("synthesis"),
          _("The synthesis table: one row per country and year, and for ALL countries together")),
     ]
-
-
-def endpoint_urls() -> dict[str, str]:
-    """Every endpoint the API root links to: the inventory's lists and the library's search."""
-    links = {name: reverse(f"inventory_api:{name}") for name, *_rest in endpoints()}
-    for name in ("library_search", "library_autocomplete"):
-        links[name] = reverse(f"inventory_api:{name}")
-    return links
-
-
-def document_url() -> str:
-    return reverse("inventory_api:openapi")
 
 
 def property_schema(field: dict) -> dict:
@@ -84,8 +73,7 @@ def row_schema(fields: list[dict], primary_key: list[str] | None = None) -> dict
 
 def _value_schema(flt) -> dict:
     if isinstance(flt, YearFilter):
-        return {"type": "integer", "minimum": schema.field("year")["constraints"]["minimum"],
-                "maximum": last_year()}
+        return {"type": "integer", "minimum": FIRST_YEAR, "maximum": last_year()}
     if flt.schema_field is None:
         return {"type": "string"}
     prop = property_schema(schema.field(flt.schema_field, flt.table))
@@ -165,43 +153,16 @@ def _primary_key(name: str) -> list[str]:
     return ["mutual_id"] if name == "mutuals" else schema.published(name)["primaryKey"]
 
 
-def document(request) -> dict:
-    """The OpenAPI 3.1 document of the API, with absolute server URL."""
-    schemas = {
+def schemas() -> dict:
+    """The rows' schemas, by component name."""
+    return {
         component: row_schema(fields, _primary_key(name)) for name, component, _f, fields, _s in endpoints()
     }
-    schemas["Error"] = {
-        "type": "object",
-        "required": ["error", "details"],
-        "properties": {
-            "error": {"type": "string"},
-            "details": {
-                "type": "object", "description": _("Messages by query parameter"),
-                "additionalProperties": {"type": "array", "items": {"type": "string"}},
-            },
-        },
-    }
-    paths = {
-        reverse(f"inventory_api:{name}"): _operation(name, component, filterset, summary)
-        for name, component, filterset, _fields, summary in endpoints()
-    }
-    paths.update(library_openapi.paths())
-    schemas.update(library_openapi.schemas())
+
+
+def paths() -> dict:
+    """The inventory's endpoints, by path."""
     return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": _("Mutual health portal: data API (inventory and library)"),
-            "version": "1.0",
-            "description": _(
-                "Read-only JSON access to the public inventory: validated returns of public mutuals "
-                "only, never personal data. Field names, order and codes are those of the published "
-                "Table Schemas (returns.schema.json, synthesis.schema.json); a missing value is null. "
-                "Free to use on condition that the source is cited. Several values of a filter: repeat "
-                "the parameter, or separate codes with commas. Messages follow Accept-Language. "
-                "The library's endpoints search the published resources and project profiles."
-            ),
-        },
-        "servers": [{"url": request.build_absolute_uri("/").rstrip("/")}],
-        "paths": paths,
-        "components": {"schemas": schemas},
+        reverse(f"api:{name}"): _operation(name, component, filterset, summary)
+        for name, component, filterset, _fields, summary in endpoints()
     }

@@ -1,27 +1,29 @@
-"""The endpoints: each validates its query string, answers 304 when the client's copy is current,
-then streams one page of rows in a stable order."""
+"""The inventory's endpoints: each validates its query string (`filters.py` on `portal.api.query`),
+answers 304 when the client's copy is current (the ETag follows the inventory's version), then
+streams one page of rows in a stable order. `portal.api.urls` mounts them."""
 
-import json
+from portal.api import http
+from portal.api.http import api_view, cacheable, paginated
+from portal.api.query import parse_query
 
-from django.http import HttpResponse, JsonResponse
-from django.utils.translation import gettext as _
-
-from ..models import YearlyReturn
+from ..models import InventoryState, YearlyReturn
 from ..opendata.synthesis import current_synthesis, synthesis_rows
 from ..registry.selectors import public_mutuals
-from . import openapi
 from .filters import MutualApiFilter, ReturnApiFilter, SynthesisApiFilter
-from .http import (
-    ApiError,
-    api_view,
-    cacheable,
-    data_validators,
-    etag_of,
-    not_modified,
-    paginated,
-    parse_query,
-)
 from .rows import mutual_rows, return_rows, typed
+
+
+def inventory_state(request):
+    """(version, changed_at) of the inventory, read once per request."""
+    if not hasattr(request, "_inventory_state"):
+        row = InventoryState.objects.filter(pk=1).values_list("version", "changed_at").first()
+        request._inventory_state = row or (0, None)
+    return request._inventory_state
+
+
+def data_validators(request):
+    """(etag, last_modified, 304 or None) of a response made of the inventory's data."""
+    return http.data_validators(request, *inventory_state(request))
 
 
 @api_view
@@ -63,30 +65,3 @@ def synthesis_list(request):
     rows = [typed(row, "synthesis") for row in filterset.filter_rows(synthesis_rows(current_synthesis()))]
     response = paginated(request, pages, len(rows), lambda start, stop: iter(rows[start:stop]))
     return cacheable(response, etag, last_modified)
-
-
-@api_view
-def openapi_document(request):
-    """The OpenAPI 3.1 description, generated from the Table Schemas and the filters."""
-    if request.GET:
-        raise ApiError(400, _("Unknown query parameter: %(names)s.") % {"names": ", ".join(request.GET)},
-                       {name: [_("This document takes no parameters.")] for name in request.GET})
-    body = json.dumps(openapi.document(request), ensure_ascii=False, indent=1).encode()
-    etag = etag_of(body)
-    unchanged = not_modified(request, etag)
-    if unchanged:
-        return unchanged
-    return cacheable(HttpResponse(body, content_type="application/json"), etag)
-
-
-@api_view
-def api_root(request):
-    """Where everything is: the endpoints and their description."""
-    links = {name: request.build_absolute_uri(url) for name, url in openapi.endpoint_urls().items()}
-    return JsonResponse({**links, "openapi": request.build_absolute_uri(openapi.document_url())})
-
-
-@api_view
-def not_found(request, path):
-    raise ApiError(404, _("No such endpoint. The API is described at %(url)s.")
-                   % {"url": request.build_absolute_uri(openapi.document_url())})

@@ -9,11 +9,11 @@ import pytest
 from django.core.cache import cache
 from django.db.models import Q
 
-from inventory.api.filters import last_year
 from inventory.contract import schema
 from inventory.contract.choices import RegistrationState, ReturnState
 from inventory.models import InventoryState, Mutual, Union, YearlyReturn
 from inventory.opendata.synthesis import compute_synthesis, mutuals_frame, returns_frame, synthesis_rows
+from portal.api.query import last_year
 from tests.factories import CountryFactory, MutualFactory, ReturnFactory
 
 pytestmark = pytest.mark.django_db

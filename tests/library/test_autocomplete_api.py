@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import override_settings
 
-from library.api import SearchForm
+from library.filters import SearchFilter
 from library.search_embedded import EmbeddedEngine
 
 from .test_search_behaviour import CORPUS
@@ -149,7 +149,7 @@ def test_openapi_describes_the_library_responses(client, library, openapi):
 
 def test_openapi_parameters_are_the_ones_each_library_endpoint_accepts(client, library, openapi):
     search = {p["name"]: p for p in openapi["paths"][SEARCH]["get"]["parameters"]}
-    assert list(search) == list(SearchForm.base_fields)
+    assert list(search) == list(SearchFilter.base_filters)
     assert search["type"]["schema"]["items"]["enum"][-1] == "project_profile"
     assert search["type"]["explode"] is True
     assert search["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}

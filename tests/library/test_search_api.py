@@ -172,7 +172,7 @@ def test_error_messages_are_translated(client, library):
     assert json.loads(response.content)["error"] == "Paramètres de requête non valides : sort."
     response = client.get(URL, {"year_min": 2015, "year_max": 2010}, HTTP_ACCEPT_LANGUAGE="fr")
     assert json.loads(response.content)["details"] == {
-        "year_min": ["year_min ne doit pas être supérieur à year_max."]}
+        "year_min": ["year_min (2015) est postérieur à year_max (2010)."]}
 
 
 @pytest.mark.parametrize(

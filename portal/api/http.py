@@ -1,5 +1,7 @@
-"""What every endpoint of the data API shares: errors as JSON, the query string's checks,
-pagination, conditional GET and caching, CORS.
+"""What every endpoint of the API (the inventory's and the library's) shares: errors as JSON,
+pagination, conditional GET and caching, CORS. The query string's checks are `query.py`'s.
+
+Part of the kernel: imports no domain (`inventory`, `library`…); the domains' endpoints import it.
 
 Errors: `{"error": message, "details": {parameter: [messages]}}` with 400 for a bad query string
 (unknown parameter, unknown code, malformed or out-of-range year, page size over the maximum), 404
@@ -19,7 +21,6 @@ import hashlib
 import json
 from functools import wraps
 
-from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -30,11 +31,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from portal.accounts.permissions import can
 
-from ..models import InventoryState
-
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
-PAGE_PARAMETERS = ("page", "page_size")
 # Short: a validation shows in the API within a minute even through a shared cache; after that a
 # client revalidates with its ETag and gets a 304 while the inventory has not changed.
 MAX_AGE = 60
@@ -85,7 +83,7 @@ def api_view(view):
             if response.status_code == 404:
                 # LocaleMiddleware would redirect a 404 to /<language>/api/… (Wagtail's catch-all
                 # makes any such path look valid); against the API's own URLs it leaves it alone.
-                request.urlconf = "inventory.api.root_urls"
+                request.urlconf = "portal.api.root_urls"
         for name, value in CORS_HEADERS.items():
             response[name] = value
         return response
@@ -93,56 +91,14 @@ def api_view(view):
     return wrapper
 
 
-def _messages(errors) -> dict[str, list[str]]:
-    return {name: [str(m) for m in messages] for name, messages in errors.items()}
-
-
-class PageForm(forms.Form):
-    page = forms.IntegerField(min_value=1, required=False)
-    page_size = forms.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
-
-
-def parse_query(request, filterset_class, queryset=None):
-    """The filterset and the page form of a valid query string, or an ApiError (400) naming each
-    bad parameter: unknown ones, single-valued ones given twice, values the filters refuse."""
-    accepted = [*filterset_class.base_filters, *PAGE_PARAMETERS]
-    unknown = [name for name in request.GET if name not in accepted]
-    if unknown:
-        message = _("Unknown parameter. This endpoint accepts: %(names)s.") % {"names": ", ".join(accepted)}
-        raise ApiError(400, _("Unknown query parameter: %(names)s.") % {"names": ", ".join(unknown)},
-                       {name: [message] for name in unknown})
-    errors = {
-        name: [_("Give this parameter once.")]
-        for name in [*filterset_class.single_valued(), *PAGE_PARAMETERS] if len(request.GET.getlist(name)) > 1
-    }
-    filterset = filterset_class(request.GET, queryset=queryset)
-    if not filterset.is_valid():
-        errors.update(_messages(filterset.errors))
-    pages = PageForm(request.GET)
-    if not pages.is_valid():
-        errors.update(_messages(pages.errors))
-    if errors:
-        raise ApiError(400, _("Invalid query parameters: %(names)s.") % {"names": ", ".join(errors)}, errors)
-    return filterset, pages.cleaned_data
-
-
-def inventory_state(request):
-    """(version, changed_at) of the inventory, read once per request."""
-    if not hasattr(request, "_inventory_state"):
-        row = InventoryState.objects.filter(pk=1).values_list("version", "changed_at").first()
-        request._inventory_state = row or (0, None)
-    return request._inventory_state
-
-
 def etag_of(content: bytes) -> str:
     return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
 
 
-def data_validators(request):
-    """(etag, last_modified, 304 or None) of a data response. The ETag changes with the inventory's
-    version and with everything else the body depends on: the query, the host and scheme (absolute
-    links) and the language."""
-    version, changed_at = inventory_state(request)
+def data_validators(request, version, changed_at):
+    """(etag, last_modified, 304 or None) of a data response whose source is at `version`, last
+    changed at `changed_at`. The ETag changes with that version and with everything else the body
+    depends on: the query, the host and scheme (absolute links) and the language."""
     etag = etag_of(f"{version}|{get_language()}|{request.build_absolute_uri()}".encode())
     return etag, changed_at, not_modified(request, etag, changed_at)
 
@@ -168,17 +124,31 @@ def _page_url(request, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
+def check_page(page: int, count: int, size: int) -> int:
+    """The last page of `count` rows by `size` (page 1 always exists), or an ApiError (404) when
+    `page` is past it."""
+    last_page = max(1, -(-count // size))
+    if page > last_page:
+        raise ApiError(404, _("Page %(page)s does not exist: the last page is %(last)s.")
+                       % {"page": page, "last": last_page},
+                       {"page": [_("The last page is %(last)s.") % {"last": last_page}]})
+    return last_page
+
+
+def json_response(data) -> JsonResponse:
+    """`data` as JSON (non-ASCII kept), public and cacheable for MAX_AGE seconds."""
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response
+
+
 def paginated(request, pages: dict, count: int, rows_of_slice):
     """The streamed JSON page `{"count", "next", "previous", "results"}`: `rows_of_slice(start,
     stop)` yields the rows of that slice of the (stably ordered) result; next and previous are
     absolute links, null at the ends. A page past the last is a 404; page 1 always exists."""
     page = pages.get("page") or 1
     size = pages.get("page_size") or DEFAULT_PAGE_SIZE
-    last_page = max(1, -(-count // size))
-    if page > last_page:
-        raise ApiError(404, _("Page %(page)s does not exist: the last page is %(last)s.")
-                       % {"page": page, "last": last_page},
-                       {"page": [_("The last page is %(last)s.") % {"last": last_page}]})
+    last_page = check_page(page, count, size)
     head = {
         "count": count,
         "next": _page_url(request, page + 1) if page < last_page else None,

@@ -3,4 +3,4 @@
 
 from django.urls import include, path
 
-urlpatterns = [path("api/v1/", include("inventory.api.urls"))]
+urlpatterns = [path("api/v1/", include("portal.api.urls"))]

@@ -1,0 +1,211 @@
+"""The query string, read one way for the API and for the lists: django-filter FilterSets that parse
+and validate it, and one reader that turns what they refuse into the API's 400.
+
+- `QueryFilterSet` is the base of every FilterSet that reads a query string: the API's endpoints
+  (inventory, library), the directory of mutuals, the calendar, the library's search page. Its form
+  refuses a `year_min` after `year_max`; `single_valued()` names the parameters taken once. A
+  FilterSet without a model only parses: its caller applies `form.cleaned_data` (to a search engine,
+  to rows of a table), and `qs` is refused.
+- Fields: `ValuesField` (several values, repeated or comma-separated, each one checked, at most
+  MAX_VALUES), `YearField` (from `min_value` to next year, read per request).
+- `parse_query` is the API's strict reading: an unknown parameter, a single-valued one given twice,
+  a required one missing, a value the filters refuse — each is named at once in one ApiError (400)
+  `{"error", "details": {parameter: [messages]}}`.
+- `lenient` is a page's forgiving reading: bad values are left out and reported, the rest applies.
+
+Part of the kernel: imports no domain.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .http import MAX_PAGE_SIZE, ApiError
+
+MAX_VALUES = 100
+
+
+def last_year() -> int:
+    """The latest year a query may name: next year (read per request, not at import)."""
+    return date.today().year + 1
+
+
+def check_count(values):
+    if len(values) > MAX_VALUES:
+        raise ValidationError(gettext_lazy("At most %(max)s values."), code="max_values",
+                              params={"max": MAX_VALUES})
+
+
+class ValuesField(forms.MultipleChoiceField):
+    """Several values, given repeated (`country=SN&country=ML`) or comma-separated (`country=SN,ML`);
+    empty ones (`country=`) are ignored. With `choices` (possibly callable), only those; without, any
+    value that `check` accepts. `upper` reads `sn` as `SN`."""
+
+    def __init__(self, *, choices=None, upper=False, check=None, **kwargs):
+        self.any_value, self.upper, self.check = choices is None, upper, check
+        kwargs.setdefault("required", False)
+        super().__init__(choices=() if choices is None else choices, **kwargs)
+
+    def to_python(self, value):
+        values = [part.strip() for item in super().to_python(value) for part in item.split(",")]
+        return [v.upper() if self.upper else v for v in values if v]
+
+    def validate(self, value):
+        check_count(value)
+        known = None if self.any_value else {str(code) for code, _label in self.choices}  # read once
+        for item in value:
+            if (known is not None and item not in known) or (self.check and not self.check(item)):
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                      params={"value": item})
+
+
+class YearField(forms.IntegerField):
+    """A year from `min_value` to next year."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_value", last_year())
+        super().__init__(**kwargs)
+
+
+class ValuesFilter(django_filters.Filter):
+    """Rows whose `field_name` is one of the values given."""
+
+    field_class = ValuesField
+    many = True
+
+    def filter(self, qs, value):
+        return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
+
+
+class YearFilter(django_filters.Filter):
+    field_class = YearField
+
+
+class Parameter(django_filters.Filter):
+    """A parameter read into `cleaned_data` with the form field `field_class`, applied by the caller
+    (a page number, a sort order, the words of a search)."""
+
+    def __init__(self, field_class=forms.CharField, **kwargs):
+        self.field_class = field_class
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        return qs
+
+
+class QueryForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("year_min"), data.get("year_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("year_min", _("year_min (%(low)s) is after year_max (%(high)s).")
+                           % {"low": low, "high": high})
+        return data
+
+
+class _ParseOnly:
+    """The queryset of a FilterSet without a model: it parses, its caller applies the values."""
+
+    model = None
+
+    def all(self):
+        raise TypeError("This FilterSet only parses: read its form's cleaned_data.")
+
+
+class QueryFilterSet(django_filters.FilterSet):
+    class Meta:
+        form = QueryForm
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None and self._meta.model is None:
+            queryset = _ParseOnly()
+        super().__init__(data, queryset, **kwargs)
+
+    @classmethod
+    def single_valued(cls) -> list[str]:
+        return [name for name, f in cls.base_filters.items() if not getattr(f, "many", False)]
+
+
+class PageForm(forms.Form):
+    page = forms.IntegerField(min_value=1, required=False)
+    page_size = forms.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
+
+
+def parse_query(request, filterset_class, queryset=None, *, page_form=PageForm, required=()):
+    """(filterset, pages) of a valid query string — `pages` the cleaned `page_form` ({} without one)
+    — or an ApiError (400) naming each bad parameter: unknown ones, single-valued ones given twice,
+    `required` ones missing, values the filters or the page form refuse."""
+    page_fields = list(page_form.base_fields) if page_form else []
+    accepted = [*filterset_class.base_filters, *page_fields]
+    unknown = [name for name in request.GET if name not in accepted]
+    if unknown:
+        message = _("Unknown parameter. This endpoint accepts: %(names)s.") % {"names": ", ".join(accepted)}
+        raise ApiError(400, _("Unknown query parameter: %(names)s.") % {"names": ", ".join(unknown)},
+                       {name: [message] for name in unknown})
+    errors = {
+        name: [_("Give this parameter once.")]
+        for name in [*filterset_class.single_valued(), *page_fields] if len(request.GET.getlist(name)) > 1
+    }
+    for name in required:
+        if name not in request.GET:
+            errors.setdefault(name, []).append(_("This parameter is required."))
+    filterset = filterset_class(request.GET, queryset=queryset)
+    forms_read = [filterset.form, *([page_form(request.GET)] if page_form else [])]
+    for form in forms_read:
+        if not form.is_valid():
+            for name, messages in form.errors.items():
+                errors.setdefault(name, []).extend(str(m) for m in messages)
+    if errors:
+        raise ApiError(400, _("Invalid query parameters: %(names)s.") % {"names": ", ".join(errors)}, errors)
+    return filterset, forms_read[1].cleaned_data if page_form else {}
+
+
+@dataclass(frozen=True)
+class IgnoredParameter:
+    """A parameter (or some values of a repeatable one) a page left out, and why."""
+
+    name: str
+    value: str
+    message: str
+
+
+def lenient(filterset_class, params: QueryDict):
+    """For a page that never answers with an error: (the valid filterset of `params` once every bad
+    value is left out, [IgnoredParameter…] saying what was left out and why); the rest still applies.
+
+    Unknown parameters are dropped silently (links from elsewhere carry their own); a parameter
+    taken once only keeps its first value; a repeatable one keeps its good values."""
+    single = set(filterset_class.single_valued())
+    data = QueryDict(mutable=True)
+    for name in filterset_class.base_filters:
+        values = params.getlist(name)
+        if values:
+            data.setlist(name, values[:1] if name in single else values)
+    ignored = []
+    for _attempt in range(len(filterset_class.base_filters) + 1):  # each round removes at least one value
+        filterset = filterset_class(data)
+        form = filterset.form
+        if form.is_valid():
+            break
+        for name, messages in form.errors.items():
+            if name in single:
+                value = data.pop(name, [""])[0]
+            else:
+                field, kept, bad = form.fields[name], [], []
+                for value in data.getlist(name):
+                    try:
+                        field.clean([value])
+                    except ValidationError:
+                        bad.append(value)
+                    else:
+                        kept.append(value)
+                data.setlist(name, kept[:MAX_VALUES])
+                value = ", ".join(bad)
+            ignored.append(IgnoredParameter(name, value, " ".join(str(m) for m in messages)))
+    return filterset, ignored
