@@ -1,7 +1,7 @@
 """Building the open-data files (what a release freezes and the current data's cache holds).
 
 On a throw-away SQLite inventory (the synthesis benchmark's generator: every mutual reports every
-year), prints the time of `releases.build_files` — the returns table read once and written to CSV,
+year), prints the time of `package.build_files` — the returns table read once and written to CSV,
 Parquet and the workbook's sheet together, the synthesis, codebook, citation, datapackage.json and
 the zip — with each file's size, then the Python memory allocated while writing the returns part at
 two inventory sizes (a tenth and all of it: flat, the rows stream), the time of a release made from
@@ -80,12 +80,12 @@ def main():
     print(f"inventory: {args.mutuals:,} mutuals × {args.years} years = {returns:,} validated returns "
           f"(built in {time.perf_counter() - start:.1f} s, SQLite)")
 
-    from inventory.opendata import releases
+    from inventory.opendata import live, package
 
     out = tmp / "files"
     out.mkdir()
     start = time.perf_counter()
-    built = releases.build_files(out, releases.live_meta())
+    built = package.build_files(out, live.live_meta())
     seconds = time.perf_counter() - start
     print(f"every file of a release ({built.returns_count:,} returns, {built.synthesis_count:,} synthesis "
           f"rows): {seconds:.1f} s")
@@ -95,9 +95,9 @@ def main():
     copy = tmp / "release"
     copy.mkdir()
     start = time.perf_counter()
-    for name in releases.TABLE_FILES:
+    for name in package.TABLE_FILES:
         shutil.copyfile(out / name, copy / name)
-    releases.build_package(copy, releases.live_meta(), (built.returns_count, built.synthesis_count))
+    package.build_package(copy, live.live_meta(), (built.returns_count, built.synthesis_count))
     print(f"a release from the current files (copy, codebook, citation, datapackage, zip): "
           f"{time.perf_counter() - start:.1f} s")
     for limit in (max(1, args.mutuals // 10), None):

@@ -1,6 +1,6 @@
 """Writers of the open datasets: pure functions over rows (dicts keyed by column name) and the
-published Table Schemas (`schema.published(table)`). No ORM, no settings: `releases.py` feeds them
-the database's rows and decides where the files go.
+published Table Schemas (`schema.published(table)`). No ORM, no settings: `package.py` feeds them
+the database's rows; `live.py` and `releases.py` decide where the files go.
 
 Format decisions, made here once for every download and release:
 

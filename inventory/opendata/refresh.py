@@ -3,7 +3,7 @@
 Every committed change of published data bumps the inventory's version (`signals.py`) and asks for
 a refresh: one `refresh_computed` task (inventory/tasks.py) recomputes the synthesis
 (`synthesis.refresh_synthesis`), then builds the current dataset files (XLSX, Parquet, zip:
-`releases.refresh_live`), then the files of any release still waiting for them. Requests only read
+`live.refresh_live`), then the files of any release still waiting for them. Requests only read
 what is stored: the newest synthesis and the newest complete build, stale by the seconds the worker
 takes; when theirs is missing they ask for a refresh too.
 
@@ -78,16 +78,16 @@ def refresh() -> dict:
     """Bring the synthesis, the current files and pending releases up to the current version (the
     task's work). Each step does nothing when already done."""
     from ..models import InventoryState
-    from . import releases
+    from . import downloads, live, releases
     from .synthesis import refresh_synthesis
 
     cache.delete(QUEUED_KEY)  # a change from now on queues the next run
     version = InventoryState.current_version()
     refresh_synthesis(version)
-    releases.add_pending_download_counts()
-    live = releases.refresh_live()
+    downloads.add_pending_download_counts()
+    current = live.refresh_live()
     built = releases.build_pending_releases()
-    return {"inventory_version": version, "live": live.name if live else None, "releases_built": built}
+    return {"inventory_version": version, "live": current.name if current else None, "releases_built": built}
 
 
 @checks.register(checks.Tags.caches)

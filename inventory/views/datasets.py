@@ -3,7 +3,7 @@ releases, the codebook, the optional guestbook, and the secretariat's publicatio
 
 Nobody needs an account to download (`download_public_data` is everyone's). The two CSV tables of
 the current data are streamed row by row; every other current file comes from the worker's newest
-build (`releases.live_directory`: no request builds, a 503 with Retry-After until the first build
+build (`live.live_directory`: no request builds, a 503 with Retry-After until the first build
 exists); a release's files are served as stored, byte for byte, once the worker has frozen them.
 """
 
@@ -26,7 +26,7 @@ from portal.core.middleware import allow_style_elements_of
 
 from ..contract import schema
 from ..models import DatasetDownloadCount, GuestbookEntry, Release, ReleaseFile
-from ..opendata import datasets, releases
+from ..opendata import datasets, downloads, live, package, releases
 from ..opendata.exports import returns_rows
 from ..opendata.synthesis import synthesis_rows
 
@@ -39,7 +39,7 @@ FILE_LABELS = {
     "codebook.html": gettext_lazy("Codebook (HTML)"),
     "CITATION.cff": gettext_lazy("How to cite (CITATION.cff)"),
     "datapackage.json": gettext_lazy("Description of the files (Frictionless datapackage.json)"),
-    releases.ZIP_NAME: gettext_lazy("Everything in one zip"),
+    package.ZIP_NAME: gettext_lazy("Everything in one zip"),
 }
 # Served in the browser; everything else is downloaded.
 INLINE = {"codebook.html": "text/html; charset=utf-8", "datapackage.json": "application/json",
@@ -49,7 +49,7 @@ GUESTBOOK_WINDOW = 3600
 
 
 def _files():
-    return [(name, FILE_LABELS[name]) for name in releases.FILES]
+    return [(name, FILE_LABELS[name]) for name in package.FILES]
 
 
 def _citations_live():
@@ -105,7 +105,7 @@ def datasets_home(request):
         "releases": all_releases,
         "latest": all_releases[0] if all_releases else None,
         "guestbook": GuestbookForm(),
-        "license_url": releases.LICENSE_URL,
+        "license_url": package.LICENSE_URL,
         "can_publish": can(request.user, "publish_release"),
         "can_see_statistics": can(request.user, "view_download_statistics"),
     })
@@ -115,7 +115,7 @@ def datasets_home(request):
 def codebook(request):
     """Every column of the published tables, in French and English, from the Table Schemas."""
     require(request, "download_public_data")
-    return render(request, "inventory/datasets_codebook.html", {"tables": releases.codebook_tables()})
+    return render(request, "inventory/datasets_codebook.html", {"tables": package.codebook_tables()})
 
 
 @require_safe
@@ -123,10 +123,10 @@ def dataset_file(request, filename):
     """One file of the current data. The CSV tables stream as they are read (memory stays flat
     however large the inventory); the others come from the build of the current version."""
     require(request, "download_public_data")
-    if filename not in releases.FILES:
+    if filename not in package.FILES:
         raise Http404(_("There is no such file."))
     if request.method == "GET":
-        releases.count_live_download(filename)
+        downloads.count_live_download(filename)
     if filename in ("returns.csv", "synthesis.csv"):
         table = filename.removesuffix(".csv")
         rows = returns_rows() if table == "returns" else synthesis_rows()
@@ -136,8 +136,8 @@ def dataset_file(request, filename):
         response["Content-Disposition"] = f'attachment; filename="{_live_name(filename)}"'
     else:
         try:
-            directory = releases.live_directory()
-        except releases.DatasetsBeingBuilt:
+            directory = live.live_directory()
+        except live.DatasetsBeingBuilt:
             return _busy(request)
         response = _file_response(open(directory / filename, "rb"), filename, _live_name(filename))
     response["Cache-Control"] = "no-cache"  # changes with every validation
@@ -147,7 +147,7 @@ def dataset_file(request, filename):
 def _busy(request, release=None):
     """503 with Retry-After: the worker has not written these files yet (it has been asked to)."""
     response = render(request, "inventory/datasets_busy.html", {"release": release}, status=503)
-    response["Retry-After"] = str(releases.RETRY_AFTER)
+    response["Retry-After"] = str(live.RETRY_AFTER)
     return response
 
 
@@ -191,7 +191,7 @@ def release_detail(request, slug, version):
         "newer": newest if newest and newest.pk != release.pk else None,
         "versions": Release.objects.filter(slug=release.slug).order_by("-published_at", "-pk"),
         "guestbook": GuestbookForm(initial={"release": f"{release.slug}/{release.version}"}),
-        "license_url": releases.LICENSE_URL,
+        "license_url": package.LICENSE_URL,
         "show_counts": can(request.user, "view_download_statistics"),
     })
 
@@ -203,12 +203,12 @@ def release_file(request, slug, version, filename):
     release = _release_or_404(slug, version)
     stored = ReleaseFile.objects.filter(release=release, filename=filename).first()
     if stored is None:
-        if filename in releases.FILES and not release.files.exists():
+        if filename in package.FILES and not release.files.exists():
             return _busy(request, release)
         raise Http404(_("There is no such file."))
     if request.method == "GET":
-        releases.count_release_download(stored)
-    download_name = f"{release.folder}.zip" if filename == releases.ZIP_NAME else filename
+        downloads.count_release_download(stored)
+    download_name = f"{release.folder}.zip" if filename == package.ZIP_NAME else filename
     response = _file_response(stored.file.open("rb"), filename, download_name)
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["ETag"] = f'"{stored.sha256}"'
@@ -228,7 +228,7 @@ def release_latest(request):
 @require_safe
 def release_latest_file(request, filename):
     release = Release.objects.latest_release()
-    if release is None or filename not in releases.FILES:
+    if release is None or filename not in package.FILES:
         raise Http404(_("There is no such file."))
     return redirect("inventory:release_file", release.slug, release.version, filename)
 
@@ -317,7 +317,7 @@ def release_publish(request):
     except releases.FilesNotReady:
         confirm.update(contents=releases.release_contents())
         response = render(request, "inventory/datasets_publish.html", confirm, status=503)
-        response["Retry-After"] = str(releases.RETRY_AFTER)
+        response["Retry-After"] = str(live.RETRY_AFTER)
         return response
     except ValidationError as error:
         errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}

@@ -188,9 +188,9 @@ TRANSIENT_FOLDERS = ["private/inventory-imports"]
 
 def rebuildable_prefixes(storage) -> list[str]:
     """The folders of the storage that hold a cache the portal rebuilds, left out of backups: the
-    current dataset builds (inventory/opendata/releases.py `live_root`) when they sit inside the storage's
+    current dataset builds (inventory/opendata/live.py `live_root`) when they sit inside the storage's
     folder. Release files are not among them: a release is frozen, never rebuilt."""
-    from inventory.opendata.releases import live_root
+    from inventory.opendata.live import live_root
 
     try:
         location = Path(storage.path("")).resolve()
@@ -611,6 +611,6 @@ def _restore_postgresql(dump: Path) -> None:
 def _drop_live_builds() -> None:
     """The current dataset builds on this machine were made from the former content: the worker makes
     them again from the restored one."""
-    from inventory.opendata.releases import live_root
+    from inventory.opendata.live import live_root
 
     shutil.rmtree(live_root(), ignore_errors=True)

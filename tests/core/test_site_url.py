@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Site
 
-from inventory.opendata import releases
+from inventory.opendata import live, releases
 from inventory.returns import notifications
 from portal.accounts.roles import Role
 from portal.core import site_url
@@ -79,12 +79,12 @@ def test_a_validation_email_links_to_the_return_on_the_public_address(public, ma
 
 @pytest.mark.django_db
 def test_datapackage_citation_cff_and_the_citation_text_are_on_the_public_address(public, tmp_path):
-    directory = releases.build_live()
+    directory = live.build_live()
     package = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
     assert package["homepage"].startswith(PUBLIC + "/")
     cff = (directory / "CITATION.cff").read_text(encoding="utf-8")
     assert all_public(links(cff)), cff
-    text = releases.live_citation("fr", releases.live_meta().created.date())
+    text = releases.live_citation("fr", live.live_meta().created.date())
     assert all_public(links(text)), text
 
 

@@ -24,7 +24,7 @@ from django.urls import reverse
 
 from inventory.contract import schema
 from inventory.models import DatasetDownloadCount, ExchangeRate, InventoryState
-from inventory.opendata import releases
+from inventory.opendata import live
 from inventory.opendata.exchange_rates import FIXED_PARITY, RateSource, eur_columns, rate_for, to_eur
 from inventory.opendata.synthesis import synthesis_rows
 from portal.accounts.roles import Role
@@ -365,16 +365,16 @@ def test_unknown_file_is_a_404_and_downloads_are_counted(client, inventory):
 def test_one_build_at_a_time_others_wait_then_hear_503(client, inventory, monkeypatch):
     """Where the files are built in place (tasks run at once, as in these tests; the worker
     otherwise: tests/inventory/test_refresh_in_worker.py), one build per version at a time."""
-    root = releases.live_root()
+    root = live.live_root()
     root.mkdir(parents=True)
     lock = root / f".lock-v{InventoryState.current_version()}"
     lock.write_text("")  # another process is building this version
-    monkeypatch.setattr(releases, "LIVE_WAIT", 0.5)
+    monkeypatch.setattr(live, "LIVE_WAIT", 0.5)
     response = client.get(file_url("inventory.xlsx"))
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert client.get(file_url("returns.csv")).status_code == 200  # the streamed tables do not wait
     # A lock left by a dead process is taken over.
-    old = time.time() - releases.LIVE_STALE - 10
+    old = time.time() - live.LIVE_STALE - 10
     os.utime(lock, (old, old))
     assert client.get(file_url("inventory.xlsx")).status_code == 200
     assert not lock.exists()

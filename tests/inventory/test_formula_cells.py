@@ -19,7 +19,7 @@ from django.utils import translation
 
 from inventory.contract.choices import ReturnState
 from inventory.models import Country, InventoryState, Release
-from inventory.opendata import releases
+from inventory.opendata import package, releases
 from inventory.returns import offline_form
 from inventory.returns.services import return_validate
 from portal.accounts.roles import Role
@@ -177,7 +177,7 @@ def test_a_new_release_holds_no_formula_and_the_check_finds_it_clean(hostile):
     release = publish(hostile)
     assert_no_formula_and_payloads_are_strings(release_bytes(release, "inventory.xlsx"))
     assert_csv_neutralised(release_bytes(release, "returns.csv"))
-    with zipfile.ZipFile(io.BytesIO(release_bytes(release, releases.ZIP_NAME))) as archive:
+    with zipfile.ZipFile(io.BytesIO(release_bytes(release, package.ZIP_NAME))) as archive:
         assert_no_formula_and_payloads_are_strings(archive.read(f"{release.folder}/inventory.xlsx"))
         assert_csv_neutralised(archive.read(f"{release.folder}/returns.csv"))
     out = io.StringIO()
@@ -213,7 +213,7 @@ def test_the_check_reports_each_planted_cell_and_fails(hostile):
     with zipfile.ZipFile(zipped, "w") as archive:
         archive.writestr(f"{release.folder}/synthesis.csv",
                          "country,year,note\nSN,2025,@SUM(A1)\nSN,2024,-3.5\n")
-    _plant(release, releases.ZIP_NAME, zipped.getvalue())
+    _plant(release, package.ZIP_NAME, zipped.getvalue())
 
     out = io.StringIO()
     with pytest.raises(CommandError, match="3 cell"):

@@ -212,14 +212,14 @@ def test_a_release_is_prepared_by_the_worker_and_its_page_says_so_until_then(
 
 def test_downloads_counted_in_the_cache_while_the_database_was_busy_reach_it_with_the_worker():
     """While an import holds SQLite's write lock, a download is counted in the cache instead of
-    waiting (`releases.count_live_download`); the worker's next run adds those counts."""
+    waiting (`downloads.count_live_download`); the worker's next run adds those counts."""
     from django.core.cache import cache
 
     from inventory.models import DatasetDownloadCount
-    from inventory.opendata import releases
+    from inventory.opendata import downloads
 
-    releases.count_live_download("inventory.zip")  # the database free: counted at once
-    cache.set(releases.PENDING_DOWNLOADS_KEY.format(filename="inventory.zip"), 3, timeout=None)
+    downloads.count_live_download("inventory.zip")  # the database free: counted at once
+    cache.set(downloads.PENDING_DOWNLOADS_KEY.format(filename="inventory.zip"), 3, timeout=None)
     refresh()
     assert DatasetDownloadCount.objects.get(filename="inventory.zip").downloads == 4
     refresh()  # counted once

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from inventory.models import GuestbookEntry, Release, ReleaseFile
-from inventory.opendata.releases import FILES
+from inventory.opendata.package import FILES
 from inventory.returns.services import return_validate
 from portal.accounts.roles import Role
 from tests.factories import ReturnFactory, UserFactory
