@@ -5,30 +5,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Country, ExchangeRate, Mutual, SupportingOrganization, Union
+from .models import ExchangeRate, Mutual, SupportingOrganization, Union
 from .registry.organizations import organization_sync
-
-
-class CountryViewSet(SnippetViewSet):
-    model = Country
-    copy_view_enabled = False  # Wagtail's copy screen saves over the original (issue #11)
-    icon = "site"
-    menu_label = _("Countries")
-    add_to_admin_menu = True
-    menu_order = 300
-    list_display = ["code", "name_fr", "name_en", "currency", "focal_point", "in_network"]
-    list_filter = ["in_network", "currency"]
-    list_export = ["code", "name_fr", "name_en", "currency", "focal_point", "in_network"]
-    search_fields = ["code", "name_fr", "name_en"]
-    panels = [
-        FieldRowPanel([FieldPanel("code"), FieldPanel("currency"), FieldPanel("in_network")]),
-        FieldRowPanel([FieldPanel("name_fr"), FieldPanel("name_en")]),
-        # Derived from the organizations' roles: edited there.
-        FieldPanel("focal_point", read_only=True),
-    ]
-
-
-register_snippet(CountryViewSet)
 
 
 class MutualViewSet(SnippetViewSet):

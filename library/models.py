@@ -14,27 +14,11 @@ from wagtail.search import index
 
 from portal.core.contributions import ContributionMixin
 from portal.core.site_url import page_public_url, public_url
-from portal.i18n import BilingualNameMixin
+from portal.reference.models import Language, Theme
 
 from . import citations
 from .documents import SearchDocument
 from .extraction import check_upload, extract_text
-
-
-class Theme(BilingualNameMixin, models.Model):
-    """A theme of the network's work, edited by the secretariat (resources, articles, interests)."""
-
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name_fr = models.CharField(_("name in French"), max_length=120)
-    name_en = models.CharField(_("name in English"), max_length=120)
-
-    class Meta:
-        verbose_name = _("theme")
-        verbose_name_plural = _("themes")
-        ordering = ["name_fr"]
-
-    def __str__(self):
-        return self.name
 
 
 class ResourceType(models.TextChoices):
@@ -54,12 +38,6 @@ class ResourceType(models.TextChoices):
 
 # The search's type for project profiles, beside the resource types.
 PROJECT_PROFILE_TYPE = "project_profile"
-
-
-class Language(models.TextChoices):
-    FRENCH = "fr", _("French")
-    ENGLISH = "en", _("English")
-    PORTUGUESE = "pt", _("Portuguese")
 
 
 FIRST_YEAR = 1950
@@ -116,7 +94,7 @@ class LibraryItemMixin(models.Model):
     )
     themes = ParentalManyToManyField(Theme, blank=True, related_name="+", verbose_name=_("themes"))
     countries = ParentalManyToManyField(
-        "inventory.Country", blank=True, related_name="+", verbose_name=_("countries")
+        "reference.Country", blank=True, related_name="+", verbose_name=_("countries")
     )
 
     exclude_fields_in_copy = ["ref"]

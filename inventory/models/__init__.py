@@ -1,9 +1,11 @@
+# TEMPORARY (issue #13): until every caller imports it from portal.reference.models.
+from portal.reference.models import Country  # noqa: F401
+
 from .campaigns import Campaign, CampaignMessage
 from .exchange_rates import ExchangeRate
 from .import_jobs import ImportJob
 from .registry import (
     COUNTRY_ROLES,
-    Country,
     Mutual,
     MutualIdSequence,
     OrganizationRole,
@@ -17,7 +19,7 @@ from .returns import ReturnRevision, ReturnTransition, YearlyReturn
 from .state import InventoryState
 
 __all__ = [
-    "COUNTRY_ROLES", "Campaign", "CampaignMessage", "Country", "DatasetDownloadCount", "ExchangeRate",
+    "COUNTRY_ROLES", "Campaign", "CampaignMessage", "DatasetDownloadCount", "ExchangeRate",
     "GuestbookEntry", "ImportJob", "InventoryState", "Mutual", "MutualIdSequence", "OrganizationRole",
     "OrganizationRoleKind", "Release", "ReleaseFile", "ReturnRevision", "ReturnTransition",
     "SupportingOrganization", "Union", "YearlyReturn", "next_mutual_id",

@@ -11,7 +11,7 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     organization = models.CharField(_("organization"), max_length=255, blank=True)
     country = models.ForeignKey(
-        "inventory.Country", verbose_name=_("country"), null=True, blank=True,
+        "reference.Country", verbose_name=_("country"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
     languages = models.JSONField(
@@ -19,10 +19,10 @@ class User(AbstractUser):
         help_text=_("Language codes among fr, en, pt."),
     )
     interests = models.ManyToManyField(
-        "library.Theme", verbose_name=_("interests"), blank=True, related_name="+"
+        "reference.Theme", verbose_name=_("interests"), blank=True, related_name="+"
     )
     focal_point_countries = models.ManyToManyField(
-        "inventory.Country", verbose_name=_("focal point for"), blank=True,
+        "reference.Country", verbose_name=_("focal point for"), blank=True,
         related_name="focal_point_users",
         help_text=_("Countries whose returns this person validates, when in the focal point group."),
     )

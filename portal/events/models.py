@@ -113,7 +113,7 @@ class EventPage(BasePage):
     city = models.CharField(_("city"), max_length=120, blank=True)
     venue = models.CharField(_("venue"), max_length=255, blank=True)
     country = models.ForeignKey(
-        "inventory.Country", verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT,
+        "reference.Country", verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
     online_url = models.URLField(
@@ -130,7 +130,9 @@ class EventPage(BasePage):
         help_text=_("They may download the participants list. Never shown on the public page."),
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
-    themes = ParentalManyToManyField("library.Theme", verbose_name=_("themes"), blank=True, related_name="+")
+    themes = ParentalManyToManyField(
+        "reference.Theme", verbose_name=_("themes"), blank=True, related_name="+",
+    )
     description = RichTextField(_("description"), blank=True, features=RICH_TEXT_FEATURES)
     registration_open = models.BooleanField(
         _("registration open"), default=False,

@@ -17,8 +17,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, Orderable, Page, RevisionMixin
 from wagtail.search import index
 
-from library.models import Language, Theme
 from portal.core.contributions import ContributionMixin
+from portal.reference.models import Language, Theme
 
 from .richtext import BODY_FEATURES, sanitize_html
 
@@ -112,7 +112,7 @@ class ArticlePage(ContributionMixin, Page):
     co_authors = models.CharField(_("co-authors"), max_length=255, blank=True,
                                   help_text=_("Names of the other authors, if any, separated by commas."))
     countries = ParentalManyToManyField(
-        "inventory.Country", blank=True, related_name="+", verbose_name=_("countries")
+        "reference.Country", blank=True, related_name="+", verbose_name=_("countries")
     )
     themes = ParentalManyToManyField(Theme, blank=True, related_name="+", verbose_name=_("themes"))
 
@@ -200,7 +200,7 @@ class FlashNews(DraftStateMixin, RevisionMixin, models.Model):
                                help_text=_("Empty: English readers get the French text."))
     link = models.URLField(_("link"), max_length=500, blank=True,
                            help_text=_("Optional: the page to read more."))
-    countries = models.ManyToManyField("inventory.Country", blank=True, related_name="+",
+    countries = models.ManyToManyField("reference.Country", blank=True, related_name="+",
                                        verbose_name=_("countries"),
                                        help_text=_("Empty: about the whole network."))
     themes = models.ManyToManyField(Theme, blank=True, related_name="+", verbose_name=_("themes"))
@@ -249,7 +249,7 @@ class FlashNewsSubscription(models.Model):
                                 related_name="flash_news_subscription")
     frequency = models.CharField(_("flash news by e-mail"), max_length=10, choices=Frequency.choices,
                                  default=Frequency.NEVER)
-    countries = models.ManyToManyField("inventory.Country", blank=True, related_name="+",
+    countries = models.ManyToManyField("reference.Country", blank=True, related_name="+",
                                        verbose_name=_("countries"))
     themes = models.ManyToManyField(Theme, blank=True, related_name="+", verbose_name=_("themes"))
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "portal.core",
     "portal.home",
     "portal.accounts",
+    "portal.reference",
     "portal.news",
     "portal.newsletter",
     "portal.events",

@@ -1,0 +1,43 @@
+"""The admin's screens for the reference data: countries and themes (the secretariat's)."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Country, Theme
+
+
+class CountryViewSet(SnippetViewSet):
+    model = Country
+    copy_view_enabled = False  # Wagtail's copy screen saves over the original (issue #11)
+    icon = "site"
+    menu_label = _("Countries")
+    add_to_admin_menu = True
+    menu_order = 300
+    list_display = ["code", "name_fr", "name_en", "currency", "focal_point", "in_network"]
+    list_filter = ["in_network", "currency"]
+    list_export = ["code", "name_fr", "name_en", "currency", "focal_point", "in_network"]
+    search_fields = ["code", "name_fr", "name_en"]
+    panels = [
+        FieldRowPanel([FieldPanel("code"), FieldPanel("currency"), FieldPanel("in_network")]),
+        FieldRowPanel([FieldPanel("name_fr"), FieldPanel("name_en")]),
+        # Derived from the organizations' roles: edited there.
+        FieldPanel("focal_point", read_only=True),
+    ]
+
+
+class ThemeViewSet(SnippetViewSet):
+    model = Theme
+    copy_view_enabled = False  # Wagtail's copy screen saves over the original (issue #11)
+    icon = "tag"
+    menu_label = _("Themes")
+    add_to_admin_menu = True
+    menu_order = 310
+    list_display = ["name_fr", "name_en", "slug"]
+    list_export = ["slug", "name_fr", "name_en"]
+    search_fields = ["name_fr", "name_en"]
+
+
+register_snippet(CountryViewSet)
+register_snippet(ThemeViewSet)
