@@ -11,9 +11,10 @@ class CoreConfig(AppConfig):
         from . import converters
 
         converters.register()  # <id:…> and <year:…>, before any URLconf is read
-        from . import audit, contributions, personal_data
+        from . import audit, audit_accounts, contributions, personal_data
 
         audit.connect()
+        audit_accounts.connect_accounts()  # roles, focal-point countries, rights, second factors
         contributions.connect()
         personal_data.register_holders()
         from . import private_documents
