@@ -24,9 +24,7 @@ def mutual_list(request):
     scores = latest_disclosure_scores(page.object_list)
     for mutual in page.object_list:
         mutual.disclosure_score = scores.get(mutual.pk)
-    params = request.GET.copy()
-    params.pop("page", None)
-    context = {"filter": filterset, "page": page, "querystring": params.urlencode()}
+    context = {"filter": filterset, "page": page}
     return render(request, "inventory/mutual_list.html", context, status=200 if valid else 400)
 
 

@@ -38,7 +38,7 @@ def filtered_events(params, *, default_when="upcoming"):
 def with_specific(events: list[EventPage]) -> list[EventPage]:
     """The specific pages of `events` (Forum editions as ForumPage) in the same order, with their
     country loaded: a query per page type and one for the countries, not a few per event."""
-    from inventory.models import Country
+    from portal.reference.models import Country
 
     by_pk = {page.pk: page for page in EventPage.objects.filter(pk__in=[e.pk for e in events]).specific()}
     countries = Country.objects.in_bulk({event.country_id for event in events if event.country_id})
@@ -65,7 +65,6 @@ def event_list_context(request) -> dict:
         "filtered": any(request.GET.get(name) for name in ("country", "kind", "theme", "month")),
         "when": filterset.data.get("when") or "upcoming",
         "events_page": page,
-        "querystring": params.urlencode(),
         "feed_querystring": feed_params.urlencode(),
     }
 
