@@ -64,7 +64,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone, translation
-from inventory.models import Country, Mutual
+from inventory.models import Mutual
+from portal.reference.models import Country
 from portal.accounts.roles import GROUP_NAMES, Role
 from portal.newsletter.models import NewsletterIssuePage, Subscriber
 

@@ -37,7 +37,8 @@ def timed(fn, *args, **kwargs):
 
 def populate(mutuals: int, years: range, seed: int = 2026) -> int:
     """Bulk-insert the synthetic inventory; returns the number of returns."""
-    from inventory.models import Country, Mutual, YearlyReturn
+    from inventory.models import Mutual, YearlyReturn
+    from portal.reference.models import Country
 
     rng = random.Random(seed)
     codes = ["SN", "ML", "BF", "CI", "BJ", "TG", "NE", "GN", "MR", "CM", "TD", "CD", "RW", "BI"]

@@ -71,15 +71,9 @@ def _release_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def connect():
-    from .models import (
-        Country,
-        ExchangeRate,
-        Mutual,
-        Release,
-        ReturnTransition,
-        Union,
-        YearlyReturn,
-    )
+    from portal.reference.models import Country
+
+    from .models import ExchangeRate, Mutual, Release, ReturnTransition, Union, YearlyReturn
 
     post_save.connect(_transition_saved, sender=ReturnTransition, dispatch_uid="audit-return-transition")
     post_save.connect(_release_saved, sender=Release, dispatch_uid="audit-release")

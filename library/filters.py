@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.api.query import Parameter, QueryFilterSet, ValuesFilter, YearFilter
 from portal.core.converters import MAX_PAGE
+from portal.reference.models import Language
 
-from .models import FIRST_YEAR, PROJECT_PROFILE_TYPE, Language, ResourceType
+from .models import FIRST_YEAR, PROJECT_PROFILE_TYPE, ResourceType
 from .search import MAX_PAGE_SIZE, SORTS, SearchQuery
 
 DEFAULT_PAGE_SIZE = 20

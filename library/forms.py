@@ -4,10 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Country
+from portal.reference.models import Country, Language, Theme
 
 from .extraction import EXPECTED, check_size, check_upload
-from .models import Language, ResourceType, Theme, validate_year
+from .models import ResourceType, validate_year
 
 
 class ProposalForm(forms.Form):

@@ -21,20 +21,12 @@ from django.db import transaction
 from django.utils.text import slugify
 from wagtail.documents import get_document_model
 
-from inventory.models import Country
 from portal.core import audit
 from portal.core.pages import child_slug
+from portal.reference.models import Country, Language, Theme
 
 from .extraction import check_size, check_upload
-from .models import (
-    Language,
-    ProjectProfilePage,
-    ResourcePage,
-    ResourceType,
-    Theme,
-    split_values,
-    validate_year,
-)
+from .models import ProjectProfilePage, ResourcePage, ResourceType, split_values, validate_year
 from .services import RESERVED_SLUGS, library_index_get_or_create
 
 COLUMNS = [

@@ -13,11 +13,11 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inventory.models import Country
 from portal.api.query import IgnoredParameter, lenient
+from portal.reference.models import Country, Language, Theme
 
 from .filters import MULTI_VALUED, SearchFilter
-from .models import PROJECT_PROFILE_TYPE, Language, ResourceType, Theme
+from .models import PROJECT_PROFILE_TYPE, ResourceType
 from .search import SearchQuery, SearchResult, get_engine
 
 # Query-string parameter → the engine's facet, in the order the page shows them.

@@ -18,8 +18,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from inventory.models import Country
 from portal.accounts.roles import GROUP_NAMES, Role
+from portal.reference.models import Country
 
 # The authenticator-app secret of every test user given a second factor (base32, as apps read it).
 TEST_TOTP_SECRET = base64.b32encode(b"portal-test-totp-key").decode()

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.api import query
 from portal.api.query import QueryFilterSet, check_count
+from portal.reference.models import Country
 
 from ..contract import schema
-from ..models import Country, Mutual, Union, YearlyReturn
+from ..models import Mutual, Union, YearlyReturn
 
 FIRST_YEAR = schema.field("year")["constraints"]["minimum"]
 

@@ -34,8 +34,9 @@ from portal.core import audit
 from portal.core.archives import Deadline, LimitExceeded
 from portal.core.spreadsheets import FORMULA_STARTS, QUOTE, typed_text
 from portal.core.workbooks import BoundedWorkbook, CellCount, csv_rows
+from portal.reference.models import Country
 
-from ..models import Country, Mutual, ReturnTransition, Union, YearlyReturn
+from ..models import Mutual, ReturnTransition, Union, YearlyReturn
 from ..returns.services import record_revision
 from ..returns.validation import Problem, check_value, plausibility_warnings
 from . import schema

@@ -32,9 +32,10 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import can
 from portal.core.tasks import enqueue, runs_immediately
+from portal.reference.models import Country
 
 from ..contract.choices import ReturnState
-from ..models import Country, GuestbookEntry, InventoryState, Mutual, Release, ReleaseFile, YearlyReturn
+from ..models import GuestbookEntry, InventoryState, Mutual, Release, ReleaseFile, YearlyReturn
 from ..models.releases import NAME_RE, RESERVED_SLUGS, VERSION_RE, version_key
 from .live import TABLES_NOTE, build_live, settled_live
 from .package import AUTHOR_SHORT, FILES, TABLE_FILES, DatasetMeta, absolute_url, build_package

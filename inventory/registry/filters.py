@@ -4,8 +4,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.reference.models import Country
+
 from ..contract.choices import MutualStatus, MutualType
-from ..models import Country, Mutual, Union
+from ..models import Mutual, Union
 
 SERVICES = [
     ("covers_primary_care", _("Primary care")),

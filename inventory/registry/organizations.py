@@ -13,14 +13,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.db.models.signals import post_delete, post_save
 
-from ..models import (
-    Country,
-    Mutual,
-    OrganizationRole,
-    OrganizationRoleKind,
-    SupportingOrganization,
-    Union,
-)
+from portal.reference.models import Country
+
+from ..models import Mutual, OrganizationRole, OrganizationRoleKind, SupportingOrganization, Union
 
 FOCAL_POINT_SEPARATOR = " / "
 

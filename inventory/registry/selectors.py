@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from portal.reference.models import Country
+
 from ..campaign.schedule import expected_mutuals, reporters_by_mutual
 from ..contract.choices import ReturnState
-from ..models import Country, Mutual, YearlyReturn
+from ..models import Mutual, YearlyReturn
 from ..opendata.exports import return_row
 from ..returns.disclosure import diamonds, disclosure_score
 from .filters import SERVICES

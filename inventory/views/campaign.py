@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from portal.accounts.permissions import can, permission_required
 from portal.core import audit
+from portal.reference.models import Country
 
 from ..campaign import schedule as campaigns
-from ..models import Campaign, CampaignMessage, Country
+from ..models import Campaign, CampaignMessage
 from ..registry.selectors import (
     COMPLETION_LABELS,
     COMPLETION_STATES,

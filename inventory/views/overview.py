@@ -20,9 +20,10 @@ from django.views.decorators.http import require_safe
 from portal.accounts.permissions import require
 from portal.core import country_sections
 from portal.core.spreadsheets import csv_writer
+from portal.reference.models import Country
 
 from ..contract import schema
-from ..models import Country, Mutual, YearlyReturn
+from ..models import Mutual, YearlyReturn
 from ..opendata import figures
 from ..opendata.exports import format_cell
 from ..opendata.glossary import ENTRIES, column_label

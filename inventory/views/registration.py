@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from portal.accounts.permissions import can, permission_required
 from portal.core.throttle import client_address
+from portal.reference.models import Country
 
 from ..contract.choices import LegalStatus, MutualType, RegistrationState
-from ..models import Country, Mutual, Union
+from ..models import Mutual, Union
 from ..registry import registration
 
 _PHONE = re.compile(r"\+?[0-9][0-9 ().\-]{4,38}")

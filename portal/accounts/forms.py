@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Country
-from library.models import Theme
+from portal.reference.models import Country, Theme
 
 from .models import LANGUAGE_CHOICES, User
 

@@ -23,7 +23,7 @@ from wagtail.users.views.bulk_actions import (
 from wagtail.users.views.groups import GroupViewSet
 from wagtail.users.views.users import CreateView, DeleteView, EditView, UserViewSet
 
-from inventory.models import Country
+from portal.reference.models import Country
 
 from .permissions import can, require
 

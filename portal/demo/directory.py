@@ -7,8 +7,9 @@ end with "(démo)" and use example.org addresses. Idempotent: an organization fo
 acronym is completed (empty fields filled, missing roles and countries added), never overwritten.
 """
 
-from inventory.models import Country, OrganizationRole, OrganizationRoleKind, SupportingOrganization
+from inventory.models import OrganizationRole, OrganizationRoleKind, SupportingOrganization
 from inventory.registry.organizations import find_organization, organization_sync
+from portal.reference.models import Country
 
 R = OrganizationRoleKind
 

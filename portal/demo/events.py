@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Locale
 
-from inventory.models import Country, SupportingOrganization
-from library.models import ResourcePage, Theme
+from inventory.models import SupportingOrganization
+from library.models import ResourcePage
 from portal.events.models import (
     DatePrecision,
     EventIndexPage,
@@ -25,6 +25,7 @@ from portal.events.models import (
     ForumPage,
     ForumProceeding,
 )
+from portal.reference.models import Country, Theme
 
 INDEX = {
     "fr": {"title": "Agenda", "slug": "agenda",

@@ -9,16 +9,9 @@ from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Locale
 
-from inventory.models import Country
-from library.models import (
-    ProjectIndicator,
-    ProjectLesson,
-    ProjectProfilePage,
-    ProjectUpdate,
-    ResourcePage,
-    Theme,
-)
+from library.models import ProjectIndicator, ProjectLesson, ProjectProfilePage, ProjectUpdate, ResourcePage
 from library.services import library_index_get_or_create
+from portal.reference.models import Country, Theme
 
 RESOURCES = [
     {

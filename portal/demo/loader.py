@@ -12,9 +12,8 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from inventory.models import Country
-from library.models import Theme
 from portal.core import site_url
+from portal.reference.models import Country, Theme
 
 from . import content
 
@@ -289,8 +288,9 @@ def load_people(report):
     from django.contrib.auth.models import Group
 
     from inventory.demo import LABEL
-    from inventory.models import Campaign, Country, Mutual, SupportingOrganization
+    from inventory.models import Campaign, Mutual, SupportingOrganization
     from portal.accounts.roles import GROUP_NAMES, Role
+    from portal.reference.models import Country
 
     User = get_user_model()
     senegal = Country.objects.filter(code="SN").first()

@@ -6,10 +6,9 @@ import datetime
 from django.contrib.auth import get_user_model
 from wagtail.models import Locale
 
-from inventory.models import Country
-from library.models import Theme
 from portal.news.models import ArticlePage, FlashNews, Kind
 from portal.news.services import news_index_get_or_create
+from portal.reference.models import Country, Theme
 
 # Not one of the demo accounts (those end with .demo@example.org and can log in): a name on articles.
 AUTHOR = {"email": "redaction@demo.example.org", "username": "redaction-demo", "first_name": "Aminata",

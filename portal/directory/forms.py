@@ -4,7 +4,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Country, OrganizationRoleKind
+from inventory.models import OrganizationRoleKind
+from portal.reference.models import Country
 
 
 def directory_countries():

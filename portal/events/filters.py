@@ -11,8 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Country
-from library.models import Theme
+from portal.reference.models import Country, Theme
 
 from .models import EventKind, EventPage
 

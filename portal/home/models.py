@@ -2,9 +2,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 
-from inventory.models import Country
 from portal.core.blocks import BodyBlock
 from portal.core.models import BasePage
+from portal.reference.models import Country
 
 
 class HomePage(BasePage):

@@ -6,9 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.images.fields import WagtailImageField
 
-from inventory.models import Country
 from library.extraction import check_upload
-from library.models import Language, Theme
+from portal.reference.models import Country, Language, Theme
 
 from .models import Frequency, Kind
 

@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Locale
 
-from inventory.models import Country
-from library.models import Theme
+from portal.reference.models import Country, Theme
 
 from .models import ArticlePage, Kind, NewsIndexPage
 

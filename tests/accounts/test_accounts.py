@@ -103,7 +103,7 @@ def test_profile_requires_login(client):
 
 
 def test_profile_saves_languages_and_interests(client):
-    from library.models import Theme
+    from portal.reference.models import Theme
 
     user = UserFactory()
     client.force_login(user)

@@ -62,8 +62,9 @@ def inventory_with_figures():
     """Two countries' validated returns over two years (the overview's map and trend charts), and a
     manager whose 2025 return is a draft."""
     from inventory.contract.choices import ReturnState
-    from inventory.models import Campaign, Country
+    from inventory.models import Campaign
     from portal.accounts.roles import Role
+    from portal.reference.models import Country
     from tests.factories import MutualFactory, ReturnFactory
 
     manager = person("gerant@example.org", Role.MUTUAL_MANAGER)
@@ -136,9 +137,9 @@ def log_in_with_second_factor(browser, live_server, email):
 def test_admin_runs_under_its_policy_without_a_violation(browser, live_server, demo_site):
     from wagtail.models import Page
 
-    from inventory.models import Country
     from portal.accounts.roles import Role
     from portal.home.models import HomePage
+    from portal.reference.models import Country
     from tests.factories import MutualFactory
 
     person("secretariat@example.org", Role.SECRETARIAT, is_staff=True)

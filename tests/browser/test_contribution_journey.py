@@ -27,8 +27,9 @@ def test_a_member_proposes_a_resource_and_an_editor_publishes_it(browser, live_s
                                                                  tmp_path, settings):
     from django.core import mail
 
-    from library.models import ResourcePage, Theme
+    from library.models import ResourcePage
     from portal.accounts.roles import Role
+    from portal.reference.models import Theme
     from tests.library.helpers import pdf_bytes
 
     settings.ELASTICSEARCH_URL = ""  # the embedded library search

@@ -12,8 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_directory_and_country_page_fit_a_phone(browser, live_server, demo_site, shots):
-    from inventory.models import Country, Union
+    from inventory.models import Union
     from inventory.registry.organizations import find_organization
+    from portal.reference.models import Country
     from tests.factories import MutualFactory
 
     senegal = Country.objects.get(code="SN")

@@ -13,8 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_working_pages_fit_a_phone_and_pass_the_audit(browser, live_server, demo_site):
     from inventory.contract.choices import ReturnState
-    from inventory.models import Campaign, Country
+    from inventory.models import Campaign
     from portal.accounts.roles import Role
+    from portal.reference.models import Country
     from tests.factories import MutualFactory, ReturnFactory
 
     senegal = Country.objects.get(code="SN")

@@ -14,8 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_mutual_signs_up_and_the_focal_point_approves_it(browser, live_server, demo_site, shots):
     from inventory.contract.choices import RegistrationState
-    from inventory.models import Country, Mutual
+    from inventory.models import Mutual
     from portal.accounts.roles import Role
+    from portal.reference.models import Country
     from tests.factories import MutualFactory
 
     senegal = Country.objects.get(code="SN")
@@ -66,8 +67,9 @@ def test_a_mutual_signs_up_and_the_focal_point_approves_it(browser, live_server,
 def test_a_manager_uploads_the_offline_form(browser, live_server, demo_site, shots):
     from openpyxl import load_workbook
 
-    from inventory.models import Country, YearlyReturn
+    from inventory.models import YearlyReturn
     from portal.accounts.roles import Role
+    from portal.reference.models import Country
     from tests.factories import MutualFactory
 
     manager = person("gerant@example.org", Role.MUTUAL_MANAGER)

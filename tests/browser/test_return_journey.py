@@ -19,8 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_return_round_trip_between_manager_and_focal_point(browser, live_server, demo_site, shots):
     from inventory.contract.choices import ReturnState
-    from inventory.models import Campaign, Country, YearlyReturn
+    from inventory.models import Campaign, YearlyReturn
     from portal.accounts.roles import Role
+    from portal.reference.models import Country
     from tests.factories import MutualFactory, ReturnFactory
 
     senegal = Country.objects.get(code="SN")

@@ -28,8 +28,8 @@ def synthesis_row(page, live_server, country, year):
 
 def test_validating_a_return_updates_the_country_page_and_the_downloads(browser, live_server, demo_site):
     from inventory.contract.choices import ReturnState
-    from inventory.models import Country
     from portal.accounts.roles import Role
+    from portal.reference.models import Country
     from tests.factories import MutualFactory, ReturnFactory
 
     senegal = Country.objects.get(code="SN")

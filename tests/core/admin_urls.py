@@ -101,11 +101,11 @@ def make_objects(user):
     from wagtail_localize.models import StringSegment, Translation, TranslationSource
 
     from inventory.models import ExchangeRate, SupportingOrganization, Union
-    from library.models import Theme
     from portal.core.models import ContactPage, StandardPage
     from portal.home.models import HomePage
     from portal.news.models import FlashNews
     from portal.newsletter.models import NewsletterIssuePage, Subscriber
+    from portal.reference.models import Theme
 
     author = UserFactory(roles=[Role.SECRETARIAT])
     uploader = user if user.is_authenticated else author

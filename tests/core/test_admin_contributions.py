@@ -8,11 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 
-from library.models import LibraryIndexPage, Theme
+from library.models import LibraryIndexPage
 from library.services import resource_propose
 from portal.accounts.roles import Role
 from portal.news.models import NewsIndexPage
 from portal.news.services import article_submit
+from portal.reference.models import Theme
 from tests.factories import CountryFactory, UserFactory
 
 from .admin_urls import DENIED, NOT_FOUND, REDIRECT, admin_routes, make_objects, outcome, url_for

@@ -483,7 +483,7 @@ def test_every_admin_url_answers_each_role_as_the_table_says(client, role):
 def test_copying_a_snippet_leaves_the_original_alone(client):
     """Wagtail's copy screens fill the form with the original and save over it: the portal's snippets
     have none (a secretary copying last year's exchange rate would have changed it)."""
-    from library.models import Theme
+    from portal.reference.models import Theme
 
     theme = Theme.objects.first()
     before = (theme.slug, theme.name_fr)

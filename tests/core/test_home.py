@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from inventory.contract.choices import ReturnState
-from inventory.models import Country
 from portal.events.models import EventIndexPage, EventPage
+from portal.reference.models import Country
 from tests.factories import MutualFactory, ReturnFactory
 from tests.news.helpers import article
 

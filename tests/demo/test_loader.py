@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from wagtail.models import Locale, Page
 
-from inventory.models import Country
 from portal.demo import content
 from portal.demo.loader import load_demo
+from portal.reference.models import Country
 
 pytestmark = pytest.mark.django_db
 

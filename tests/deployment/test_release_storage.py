@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from inventory.contract.choices import ReturnState
-from inventory.models import Country, Release
+from inventory.models import Release
 from portal.accounts.roles import Role
+from portal.reference.models import Country
 from tests.deployment.conftest import S3_ENDPOINT_URL, require
 from tests.factories import MutualFactory, ReturnFactory, UserFactory
 

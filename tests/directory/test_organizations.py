@@ -9,9 +9,10 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from inventory.models import Country, OrganizationRole, OrganizationRoleKind, SupportingOrganization
+from inventory.models import OrganizationRole, OrganizationRoleKind, SupportingOrganization
 from inventory.registry.organizations import find_organization, organization_sync, split_focal_point_text
 from portal.accounts.roles import Role
+from portal.reference.models import Country
 from tests.factories import CountryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,12 @@ import pytest
 from django.test import override_settings
 from django.utils import translation
 
-from inventory.models import Country, OrganizationRole, OrganizationRoleKind, SupportingOrganization, Union
+from inventory.models import OrganizationRole, OrganizationRoleKind, SupportingOrganization, Union
 from library.documents import SearchDocument
 from library.search_embedded import EmbeddedEngine
 from portal.accounts.roles import Role
 from portal.core import country_sections
+from portal.reference.models import Country
 from tests.factories import CountryFactory, MutualFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

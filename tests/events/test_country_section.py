@@ -2,7 +2,7 @@
 
 import pytest
 
-from inventory.models import Country
+from portal.reference.models import Country
 
 pytestmark = pytest.mark.django_db
 

@@ -64,7 +64,7 @@ def test_uid_is_stable_and_shared_by_the_translation(client, make_event):
 
 
 def test_feed_follows_the_filter(client, make_event):
-    from inventory.models import Country
+    from portal.reference.models import Country
 
     mali, benin = Country.objects.get(code="ML"), Country.objects.get(code="BJ")
     make_event("Formation à Bamako", kind="training", country=mali, zone="Africa/Bamako", city="Bamako")

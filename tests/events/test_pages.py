@@ -11,11 +11,10 @@ from django.utils import timezone, translation
 from wagtail.models import Locale, PageViewRestriction
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from inventory.models import Country
-from library.models import Theme
 from portal.events.forms import EventPageForm
 from portal.events.models import EventIndexPage, EventPage, ForumPage
 from portal.events.selectors import upcoming_events_for_country
+from portal.reference.models import Country, Theme
 
 pytestmark = pytest.mark.django_db
 

@@ -18,12 +18,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from inventory.contract.choices import ReturnState
-from inventory.models import Country, InventoryState, Release
+from inventory.models import InventoryState, Release
 from inventory.opendata import package, releases
 from inventory.returns import offline_form
 from inventory.returns.services import return_validate
 from portal.accounts.roles import Role
 from portal.core.spreadsheets import typed_text
+from portal.reference.models import Country
 from tests.factories import CountryFactory, MutualFactory, ReturnFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,9 @@ from django.utils import translation
 
 from inventory.contract import schema
 from inventory.contract.choices import RegistrationState, ReturnState
-from inventory.models import Country
 from inventory.opendata import charts
 from inventory.opendata.glossary import BY_ANCHOR
+from portal.reference.models import Country
 from tests.factories import CountryFactory, MutualFactory, ReturnFactory
 
 pytestmark = pytest.mark.django_db

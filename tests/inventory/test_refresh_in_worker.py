@@ -20,9 +20,10 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.models import DBTaskResult
 
 from inventory.contract.choices import ReturnState
-from inventory.models import Country, Release
+from inventory.models import Release
 from inventory.opendata.refresh import refresh
 from portal.accounts.roles import Role
+from portal.reference.models import Country
 from tests.factories import MutualFactory, ReturnFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from library.models import ResourcePage, Theme
+from library.models import ResourcePage
+from portal.reference.models import Theme
 from tests.crafted_files import MB, docx_bomb
 from tests.library.helpers import pdf_bytes, pdf_pages
 

@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from library.extraction import check_upload, extract_text
-from library.models import LibraryIndexPage, ProjectProfilePage, ResourcePage, Theme
+from library.models import LibraryIndexPage, ProjectProfilePage, ResourcePage
 from library.services import library_index_get_or_create
+from portal.reference.models import Theme
 from tests.library.helpers import BROKEN_PDF, document, docx_bytes, pdf_bytes, resource
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,7 @@ def test_a_broken_pdf_keeps_its_resource_with_a_note(index_fr):
 
 def test_the_search_document(index_fr):
     theme = Theme.objects.get(slug="financing")
-    from inventory.models import Country
+    from portal.reference.models import Country
 
     page = resource(index_fr, ref="doc-1", title="Financer la mutuelle", summary="Résumé",
                     authors="Awa Diop ; Moussa Traoré", themes=[theme],

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Collection, Locale, WorkflowState
 
-from library.models import LibraryIndexPage, ResourcePage, Theme
+from library.models import LibraryIndexPage, ResourcePage
 from library.search import SearchQuery, get_engine
 from library.views import PROPOSALS_PER_HOUR
 from portal.accounts.roles import GROUP_NAMES, Role
 from portal.core.private_documents import PROPOSALS_COLLECTION
+from portal.reference.models import Theme
 from tests.factories import CountryFactory, UserFactory
 
 from .helpers import pdf_bytes

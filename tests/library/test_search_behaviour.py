@@ -11,7 +11,6 @@ from django.core.management import call_command
 from elasticsearch import Elasticsearch
 from wagtail.models import PageViewRestriction
 
-from inventory.models import Country
 from library.documents import SearchDocument
 from library.models import ProjectProfilePage
 from library.search import SearchQuery, get_engine
@@ -19,6 +18,7 @@ from library.search_elasticsearch import ElasticsearchEngine
 from library.search_embedded import EmbeddedEngine
 from library.services import library_index_get_or_create
 from portal.accounts.roles import GROUP_NAMES, Role
+from portal.reference.models import Country
 
 from .helpers import resource
 from .osmem_adapter import OsmemTestNode

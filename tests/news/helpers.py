@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
-from inventory.models import Country
-from library.models import Theme
 from portal.news.forms import STAMP_SALT
 from portal.news.models import ArticlePage
 from portal.news.services import news_index_get_or_create
+from portal.reference.models import Country, Theme
 
 
 def url(name, *args, language="en"):

@@ -10,12 +10,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from inventory.models import Country
-from library.models import Theme
 from portal.accounts.roles import Role
 from portal.news import flash as flash_module
 from portal.news.models import FlashNews, FlashNewsReceipt, FlashNewsSubscription, Frequency
 from portal.news.services import flash_subscription_update
+from portal.reference.models import Country, Theme
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
