@@ -1,6 +1,3 @@
-# TEMPORARY (issue #13): until every caller imports it from portal.reference.models.
-from portal.reference.models import Country  # noqa: F401
-
 from .campaigns import Campaign, CampaignMessage
 from .exchange_rates import ExchangeRate
 from .import_jobs import ImportJob
