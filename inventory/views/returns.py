@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.accounts.permissions import can
+from portal.accounts.permissions import can, require
 from portal.core.converters import bounded_int
 
 from ..contract import schema
@@ -43,11 +43,6 @@ def _mutual(mutual_id) -> Mutual:
 
 def _return(mutual, year) -> YearlyReturn | None:
     return YearlyReturn.objects.filter(mutual=mutual, year=year).first()
-
-
-def _require(request, action, **scope):
-    if not can(request.user, action, **scope):
-        raise PermissionDenied
 
 
 def reporting_year() -> int:
@@ -135,7 +130,7 @@ def _sections_view(row, previous_row):
 def return_detail(request, mutual_id, year):
     """The return of one mutual and year as its reporters, focal point and secretariat see it."""
     mutual = _mutual(mutual_id)
-    _require(request, "view_return_history", mutual=mutual)
+    require(request, "view_return_history", mutual=mutual)
     ret = _return(mutual, year)
     if ret is None:
         if can(request.user, "edit_return", mutual=mutual):
@@ -199,7 +194,7 @@ def return_edit(request, mutual_id, year, section=None):
     """One section of the return's form. Before the year's return exists, the form shows last
     year's figures; the first save creates the draft. Each save is a revision."""
     mutual = _mutual(mutual_id)
-    _require(request, "edit_return", mutual=mutual)
+    require(request, "edit_return", mutual=mutual)
     section = section or "people"
     if section not in SECTIONS:
         raise Http404
@@ -318,7 +313,7 @@ def _next_url(request, mutual, year, section):
 def return_submit(request, mutual_id, year):
     """Send to the focal point. Blocking errors and unexplained warnings come back on the page."""
     mutual = _mutual(mutual_id)
-    _require(request, "submit_return", mutual=mutual)
+    require(request, "submit_return", mutual=mutual)
     ret = _return(mutual, year)
     if ret is None:
         raise Http404
@@ -380,7 +375,7 @@ def return_validate(request, mutual_id, year):
     is refused on the review page (403) with the reason; the secretariat may give a reason to
     override (400 while it is missing)."""
     mutual = _mutual(mutual_id)
-    _require(request, "validate_return", country=mutual.country_id)
+    require(request, "validate_return", country=mutual.country_id)
     ret = get_object_or_404(YearlyReturn, mutual=mutual, year=year)
     form = ValidateForm(request.POST)
     form.is_valid()
@@ -405,7 +400,7 @@ def return_validate(request, mutual_id, year):
 @require_POST
 def return_send_back(request, mutual_id, year):
     mutual = _mutual(mutual_id)
-    _require(request, "validate_return", country=mutual.country_id)
+    require(request, "validate_return", country=mutual.country_id)
     ret = get_object_or_404(YearlyReturn, mutual=mutual, year=year)
     form = SendBackForm(request.POST)
     if not form.is_valid():
@@ -428,7 +423,7 @@ def return_send_back(request, mutual_id, year):
 def return_history(request, mutual_id, year):
     """Every saved version (who, when, what changed from the one before) and every transition."""
     mutual = _mutual(mutual_id)
-    _require(request, "view_return_history", mutual=mutual)
+    require(request, "view_return_history", mutual=mutual)
     ret = get_object_or_404(YearlyReturn, mutual=mutual, year=year)
     revisions = list(ret.revisions.select_related("user").order_by("number"))
     not_applied = services.declined_revisions(ret) | {ret.pending_revision_id}
@@ -462,7 +457,7 @@ def return_history(request, mutual_id, year):
 @require_POST
 def return_restore(request, mutual_id, year, number):
     mutual = _mutual(mutual_id)
-    _require(request, "restore_return_revision")
+    require(request, "restore_return_revision")
     ret = get_object_or_404(YearlyReturn, mutual=mutual, year=year)
     revision = get_object_or_404(ret.revisions, number=number)
     try:
