@@ -13,8 +13,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from portal.core.contributions import ContributionMixin
-from portal.core.site_url import page_public_url, public_url
 from portal.reference.models import Language, Theme
+from portal.site_url import page_public_url, public_url
 
 from . import citations
 from .documents import SearchDocument

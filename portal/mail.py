@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from portal.core.site_url import public_url, site_url
+from portal.site_url import public_url, site_url
 
 EMAIL_LANGUAGES = ("fr", "en")
 

@@ -22,7 +22,7 @@ def _on_site_url(url: str) -> str:
     """allauth's absolute link (built from the request's host) moved onto SITE_URL."""
     from urllib.parse import urlsplit, urlunsplit
 
-    from portal.core.site_url import public_url
+    from portal.site_url import public_url
 
     parts = urlsplit(url)
     return public_url(urlunsplit(("", "", parts.path, parts.query, parts.fragment)))

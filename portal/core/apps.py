@@ -25,6 +25,6 @@ class CoreConfig(AppConfig):
         spreadsheets.protect_wagtail_exports()  # admin CSV/XLSX exports never carry a live formula
         from django.db.models.signals import post_migrate
 
-        from . import site_url  # its system check registers on import
+        from portal import site_url  # its system check registers on import
 
         post_migrate.connect(site_url.sync_after_migrate, dispatch_uid="core-sync-default-site")

@@ -71,8 +71,8 @@ from wagtail.signals import (
 )
 
 from portal.accounts.permissions import can
-from portal.core.site_url import page_public_url
 from portal.mail import absolute_url, send_to_each
+from portal.site_url import page_public_url
 
 logger = logging.getLogger(__name__)
 

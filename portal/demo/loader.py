@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from portal.core import site_url
+from portal import site_url
 from portal.reference.models import Country, Theme
 
 from . import content

@@ -7,7 +7,7 @@ with the VTIMEZONE that `add_missing_timezones` builds from the IANA data; icale
 that is UTC all year, such as Africa/Dakar, as UTC times — the same instants); an event known only to
 the month or the year gets all-day DATE values. Text is plain: the rich-text description is
 reduced to its text, entities decoded (portal.core.text.plain_text). LAST-MODIFIED is the page's
-last publication. Each event's URL is on the public address (SITE_URL, portal.core.site_url), never
+last publication. Each event's URL is on the public address (SITE_URL, portal.site_url), never
 the host the file was asked through: a subscribed calendar keeps the links it was given, and the UID
 holds no host at all.
 """

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.core.site_url import page_public_url
 from portal.mail import absolute_url, send_to_each
+from portal.site_url import page_public_url
 
 from .models import EventPage, Registration, RegistrationStatus
 

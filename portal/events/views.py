@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from portal.accounts.permissions import require
 from portal.core import throttle
-from portal.core.site_url import page_public_url
 from portal.core.spreadsheets import csv_writer
+from portal.site_url import page_public_url
 
 from . import services
 from .ical import build_calendar

@@ -4,7 +4,7 @@ string: `?country=ML&theme=financing`), in the reader's language (the URL's).
 Descriptions are plain text (portal.core.text.plain_text): feed readers render an RSS description as
 HTML, so markup typed into a summary must not reach them as markup.
 
-Links are on the public address (SITE_URL, portal.core.site_url), whatever host the feed was asked
+Links are on the public address (SITE_URL, portal.site_url), whatever host the feed was asked
 through. Entry ids (RSS `<guid isPermaLink="false">`, Atom `<id>`) are `urn:uuid:`s of the article's
 translation key and language: they survive a change of host, an edit or a move of the page, so a
 reader never sees an article twice."""
@@ -18,8 +18,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from portal.core.site_url import page_public_url, page_stable_id, public_url, stable_id
 from portal.core.text import plain_text
+from portal.site_url import page_public_url, page_stable_id, public_url, stable_id
 
 from .selectors import NewsFilter, news_index, published_articles
 

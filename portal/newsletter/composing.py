@@ -30,7 +30,7 @@ UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
 # --- Links --------------------------------------------------------------------------------------
 
 def _base() -> str:
-    return settings.SITE_URL.rstrip("/")  # the public address (portal.core.site_url)
+    return settings.SITE_URL.rstrip("/")  # the public address (portal.site_url)
 
 
 def absolutize(markup: str) -> str:

@@ -235,7 +235,7 @@ STORAGES = {
 WAGTAIL_SITE_NAME = "Concertation"
 # The portal's public address, the one base of every absolute URL written for use outside a page: e-mail
 # links, feeds, citations, BibTeX/RIS, datapackage.json and CITATION.cff, the admin's own links, and
-# Wagtail's default Site record (kept in step by portal.core.site_url). `make run` gives
+# Wagtail's default Site record (kept in step by portal.site_url). `make run` gives
 # http://127.0.0.1:$PORT; production must set it.
 _LOCAL_URL = f"http://127.0.0.1:{env('PORT', default='8000')}"
 SITE_URL = env("SITE_URL", default=env("WAGTAILADMIN_BASE_URL", default=_LOCAL_URL)).rstrip("/")

@@ -15,8 +15,8 @@ from wagtail.models import Site
 
 from inventory.opendata import live, releases
 from inventory.returns import notifications
+from portal import site_url
 from portal.accounts.roles import Role
-from portal.core import site_url
 from portal.newsletter.services import newsletter_subscribe
 from tests.factories import MutualFactory, ReturnFactory, UserFactory
 
