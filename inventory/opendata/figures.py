@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from ..contract import schema
 from ..contract.choices import MutualStatus, MutualType
-from . import charts
+from . import africa_map, charts, drawing
 from .glossary import STATUS_COLUMNS, anchor, column_kind, column_label
 
 # Measures the map can shade by (synthesis columns). Not the average episode cost: currencies differ.
@@ -45,7 +45,7 @@ DISTRIBUTED = ["penetration_rate", "growth_rate", "renewal_rate", "collection_ra
 
 @dataclass
 class Cell:
-    """A value and how it reads: kind "text", "year", or a `charts.format_value` kind."""
+    """A value and how it reads: kind "text", "year", or a `drawing.format_value` kind."""
 
     value: object
     kind: str = "text"
@@ -59,7 +59,7 @@ class Cell:
             return str(self.value)
         if self.kind == "year":
             return str(int(self.value))
-        return charts.format_value(self.value, self.kind)
+        return drawing.format_value(self.value, self.kind)
 
     @property
     def numeric(self) -> bool:
@@ -142,7 +142,7 @@ def map_figure(rows: Sequence[Mapping], *, year: int, measure: str, countries: M
     label = column_label(measure)
     title = _("%(measure)s by country, %(year)s") % {"measure": label, "year": year}
     links = {code: link(code) for code in codes}
-    svg = charts.choropleth(values, title=title, legend_format=kind, legend_title=label,
+    svg = africa_map.choropleth(values, title=title, legend_format=kind, legend_title=label,
                             names=countries, links=links)
     columns = [Column("country", _("Code")), Column("country_name", _("Country")), Column("year", _("Year")),
                _column(measure)]

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import translation
 
-from inventory.opendata import charts
+from inventory.opendata import africa_map, charts, drawing
 
 SVG = "{http://www.w3.org/2000/svg}"
 INVENTORY = ["SN", "ML", "BF", "CI", "BJ", "TG", "NE", "GN", "MR", "CM", "TD", "CD", "RW", "BI"]
@@ -57,18 +57,18 @@ def no_script(root: ET.Element):
 
 def test_numbers_follow_the_active_language():
     with translation.override("fr"):
-        assert charts.format_value(1234.5) == "1\xa0234,5"
-        assert charts.format_value(0.125, "percent") == "12,5\xa0%"
-        assert charts.format_value(1234567, "integer") == "1\xa0234\xa0567"
-    assert charts.format_value(1234.5) == "1,234.5"
-    assert charts.format_value(0.125, "percent") == "12.5\xa0%"
-    assert charts.format_value(2000.0) == "2,000"
-    assert charts.format_value(None) == charts.format_value(float("nan")) == "—"
+        assert drawing.format_value(1234.5) == "1\xa0234,5"
+        assert drawing.format_value(0.125, "percent") == "12,5\xa0%"
+        assert drawing.format_value(1234567, "integer") == "1\xa0234\xa0567"
+    assert drawing.format_value(1234.5) == "1,234.5"
+    assert drawing.format_value(0.125, "percent") == "12.5\xa0%"
+    assert drawing.format_value(2000.0) == "2,000"
+    assert drawing.format_value(None) == drawing.format_value(float("nan")) == "—"
 
 
 @pytest.mark.parametrize(("low", "high"), [(0, 23), (0, 0.37), (3.2, 97.1), (-12, 40), (1998, 2025), (0, 1)])
 def test_ticks_are_round_and_cover_the_range(low, high):
-    ticks = charts.nice_ticks(low, high)
+    ticks = drawing.nice_ticks(low, high)
     assert ticks[0] <= low and ticks[-1] >= high
     steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:], strict=False)}
     assert len(steps) == 1
@@ -81,35 +81,35 @@ def test_ticks_are_round_and_cover_the_range(low, high):
 # --- Map ------------------------------------------------------------------------------------------
 
 def test_the_map_has_every_inventory_country_and_their_neighbours():
-    paths = charts.africa()["paths"]
+    paths = africa_map.africa()["paths"]
     for code in INVENTORY + NEIGHBOURS:
         assert re.fullmatch(r"M[-\d. lz]+(M[-\d. lz]+)*", paths[code]), code
-    root = parse(charts.choropleth(dict.fromkeys(INVENTORY, 1.0), title="t"))
+    root = parse(africa_map.choropleth(dict.fromkeys(INVENTORY, 1.0), title="t"))
     names = texts(root, "title")
     for code in INVENTORY:
-        assert f"{charts.country_name(code)}: 1" in names
+        assert f"{africa_map.country_name(code)}: 1" in names
 
 
 def test_quantile_classes_on_known_values():
     values = {code: float(n) for n, code in enumerate(INVENTORY[:10], start=1)}  # 1 … 10
-    classes, index = charts.classify(values)
+    classes, index = africa_map.classify(values)
     assert [(c.low, c.high) for c in classes] == [(1, 2), (3, 4), (5, 6), (7, 8), (9, 10)]
     assert [c.label for c in classes] == ["1 – 2", "3 – 4", "5 – 6", "7 – 8", "9 – 10"]
-    assert [c.colour for c in classes] == charts.SEQUENTIAL[5]
+    assert [c.colour for c in classes] == africa_map.SEQUENTIAL[5]
     assert index["SN"] == 0 and index[INVENTORY[9]] == 4
     assert sorted(c for k in classes for c in k.codes) == sorted(values)
 
 
 def test_equal_values_share_a_class_and_few_values_use_fewer_colours():
-    classes, index = charts.classify({"SN": 5, "ML": 5, "BF": 5, "CI": 7, "TG": None})
+    classes, index = africa_map.classify({"SN": 5, "ML": 5, "BF": 5, "CI": 7, "TG": None})
     assert [(c.low, c.high, c.codes) for c in classes] == [(5, 5, ["BF", "ML", "SN"]), (7, 7, ["CI"])]
-    assert [c.colour for c in classes] == charts.SEQUENTIAL[2]
+    assert [c.colour for c in classes] == africa_map.SEQUENTIAL[2]
     assert "TG" not in index
-    assert charts.classify({"SN": None}) == ([], {})
+    assert africa_map.classify({"SN": None}) == ([], {})
 
 
 def test_fixed_bins():
-    classes, index = charts.classify({"SN": 0.05, "ML": 0.1, "BF": 0.3, "CI": 0.9}, bins=[0.1, 0.25, 0.5],
+    classes, index = africa_map.classify({"SN": 0.05, "ML": 0.1, "BF": 0.3, "CI": 0.9}, bins=[0.1, 0.25, 0.5],
                                      value_format="percent")
     assert [c.codes for c in classes] == [["SN"], ["ML"], ["BF"], ["CI"]]
     assert [c.label for c in classes] == [
@@ -119,7 +119,7 @@ def test_fixed_bins():
 
 def test_choropleth_fills_legend_and_titles():
     values = {"SN": 0.1, "ML": 0.2, "BF": 0.3, "CI": 0.4, "TG": None}
-    root = parse(charts.choropleth(values, title="Penetration", legend_format="percent",
+    root = parse(africa_map.choropleth(values, title="Penetration", legend_format="percent",
                                    legend_title="Penetration rate",
                                    links={"SN": "/en/inventory/countries/SN/"}))
     assert_accessible(root, "Penetration")
@@ -127,11 +127,11 @@ def test_choropleth_fills_legend_and_titles():
     for path in root.iter(f"{SVG}path"):
         title = path.find(f"{SVG}title").text
         fills[title.split(":")[0]] = (path.get("fill"), title)
-    assert fills["Senegal"] == (charts.SEQUENTIAL[4][0], "Senegal: 10.0\xa0%")
-    assert fills["Côte d'Ivoire"][0] == charts.SEQUENTIAL[4][3]
+    assert fills["Senegal"] == (africa_map.SEQUENTIAL[4][0], "Senegal: 10.0\xa0%")
+    assert fills["Côte d'Ivoire"][0] == africa_map.SEQUENTIAL[4][3]
     # Missing: hatched and said so; outside the inventory: plain grey.
     assert fills["Togo"][0].startswith("url(#") and fills["Togo"][1] == "Togo: No data"
-    assert fills["Kenya"] == (charts.OUTSIDE_FILL, "Kenya: Outside the inventory")
+    assert fills["Kenya"] == (africa_map.OUTSIDE_FILL, "Kenya: Outside the inventory")
     legend = texts(root.find(f".//{SVG}g[@class='legend']"), "text")
     assert legend == ["Penetration rate", "10.0\xa0%", "20.0\xa0%", "30.0\xa0%", "40.0\xa0%", "No data",
                       "Outside the inventory"]
@@ -141,23 +141,23 @@ def test_choropleth_fills_legend_and_titles():
 
 
 def test_choropleth_without_missing_value_has_no_no_data_row():
-    root = parse(charts.choropleth(dict.fromkeys(charts.africa()["paths"], 1.0), title="t"))
+    root = parse(africa_map.choropleth(dict.fromkeys(africa_map.africa()["paths"], 1.0), title="t"))
     legend = texts(root.find(f".//{SVG}g[@class='legend']"), "text")
     assert legend == ["1"]
 
 
 def test_choropleth_names_in_french():
     with translation.override("fr"):
-        root = parse(charts.choropleth({"CI": 1234.5, "TD": None}, title="t"))
+        root = parse(africa_map.choropleth({"CI": 1234.5, "TD": None}, title="t"))
     titles = texts(root, "title")
     assert "Côte d'Ivoire: 1\xa0234,5" in titles
     assert any(t.startswith("Tchad: ") for t in titles) and "Chad" not in " ".join(titles)
 
 
 def test_map_weight_within_budget():
-    values = {code: n * 1234.567 for n, code in enumerate(charts.africa()["paths"])}
+    values = {code: n * 1234.567 for n, code in enumerate(africa_map.africa()["paths"])}
     values["TD"] = None
-    svg = charts.choropleth(values, title="Members", legend_format="integer",
+    svg = africa_map.choropleth(values, title="Members", legend_format="integer",
                             links={c: f"/fr/inventaire/pays/{c}/" for c in INVENTORY})
     size = len(svg.encode())
     assert size < 40_000, size
@@ -166,12 +166,12 @@ def test_map_weight_within_budget():
 
 def test_hostile_text_is_escaped_everywhere():
     svgs = [
-        charts.choropleth({"SN": 1.0}, title=HOSTILE, legend_title=HOSTILE, names={"SN": HOSTILE},
+        africa_map.choropleth({"SN": 1.0}, title=HOSTILE, legend_title=HOSTILE, names={"SN": HOSTILE},
                           links={"SN": '"><script>x</script>'}),
         charts.line_chart({HOSTILE: [(2020, 1.0), (2021, 2.0)]}, title=HOSTILE, description=HOSTILE),
         charts.bar_chart({HOSTILE: 3}, title=HOSTILE),
         charts.distribution({HOSTILE: [1.0, 2.0]}, title=HOSTILE),
-        charts.choropleth({"SN": 1.0}, title="t", legend_format=lambda v: HOSTILE),
+        africa_map.choropleth({"SN": 1.0}, title="t", legend_format=lambda v: HOSTILE),
     ]
     for svg in svgs:
         root = parse(svg)

@@ -16,7 +16,7 @@ from django.utils import translation
 
 from inventory.contract import schema
 from inventory.contract.choices import RegistrationState, ReturnState
-from inventory.opendata import charts
+from inventory.opendata import drawing
 from inventory.opendata.glossary import BY_ANCHOR
 from portal.reference.models import Country
 from tests.factories import CountryFactory, MutualFactory, ReturnFactory
@@ -177,7 +177,7 @@ def assert_csv_is_the_table(records, table, figure, language):
                 elif cell.kind in ("text", "year"):
                     assert text == value
                 else:
-                    assert text == charts.format_value(float(value), cell.kind), (record, shown)
+                    assert text == drawing.format_value(float(value), cell.kind), (record, shown)
 
 
 # --- Overview ---------------------------------------------------------------------------------------
@@ -192,9 +192,9 @@ def test_overview_key_figures_are_those_of_the_latest_year(client, inventory, la
     with translation.override(language):
         shown = {item["name"]: item["value"] for item in response.context["key_figures"]}
         for name, value in shown.items():
-            assert value == charts.format_value(want[name], KINDS[name]), name
+            assert value == drawing.format_value(want[name], KINDS[name]), name
             assert f"<strong>{value}</strong>" in html
-        assert charts.format_value(want["response_rate"], "percent") in html
+        assert drawing.format_value(want["response_rate"], "percent") in html
     # 3500 members: grouped the reader's way.
     assert ("3\xa0500" if language == "fr" else "3,500") in shown["members"]
     assert html.count('role="img"') == 4  # the map and three trends
@@ -301,7 +301,7 @@ def test_country_page_synthesis_for_every_year_with_denominators(client, invento
             want = expected("SN", year)
             for name, value in want.items():
                 shown = lines[name].cells[year_index].text
-                assert shown == charts.format_value(value, KINDS[name]), (name, year)
+                assert shown == drawing.format_value(value, KINDS[name]), (name, year)
         # The number of returns behind each median, under it.
         collection = lines["collection_rate_median"]
         assert collection.counts[0].value == 2 and collection.counts[1].value == 1
@@ -371,7 +371,7 @@ def test_each_country_csv_is_what_its_table_shows(client, inventory, language):
                 kind = "percent" if column in ("response_rate", "penetration_rate") or (
                     column.endswith("_median") and not plain
                 ) else "number" if column.endswith("_median") else "integer"
-                reading = "—" if value == "" else charts.format_value(float(value), kind)
+                reading = "—" if value == "" else drawing.format_value(float(value), kind)
                 if column.endswith("_median"):
                     n = by_year[year][column.removesuffix("_median") + "_n"]
                     reading += f"n = {n}"

@@ -1,0 +1,131 @@
+"""What the inventory's server-rendered charts and map share: numbers as a reader reads them in the
+active language (`number_format`: "1 234,5" in French, "1,234.5" in English; "—" for a missing value),
+round tick values, and the SVG they are written in.
+
+Pure functions. Every piece of text goes into the SVG escaped here (`text_element`, `svg_element`); a
+chart is an `<svg role="img">` labelled by its `<title>` and `<desc>`, that scales to its container
+(`viewBox`, `width="100%"`).
+"""
+
+import hashlib
+import math
+from collections.abc import Callable
+
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+INK, MUTED, GRID = "#1d2327", "#4a5560", "#d5dde1"
+
+Format = str | Callable[[float], str]
+
+
+# --- Numbers -------------------------------------------------------------------------------------
+
+def format_value(value: float | None, kind: Format = "number", decimals: int | None = None) -> str:
+    """`value` for reading in the active language.
+
+    `kind`: "integer" (rounded, grouped digits), "number" (one decimal unless whole), "percent" (a ratio,
+    0.125 → "12,5 %"), or any callable taking the value. `decimals` forces the decimals shown (ticks).
+    Missing values read "—".
+    """
+    if not is_present(value):
+        return "—"
+    if callable(kind):
+        return kind(value)
+    if kind == "percent":
+        places = 1 if decimals is None else decimals
+        return _number(round(value * 100, places), places) + "\u00a0%"
+    if kind == "integer":
+        return _number(round(value), 0)
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    return _number(round(value, decimals), decimals)
+
+
+def is_present(value) -> bool:
+    """False for a missing value: None, NaN (pandas' empty cell) or pandas' NA."""
+    try:
+        return value is not None and not math.isnan(value)
+    except TypeError:
+        return False
+
+
+def _number(value: float, decimals: int) -> str:
+    if decimals == 0:
+        value = int(value)
+    return number_format(value, decimal_pos=decimals or None, use_l10n=True, force_grouping=True)
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values (steps of 1, 2, 2.5 or 5 times a power of ten) covering [low, high]."""
+    if high < low:
+        low, high = high, low
+    if high == low:
+        high = low + (abs(low) or 1)
+    raw = (high - low) / max(count, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    start = math.floor(low / step + 1e-9) * step
+    ticks = [round(start, 12)]
+    while ticks[-1] < high - step * 1e-9 or len(ticks) < 2:
+        ticks.append(round(start + step * len(ticks), 12))
+    return ticks
+
+
+def tick_decimals(ticks: list[float], kind: Format) -> int | None:
+    """Decimals that show every tick distinctly (0 for whole steps)."""
+    if callable(kind) or len(ticks) < 2:
+        return None
+    step = abs(ticks[1] - ticks[0]) * (100 if kind == "percent" else 1)
+    return next(d for d in range(7) if abs(step * 10**d - round(step * 10**d)) < 1e-6 * 10**d or d == 6)
+
+
+# --- SVG helpers ------------------------------------------------------------------------------
+
+def chart_id(*parts) -> str:
+    """A stable id prefix, different for different charts on one page."""
+    return "c" + hashlib.sha1(repr(parts).encode()).hexdigest()[:8]
+
+
+def coord(value: float) -> str:
+    """A coordinate with at most one decimal."""
+    return f"{round(value, 1):g}"
+
+
+def svg_element(uid: str, width: float, height: float, title: str, description: str, body: list[str],
+         css_class: str, font_size: int) -> SafeString:
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {coord(width)} {coord(height)}" width="100%" '
+        f'class="chart {css_class}" role="img" aria-labelledby="{uid}-t {uid}-d" '
+        f'font-size="{font_size}" font-family="system-ui, sans-serif" fill="{INK}">'
+        f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(description)}</desc>'
+    )
+    return mark_safe(head + "".join(body) + "</svg>")
+
+
+def text_element(x: float, y: float, text: str, **attrs) -> str:
+    extra = "".join(f' {k.rstrip("_").replace("_", "-")}="{escape(v)}"' for k, v in attrs.items())
+    return f'<text x="{coord(x)}" y="{coord(y)}"{extra}>{escape(text)}</text>'
+
+
+def text_width(text: str, font_size: float) -> float:
+    """A generous estimate of a label's width (no font metrics on the server)."""
+    return len(text) * font_size * 0.6
+
+
+def wrap_text(text: str, font_size: float, available: float) -> list[str]:
+    """`text` cut at spaces into lines that fit `available` units (a longer word keeps its line)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and text_width(f"{lines[-1]} {word}", font_size) <= available:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def text_lines(x: float, y: float, lines: list[str], line_height: float, **attrs) -> str:
+    """Several lines of text, the first baseline at `y`."""
+    return "".join(text_element(x, y + n * line_height, line, **attrs) for n, line in enumerate(lines))
+
