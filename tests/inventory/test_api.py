@@ -355,6 +355,20 @@ def test_too_many_values_or_a_null_character_are_400_not_500(client, inventory):
     assert get(client, API + "mutuals", {"region": "Thi\x00s"}).status_code == 400
 
 
+def test_a_parameter_given_twice_and_malformed_gets_both_messages_like_the_library(client, inventory):
+    error = body(get(client, API + "returns", {"year": ["2020", "abc"]}))
+    assert error["details"]["year"] == ["Give this parameter once.", "Enter a whole number."]
+    library = body(get(client, "/api/v1/library/search", {"year_min": ["2020", "abc"]}))
+    assert library["details"]["year_min"] == error["details"]["year"]
+
+
+def test_year_min_after_year_max_reads_the_same_in_both_apis(client, inventory):
+    params = {"year_min": 2024, "year_max": 2020}
+    inventory_error = body(get(client, API + "returns", params))["details"]["year_min"]
+    library_error = body(get(client, "/api/v1/library/search", params))["details"]["year_min"]
+    assert inventory_error == library_error == ["year_min (2024) is after year_max (2020)."]
+
+
 def test_every_bad_parameter_is_named_at_once(client, inventory):
     error = body(get(client, API + "returns", {"country": "ZZ", "year": "x", "page_size": 5000}))
     assert set(error["details"]) == {"country", "year", "page_size"}

@@ -87,6 +87,14 @@ def test_several_values_of_a_facet_are_ored_and_facets_anded(client, library):
     assert ok(client, {"theme": "no-such-theme"})["count"] == 0
 
 
+def test_codes_may_be_comma_separated_as_in_the_inventory_api(client, library):
+    # The OpenAPI document says it for the whole API: "repeat the parameter, or separate codes with commas".
+    assert sorted(refs(ok(client, {"type": "case_study,guide"}))) == sorted(
+        refs(ok(client, {"type": ["case_study", "guide"]})))
+    assert refs(ok(client, {"country": "ml,SN"})) == refs(ok(client, {"country": ["ML", "SN"]}))
+    assert json.loads(get(client, {"type": "guide,novel"}).content)["details"]["type"]
+
+
 def test_each_facet_counts_with_the_other_facets_filters_but_not_its_own(client, library):
     facets = ok(client, {"type": "case_study", "language": "fr"})["facets"]
     # the type facet: with language=fr, not with type=case_study
