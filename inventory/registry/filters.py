@@ -1,9 +1,13 @@
-"""Query-string filters of the public directory of mutuals: they parse and validate, nothing more."""
+"""Query-string filters of the public directory of mutuals: they parse and validate, nothing more,
+on the portal's FilterSet base (`portal.api.query`): a bad value is an error naming it, never a 500;
+a country code is read in any case (`ml` is `ML`), as the API reads it."""
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.api.query import CodeChoiceFilter, QueryFilterSet
 from portal.reference.models import Country
 
 from ..contract.choices import MutualStatus, MutualType
@@ -20,23 +24,15 @@ SERVICES = [
 ]
 
 
-class CountryFilter(django_filters.ModelChoiceFilter):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, queryset=Country.objects.filter(mutual__isnull=False).distinct(), **kwargs)
-
-    @property
-    def field(self):
-        field = super().field
-        field.label_from_instance = lambda country: country.name
-        return field
-
-
-class MutualFilter(django_filters.FilterSet):
+class MutualFilter(QueryFilterSet):
     """Filters over public mutuals annotated with their latest validated return
     (`latest_status`, and `latest_<service>` for each service covered)."""
 
     q = django_filters.CharFilter(method="search", label=_("Name or acronym"))
-    country = CountryFilter(label=_("Country"), empty_label=_("All countries"))
+    country = CodeChoiceFilter(
+        queryset=Country.objects.filter(mutual__isnull=False).distinct(), upper=True, label=_("Country"),
+        empty_label=_("All countries"),
+    )
     region = django_filters.CharFilter(lookup_expr="icontains", label=_("Region"))
     mutual_type = django_filters.ChoiceFilter(
         choices=MutualType.choices, label=_("Type"), empty_label=_("All types")
@@ -54,13 +50,11 @@ class MutualFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    class Meta:
+    class Meta(QueryFilterSet.Meta):
         model = Mutual
         fields = ["q", "country", "region", "mutual_type", "status", "union", "services"]
 
     def search(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(Q(name__icontains=value) | Q(acronym__icontains=value))
 
     def covering(self, queryset, name, values):

@@ -7,7 +7,9 @@ and validate it, and one reader that turns what they refuse into the API's 400.
   FilterSet without a model only parses: its caller applies `form.cleaned_data` (to a search engine,
   to rows of a table), and `qs` is refused.
 - Fields: `ValuesField` (several values, repeated or comma-separated, each one checked, at most
-  MAX_VALUES), `YearField` (from `min_value` to next year, read per request).
+  MAX_VALUES), `YearField` (from `min_value` to next year, read per request), `CodeChoiceField`
+  (one record named by its code or slug, shown by its name; country codes in any case, as the API
+  reads them).
 - `parse_query` is the API's strict reading: an unknown parameter, a single-valued one given twice,
   a required one missing, a value the filters refuse — each is named at once in one ApiError (400)
   `{"error", "details": {parameter: [messages]}}`.
@@ -73,6 +75,31 @@ class YearField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+class CodeChoiceField(django_filters.fields.ModelChoiceField):
+    """One record named by its code or slug (`to_field_name`, else its key), labelled by its `name`
+    (in the reader's language). `upper` reads `ml` as `ML`, and the form then shows `ML` chosen."""
+
+    def __init__(self, *args, upper=False, **kwargs):
+        self.upper = upper
+        super().__init__(*args, **kwargs)
+
+    def _normal(self, value):
+        return value.strip().upper() if self.upper and isinstance(value, str) else value
+
+    def to_python(self, value):
+        return super().to_python(self._normal(value))
+
+    def bound_data(self, data, initial):
+        return super().bound_data(self._normal(data), initial)
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class CodeChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = CodeChoiceField
+
+
 class ValuesFilter(django_filters.Filter):
     """Rows whose `field_name` is one of the values given."""
 
@@ -119,6 +146,8 @@ class _ParseOnly:
 
 
 class QueryFilterSet(django_filters.FilterSet):
+    """The base of the portal's FilterSets; a subclass's Meta inherits `QueryFilterSet.Meta`."""
+
     class Meta:
         form = QueryForm
 

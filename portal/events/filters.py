@@ -1,6 +1,9 @@
-"""Query-string filters of the calendar (lists and iCalendar feeds): they parse and validate, nothing more.
+"""Query-string filters of the calendar (lists and iCalendar feeds): they parse and validate, nothing more,
+on the portal's FilterSet base (`portal.api.query`): a bad value is an error naming it, never a 500.
 
     ?when=upcoming|past  &country=ML  &kind=training  &theme=financing  &month=2026-12
+
+A country code is read in any case (`ml` is `ML`), as the API reads it.
 """
 
 import datetime
@@ -11,22 +14,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.api.query import CodeChoiceFilter, QueryFilterSet
 from portal.reference.models import Country, Theme
 
 from .models import EventKind, EventPage
 
 WHEN_CHOICES = [("upcoming", _("Upcoming")), ("past", _("Past"))]
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-class CodeChoiceFilter(django_filters.ModelChoiceFilter):
-    """A choice among records named in the query string by code or slug, labelled in the reader's language."""
-
-    @property
-    def field(self):
-        field = super().field
-        field.label_from_instance = lambda obj: obj.name
-        return field
 
 
 class MonthField(forms.CharField):
@@ -37,7 +31,8 @@ class MonthField(forms.CharField):
         if not value:
             return None
         match = MONTH.match(value)
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+        # Up to 9998: the month after must be a date too (9999-12 would end in year 10000).
+        if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 <= int(match.group(1)) <= 9998:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return datetime.date(int(match.group(1)), int(match.group(2)), 1)
 
@@ -55,12 +50,12 @@ class MonthFilter(django_filters.Filter):
         return qs.filter(start__lt=after, end__gte=first)
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(QueryFilterSet):
     when = django_filters.ChoiceFilter(
         choices=WHEN_CHOICES, method="filter_when", label=_("When"), empty_label=None,
     )
     country = CodeChoiceFilter(
-        queryset=Country.objects.all(), to_field_name="code", label=_("Country"),
+        queryset=Country.objects.all(), to_field_name="code", upper=True, label=_("Country"),
         empty_label=_("All countries"),
     )
     kind = django_filters.ChoiceFilter(choices=EventKind.choices, label=_("Kind"), empty_label=_("All kinds"))
@@ -73,7 +68,7 @@ class EventFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-12", "pattern": r"\d{4}-\d{2}"}),
     )
 
-    class Meta:
+    class Meta(QueryFilterSet.Meta):
         model = EventPage
         fields = ["when", "country", "kind", "theme", "month"]
 

@@ -88,6 +88,16 @@ def test_upcoming_list_filters_by_country_kind_and_theme(client, make_event, ind
     assert "Formation passée" in html and "Formation au Mali" not in html
 
 
+def test_a_country_code_in_lower_case_filters_like_the_api_and_stays_chosen(client, make_event, index_fr):
+    make_event("Formation au Mali", country=Country.objects.get(code="ML"))
+    make_event("Formation au Bénin", country=Country.objects.get(code="BJ"))
+    response = client.get(index_fr.url, {"country": "ml"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Formation au Mali" in html and "Formation au Bénin" not in html
+    assert '<option value="ML" selected>' in html
+
+
 def test_month_filter_keeps_events_running_that_month(client, make_event, index_fr):
     event = make_event("Atelier du mois", days=40)
     month = event.local_start().strftime("%Y-%m")
@@ -99,6 +109,7 @@ def test_month_filter_keeps_events_running_that_month(client, make_event, index_
 @pytest.mark.parametrize("params, field", [
     ({"country": "XX"}, "country"), ({"kind": "party"}, "kind"), ({"theme": "nope"}, "theme"),
     ({"month": "2026-13"}, "month"), ({"when": "tomorrow"}, "when"),
+    ({"month": "9999-12"}, "month"),  # its following month is past the last date: was a 500
 ])
 def test_bad_filter_values_get_a_clear_note_not_a_crash(client, index_fr, params, field):
     response = client.get(index_fr.url, params)

@@ -53,6 +53,13 @@ def test_directory_filters(client, mutuals, query, expected):
     assert sorted(names(client.get("/en/inventory/mutuals/", query))) == expected
 
 
+def test_a_country_code_in_lower_case_filters_like_the_api_and_stays_chosen(client, mutuals):
+    response = client.get("/en/inventory/mutuals/", {"country": "ml"})
+    assert response.status_code == 200
+    assert names(response) == ["Mutuelle de Bamako"]
+    assert '<option value="ML" selected>' in response.content.decode()
+
+
 def test_a_bad_filter_value_is_a_400_with_the_reason(client, mutuals):
     response = client.get("/en/inventory/mutuals/", {"country": "ZZ", "q": "Thiès"})
     assert response.status_code == 400
