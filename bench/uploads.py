@@ -3,7 +3,7 @@
 Builds each hostile file (tests/crafted_files.py) and hands it to the function its upload reaches:
 
 - the library's check of a proposed file (`library.extraction.check_upload`: form, admin, import_library);
-- the inventory's reading of a file (`inventory.contract.imports.read_table`: web import, offline form,
+- the inventory's reading of a file (`inventory.contract.reading.read_table`: web import, offline form,
   import_inventory) with the import's row limit.
 
 For each, prints the answer (the message, or the rows read), the seconds it took and the peak of memory
@@ -51,11 +51,11 @@ def main():
     from django.utils import translation
     from openpyxl import Workbook
 
-    from inventory.contract import imports
+    from inventory.contract import reading
     from library import extraction
     from library.extraction import check_upload
+    from portal.core.pdf import pdf_bytes
     from tests.crafted_files import MB, declaring, deflate_bomb, docx_bomb, with_rows
-    from tests.library.helpers import pdf_bytes
 
     translation.activate("en")
     book = Workbook()
@@ -67,7 +67,7 @@ def main():
 
     def read(data, name="inventory.xlsx"):
         def run():
-            header, body = imports.read_table(io.BytesIO(data), name, max_rows=imports.max_rows())
+            header, body = reading.read_table(io.BytesIO(data), name, max_rows=reading.max_rows())
             return f"read: {len(body)} row(s)"
         return run
 

@@ -29,8 +29,8 @@ def test_a_member_proposes_a_resource_and_an_editor_publishes_it(browser, live_s
 
     from library.models import ResourcePage
     from portal.accounts.roles import Role
+    from portal.core.pdf import pdf_bytes
     from portal.reference.models import Theme
-    from tests.library.helpers import pdf_bytes
 
     settings.ELASTICSEARCH_URL = ""  # the embedded library search
     member = person("membre@example.org", Role.MEMBER)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from library.models import LibraryIndexPage
 from library.services import resource_propose
 from portal.accounts.roles import Role
+from portal.core.pdf import pdf_bytes
 from portal.news.models import NewsIndexPage
 from portal.news.services import article_submit
 from portal.reference.models import Theme
@@ -32,7 +33,7 @@ NOT_ABOUT_THE_PAGE = ("admin/forms/", "admin/newsletter/", "admin/pages/workflow
 
 
 def pdf():
-    return SimpleUploadedFile("cotisations.pdf", b"%PDF-1.4 cotisations", content_type="application/pdf")
+    return SimpleUploadedFile("cotisations.pdf", pdf_bytes("cotisations"), content_type="application/pdf")
 
 
 def propose(member):

@@ -4,7 +4,8 @@ import pytest
 
 from library.citations import Citation, to_bibtex, to_ris
 from library.services import library_index_get_or_create
-from tests.library.helpers import document, pdf_bytes, resource
+from portal.core.pdf import pdf_bytes
+from tests.library.helpers import document, resource
 
 CITATION = Citation(
     key="demo-1", title="Santé & mutuelles: 100% {solidaires}_",

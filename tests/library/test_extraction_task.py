@@ -10,7 +10,8 @@ from library.models import ResourcePage
 from library.search import SearchQuery, get_engine
 from library.services import library_index_get_or_create
 from library.tasks import extract_pending_texts, extract_resource_text
-from tests.library.helpers import document, pdf_bytes, resource
+from portal.core.pdf import pdf_bytes
+from tests.library.helpers import document, resource
 
 pytestmark = pytest.mark.django_db
 

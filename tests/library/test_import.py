@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from library.models import ResourcePage
+from portal.core.pdf import pdf_bytes
 from portal.reference.models import Theme
 from tests.crafted_files import MB, docx_bomb
-from tests.library.helpers import pdf_bytes, pdf_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_a_docx_bomb_is_refused_by_the_import_without_being_inflated(tmp_path, c
 
 def test_a_pdf_beyond_the_bounds_is_refused(tmp_path, capsys, settings):
     settings.UPLOAD_MAX_PDF_PAGES = 2
-    (tmp_path / "long.pdf").write_bytes(pdf_pages(3))
+    (tmp_path / "long.pdf").write_bytes(pdf_bytes(pages=3))
     (tmp_path / "bomb.pdf").write_bytes(pdf_bytes("x", inflate=40 * MB))
     rows = ["imp-1,Long,,guide,,SN,fr,2015,,,,long.pdf\n", "imp-3,Bomb,,guide,,SN,fr,2015,,,,bomb.pdf\n"]
     with pytest.raises(CommandError):

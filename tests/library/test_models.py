@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from library.extraction import check_upload, extract_text
 from library.models import LibraryIndexPage, ProjectProfilePage, ResourcePage
 from library.services import library_index_get_or_create
+from portal.core.pdf import pdf_bytes
 from portal.reference.models import Theme
-from tests.library.helpers import BROKEN_PDF, document, docx_bytes, pdf_bytes, resource
+from tests.library.helpers import BROKEN_PDF, document, docx_bytes, resource
 
 pytestmark = pytest.mark.django_db
 

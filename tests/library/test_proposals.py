@@ -15,11 +15,10 @@ from library.models import LibraryIndexPage, ResourcePage
 from library.search import SearchQuery, get_engine
 from library.views import PROPOSALS_PER_HOUR
 from portal.accounts.roles import GROUP_NAMES, Role
+from portal.core.pdf import pdf_bytes
 from portal.core.private_documents import PROPOSALS_COLLECTION
 from portal.reference.models import Theme
 from tests.factories import CountryFactory, UserFactory
-
-from .helpers import pdf_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("embedded_engine")]
 

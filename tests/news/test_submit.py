@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.models import Page, WorkflowState
 
 from portal.accounts.roles import Role
+from portal.core.pdf import pdf_bytes
 from portal.news import views
 from portal.news.models import ArticlePage
 from tests.factories import UserFactory
-from tests.library.helpers import pdf_bytes
 from tests.news.helpers import article_post, old_stamp, png_bytes, url
 
 pytestmark = pytest.mark.django_db
