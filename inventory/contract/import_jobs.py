@@ -34,7 +34,8 @@ from django.utils.translation import gettext as _
 from ..models import ImportJob
 from ..models.import_jobs import IMPORT_FILE_DAYS
 from ..returns.validation import PlausibilityWarning
-from .imports import ImportFailed, ImportReport, RowProblem, import_returns
+from .imports import ImportReport, import_returns
+from .reading import ImportFailed, RowProblem
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 1.0

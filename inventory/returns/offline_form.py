@@ -10,7 +10,7 @@ The workbook holds three sheets:
 - `portal` (very hidden): the mutual, the year and the return's version the file was made from,
   so that an upload after someone else's save is refused instead of overwriting it.
 
-Reading back goes through the import's own code (`imports.read_table`, `check_table`): the file
+Reading back goes through the import's own code (`reading.read_table`, `check_table`): the file
 must hold exactly that mutual and year; the identity columns other than `mutual_id` and `country`
 are not read (identity is the secretariat's to change), the figures are saved as a draft.
 """
@@ -34,14 +34,14 @@ from portal.core.workbooks import CellCount
 
 from ..contract import schema
 from ..contract.choices import ENUM_CHOICES
-from ..contract.imports import (
+from ..contract.imports import model_value
+from ..contract.reading import (
     IDENTITY_COLUMNS,
     MAX_COLUMNS,
     ImportFailed,
     ReadingBounds,
     RowProblem,
     check_table,
-    model_value,
     open_workbook,
     read_table,
 )
@@ -208,7 +208,7 @@ def build_workbook(mutual, year: int) -> bytes:
 
 def read_meta(file) -> dict:
     """The hidden `portal` sheet of an offline form, as {key: value}; {} when there is none. Read within
-    the bounds of `imports.open_workbook` (ImportFailed beyond them)."""
+    the bounds of `reading.open_workbook` (ImportFailed beyond them)."""
     book = open_workbook(file)
     try:
         if META_SHEET not in book.sheetnames:

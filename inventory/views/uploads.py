@@ -26,7 +26,7 @@ from portal.core.uploads import limited_upload, refuse, upload_too_large
 
 from ..contract import schema
 from ..contract.import_jobs import failure_of, report_of
-from ..contract.imports import MAX_UPLOAD_BYTES, ImportFailed
+from ..contract.reading import MAX_UPLOAD_BYTES, ImportFailed
 from ..models import ImportJob, Mutual, YearlyReturn
 from ..returns import offline_form, services
 

@@ -272,7 +272,7 @@ UPLOAD_MAX_WORKBOOK_PART_BYTES = env.int("UPLOAD_MAX_WORKBOOK_PART_BYTES", defau
 INVENTORY_IMPORT_MAX_ROWS = env.int("INVENTORY_IMPORT_MAX_ROWS", default=100_000)
 # Cells an imported table may hold (rows × columns read, empty cells included: 50,000 returns of 80
 # columns), the seconds its reading and checking may take (in the worker), and a CSV's longest line and
-# value (inventory/contract/imports.py, ReadingBounds).
+# value (inventory/contract/reading.py, ReadingBounds).
 INVENTORY_IMPORT_MAX_CELLS = env.int("INVENTORY_IMPORT_MAX_CELLS", default=4_000_000)
 INVENTORY_IMPORT_MAX_SECONDS = env.int("INVENTORY_IMPORT_MAX_SECONDS", default=300)
 INVENTORY_IMPORT_MAX_LINE_CHARS = env.int("INVENTORY_IMPORT_MAX_LINE_CHARS", default=65_536)

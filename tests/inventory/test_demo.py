@@ -20,7 +20,7 @@ def test_demo_rows_respect_the_contract_and_are_deterministic():
 
 def _typed(row):
     from inventory.contract import schema
-    from inventory.contract.imports import parse_cell
+    from inventory.contract.reading import parse_cell
 
     return {k: parse_cell(schema.field(k), v) for k, v in row.items()}
 

@@ -11,7 +11,8 @@ from django.utils import translation
 
 from inventory.contract import schema
 from inventory.contract.choices import ReturnState
-from inventory.contract.imports import ImportFailed, import_returns
+from inventory.contract.imports import import_returns
+from inventory.contract.reading import ImportFailed
 from inventory.models import Mutual, ReturnRevision, YearlyReturn
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Bounded reading of the tables people upload (inventory/contract/imports.py over portal/core/workbooks.py),
+"""Bounded reading of the tables people upload (inventory/contract/reading.py over portal/core/workbooks.py),
 for the secretariat's import and a mutual's offline form alike: blank rows, cells (rows × columns, empty
 ones included), a row's width, time, and a CSV's lines, values and columns. Each crafted file is refused
 in seconds, with a message naming the bound it passed, and nothing is saved."""

@@ -1,7 +1,7 @@
 """Inventory files are read within bounds (portal/core/archives.py, portal/core/workbooks.py): an XLSX
 is measured before it is inflated and read as it is, never padded to the dimension it declares; blank
 rows count toward the row limit; an upload over 10 MB gets a 413 with a message. The web import, the
-offline form and `import_inventory` go through the same reading (inventory/contract/imports.py)."""
+offline form and `import_inventory` go through the same reading (inventory/contract/reading.py)."""
 
 import functools
 import io

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from inventory.contract import imports, schema
+from inventory.contract import reading, schema
 from inventory.contract.choices import RegistrationState, ReturnState
-from inventory.contract.imports import parse_cell
+from inventory.contract.reading import parse_cell
 from inventory.models import Mutual, MutualIdSequence, ReturnRevision, YearlyReturn
 from inventory.returns import offline_form
 from inventory.returns.services import return_save_draft
@@ -210,7 +210,7 @@ def test_a_large_upload_is_streamed_not_read_whole(tmp_path):
             return super().read(size)
 
     data = inventory_csv(good_rows() * 1).read()
-    header, body = imports.read_table(Stream(data), "big.csv", problems=[])
+    header, body = reading.read_table(Stream(data), "big.csv", problems=[])
     assert header == COLUMNS and len(list(body)) == 3
     assert Stream.whole_reads == 0
 

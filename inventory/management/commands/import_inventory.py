@@ -3,7 +3,8 @@ upload's code: inventory/contract/imports.py), with a progress bar on a terminal
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inventory.contract.imports import ImportFailed, import_returns
+from inventory.contract.imports import import_returns
+from inventory.contract.reading import ImportFailed
 from inventory.management.progress import PhaseBars, error_stream
 
 
