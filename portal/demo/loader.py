@@ -1,4 +1,4 @@
-"""Builds the demo site from `content.py`: locales, countries, themes, the bilingual page tree.
+"""Builds the demo site from `content` (the data files): locales, countries, themes, the bilingual page tree.
 
 Idempotent: a record or page that exists already is left as it is, so editors' changes survive a
 second `make run`. Later apps add their own steps to `STEPS`.
@@ -65,8 +65,8 @@ class Report:
 
 
 def _stream(blocks):
-    """Raw StreamField JSON from the `(block_type, value)` pairs of content.py."""
-    return json.dumps([{"type": kind, "value": value} for kind, value in blocks])
+    """Raw StreamField JSON from the `{block_type: value}` blocks of the data files."""
+    return json.dumps([{"type": kind, "value": value} for block in blocks for kind, value in block.items()])
 
 
 def _locales():
