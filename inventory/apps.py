@@ -1,3 +1,6 @@
+"""The inventory app's start: its actions in the permission table, its part of a person's data, its
+signals, and the folder of its current dataset builds, which backups leave out (`portal.core.backup`)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -17,3 +20,14 @@ class InventoryConfig(AppConfig):
         signals.connect()
         personal_data.register_holders()
         organizations.connect()
+        from portal.core import backup
+
+        backup.register_rebuilt_folder(live_builds_folder)  # rebuilt by the worker, never backed up
+
+
+def live_builds_folder():
+    """The current dataset builds' folder (inventory/opendata/live.py), read only when a backup or a
+    restore asks: importing the open-data modules (pandas) at start-up would slow every process."""
+    from .opendata.live import live_root
+
+    return live_root()

@@ -186,18 +186,28 @@ class _BytesReader:
 TRANSIENT_FOLDERS = ["private/inventory-imports"]
 
 
+# The folders on this machine's disk that hold a cache the portal rebuilds: each domain registers the
+# function giving its folder, in its AppConfig.ready (the inventory: its current dataset builds,
+# inventory/opendata/live.py `live_root`). The backup, part of the kernel, imports no domain.
+REBUILT_FOLDERS: list[Callable[[], Path]] = []
+
+
+def register_rebuilt_folder(folder: Callable[[], Path]) -> None:
+    """Leave `folder()` out of backups (when inside the storage's folder) and empty it after a restore."""
+    if folder not in REBUILT_FOLDERS:
+        REBUILT_FOLDERS.append(folder)
+
+
 def rebuildable_prefixes(storage) -> list[str]:
     """The folders of the storage that hold a cache the portal rebuilds, left out of backups: the
-    current dataset builds (inventory/opendata/live.py `live_root`) when they sit inside the storage's
-    folder. Release files are not among them: a release is frozen, never rebuilt."""
-    from inventory.opendata.live import live_root
-
+    registered folders (`register_rebuilt_folder`) that sit inside the storage's folder. Release files
+    are not among them: a release is frozen, never rebuilt."""
     try:
         location = Path(storage.path("")).resolve()
     except NotImplementedError:  # object storage: the builds stay on the machine's disk
         return []
-    live = live_root().resolve()
-    return [live.relative_to(location).as_posix()] if live.is_relative_to(location) else []
+    folders = [folder().resolve() for folder in REBUILT_FOLDERS]
+    return [f.relative_to(location).as_posix() for f in folders if f.is_relative_to(location)]
 
 
 def stored_files(storage, skipped: list[str] = ()) -> Iterator[str]:
@@ -553,7 +563,7 @@ def restore_backup(path, *, force: bool = False, progress: ProgressFactory = Pro
     if migrate:
         migrate()
     caches["default"].clear()  # nothing computed from the installation's former content survives
-    _drop_live_builds()
+    _drop_rebuilt_folders()
     return manifest
 
 
@@ -608,9 +618,8 @@ def _restore_postgresql(dump: Path) -> None:
              "--exit-on-error", "--no-password", f"--dbname={database}", str(dump)], _("pg_restore failed"))
 
 
-def _drop_live_builds() -> None:
-    """The current dataset builds on this machine were made from the former content: the worker makes
-    them again from the restored one."""
-    from inventory.opendata.live import live_root
-
-    shutil.rmtree(live_root(), ignore_errors=True)
+def _drop_rebuilt_folders() -> None:
+    """The rebuilt caches on this machine (the current dataset builds) were made from the former
+    content: the worker makes them again from the restored one."""
+    for folder in REBUILT_FOLDERS:
+        shutil.rmtree(folder(), ignore_errors=True)
