@@ -22,7 +22,7 @@ class ProposalForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     countries = forms.ModelMultipleChoiceField(
-        label=_("Countries"), queryset=Country.objects.all(), required=False,
+        label=_("Countries"), queryset=Country.objects.in_network(), required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The countries the document is about, if any."),
     )

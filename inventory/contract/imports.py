@@ -110,10 +110,11 @@ def _apply(rows, *, user, source, progress=None) -> ImportReport:
             progress("writing", written, len(ordered))
         code = row["country"]
         if code not in countries:
-            # A fresh database knows no country yet: the secretariat completes names and currency.
+            # Every ISO 3166-1 country is in the table (portal.reference, seeded by its migrations).
+            # The contract asks two capitals only: a code ISO leaves to its users (XK for Kosovo) is
+            # created with the code for a name, outside the network; the secretariat completes it.
             countries[code] = Country.objects.create(
-                code=code, name_fr=code, name_en=code, currency=row.get("currency") or "XXX",
-                in_network=False,
+                code=code, name_fr=code, name_en=code, currency=row.get("currency") or "",
             )
         mutual = mutuals.get(row["mutual_id"])
         if row["mutual_id"] not in done_mutuals:

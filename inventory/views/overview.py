@@ -9,7 +9,7 @@ strings are a 400 with the form's message, an unknown country or chart a 404.
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,12 +37,15 @@ def _rows() -> list[dict]:
     return list(synthesis_rows(current_synthesis()))
 
 
+def _inventory_country_list():
+    """The countries of the inventory: the network's and any other with a public mutual (every ISO
+    country is in the table; these are the ones with a page)."""
+    return Country.objects.in_network_or(Mutual.objects.public().values("country_id"))
+
+
 def _inventory_countries() -> dict[str, str]:
-    """Code -> name (reader's language) of the countries of the inventory: the network's and any
-    other with a public mutual."""
-    with_mutuals = Mutual.objects.public().values("country_id")
-    countries = Country.objects.filter(Q(in_network=True) | Q(code__in=with_mutuals))
-    return {c.code: c.name for c in countries}
+    """Code -> name (reader's language) of the countries of the inventory."""
+    return {c.code: c.name for c in _inventory_country_list()}
 
 
 def _country_link(code: str) -> str:
@@ -167,7 +170,8 @@ def _country_figures(country: Country, rows: list[dict]) -> dict:
 def _country_or_404(code: str) -> Country:
     if len(code) != 2 or not code.isalpha():
         raise Http404(_("There is no such country."))
-    return get_object_or_404(Country, code=code.upper())
+    # Another country (ISO knows 249) has no page until one of its mutuals is public.
+    return get_object_or_404(_inventory_country_list(), code=code.upper())
 
 
 @require_safe

@@ -32,9 +32,16 @@ _EXTRA_FIELDS = ["organization", "country", "focal_point_countries"]
 
 class _PortalFieldsMixin(forms.ModelForm):
     focal_point_countries = forms.ModelMultipleChoiceField(
-        queryset=Country.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=Country.objects.in_network(), required=False, widget=forms.CheckboxSelectMultiple,
         label=_("Focal point for"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The network's countries (a box each), and any other the person is already focal point for.
+        if self.instance.pk:
+            chosen = self.instance.focal_point_countries.values("code")
+            self.fields["focal_point_countries"].queryset = Country.objects.in_network_or(chosen)
 
 
 class PortalUserCreationForm(_PortalFieldsMixin, UserCreationForm):

@@ -55,7 +55,9 @@ class EventFilter(QueryFilterSet):
         choices=WHEN_CHOICES, method="filter_when", label=_("When"), empty_label=None,
     )
     country = CodeChoiceFilter(
-        queryset=Country.objects.all(), to_field_name="code", upper=True, label=_("Country"),
+        # The network's countries and those with an event (not every country).
+        queryset=Country.objects.in_network_or(EventPage.objects.values("country")), to_field_name="code",
+        upper=True, label=_("Country"),
         empty_label=_("All countries"),
     )
     kind = django_filters.ChoiceFilter(choices=EventKind.choices, label=_("Kind"), empty_label=_("All kinds"))

@@ -105,7 +105,7 @@ class ArticleForm(AntiBotMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["countries"].queryset = Country.objects.order_by("name_fr")
+        self.fields["countries"].queryset = Country.objects.in_network().order_by("name_fr")
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
@@ -140,4 +140,6 @@ class FlashNewsPreferencesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["countries"].queryset = Country.objects.order_by("name_fr")
+        # The network's countries, and any other the person chose before (never dropped unseen).
+        chosen = [getattr(c, "code", c) for c in self.initial.get("countries") or []]
+        self.fields["countries"].queryset = Country.objects.in_network_or(chosen).order_by("name_fr")

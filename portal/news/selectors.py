@@ -84,7 +84,10 @@ class NewsFilter(forms.Form):
         return query.urlencode()
 
     def country_choices(self):
-        return sorted(((c.code, c.name) for c in Country.objects.all()), key=lambda pair: pair[1])
+        """The network's countries and those some published article is about (not every country)."""
+        about = ArticlePage.objects.live().values("countries")
+        return sorted(((c.code, c.name) for c in Country.objects.in_network_or(about)),
+                      key=lambda pair: pair[1])
 
     def theme_choices(self):
         return sorted(((t.slug, t.name) for t in Theme.objects.all()), key=lambda pair: pair[1])

@@ -10,6 +10,7 @@ for `Country.objects.in_network()` (or for the countries holding data), never fo
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import BilingualNameMixin
@@ -21,6 +22,11 @@ class CountryQuerySet(models.QuerySet):
     def in_network(self):
         """Countries where the network has a focal point or a national committee."""
         return self.filter(in_network=True)
+
+    def in_network_or(self, codes):
+        """The network's countries and those of `codes` (codes, or a query of codes: the countries
+        holding data, the ones already chosen): what a list or a form offers."""
+        return self.filter(Q(in_network=True) | Q(code__in=codes))
 
 
 class Country(BilingualNameMixin, models.Model):
