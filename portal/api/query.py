@@ -24,6 +24,7 @@ from datetime import date
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -71,8 +72,10 @@ class YearField(forms.IntegerField):
     """A year from `min_value` to next year."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_value", last_year())
         super().__init__(**kwargs)
+        if self.max_value is None:
+            self.max_value = last_year()
+            self.validators.append(MaxValueValidator(self.max_value))
 
 
 class CodeChoiceField(django_filters.fields.ModelChoiceField):
