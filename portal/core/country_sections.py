@@ -24,7 +24,7 @@ your AppConfig.ready():
 - `title`: a lazy translation, shown as the section's <h2> by the country page; the template starts
   below it (use <h3> for sub-headings) and receives `country`, `section` (key, title) and the
   dict returned by `context`.
-- `context(country, request)`: `country` is an `inventory.Country`; return a dict for the
+- `context(country, request)`: `country` is a `portal.reference.models.Country`; return a dict for the
   template, or None / {} to hide the section. Keep it to a query or two: the page is read on phones
   over slow connections. An exception is logged and the section left out.
 """
