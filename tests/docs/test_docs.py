@@ -8,11 +8,15 @@ Over README.md and every docs/**/*.md:
 - a site path in backticks (`/api/v1/…`, `/fr/…`, `/healthz`) resolves in the portal's URLconf (with
   the development mailbox, /dev/mail/, which `make run` mounts): placeholders such as <id>, {id} or …
   take a sample value; a path Wagtail serves (a page) answers, on the demo site, with anything but 404;
+- a file of the repository named by its path (`portal/core/backup.py`) exists, and a module named in
+  backticks (`inventory.opendata.refresh`, `portal.core.audit.log`) is importable, its last part
+  possibly a name inside it;
 - every environment variable docs/configuration.md names is read by the code (`env(…)`,
   `os.environ`), except the few names listed in NOT_VARIABLES with the reason.
 """
 
 import ast
+import importlib.util
 import re
 import unicodedata
 from pathlib import Path
@@ -178,6 +182,39 @@ def test_pages_named_in_the_docs_are_on_the_demo_site(demo_site, client):
             if match and is_page(match) and client.get(written).status_code == 404:
                 missing.append(f"{doc_id(doc)}: {written}")
     assert not missing, missing
+
+
+# -- files and modules ----------------------------------------------------------------------------
+
+EXTENSIONS = "py|html|md|toml|lock|ya?ml|csv|json|txt|css|js"
+FILE_PATH = re.compile(rf"(?<![\w./:-])((?:[\w-]+/)+[\w.-]+\.(?:{EXTENSIONS}))\b")
+# Folders whose files the portal writes at run time (not in the repository).
+WRITTEN_AT_RUN_TIME = ("var/", "staticfiles/", "media/", "bench/out/", ".venv/")
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=doc_id)
+def test_files_named_exist(doc):
+    missing = [name for name in sorted(set(FILE_PATH.findall(read(doc))))
+               if not name.startswith(WRITTEN_AT_RUN_TIME)
+               and not (ROOT / name).exists() and not (doc.parent / name).exists()]
+    assert not missing, missing
+
+
+def importable(dotted):
+    parts = dotted.split(".")
+    for length in (len(parts), len(parts) - 1):
+        try:
+            if importlib.util.find_spec(".".join(parts[:length])):
+                return True
+        except ModuleNotFoundError:
+            continue
+    return False
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=doc_id)
+def test_modules_named_exist(doc):
+    named = set(re.findall(r"`((?:portal|inventory|library)(?:\.\w+)+)`", read(doc)))
+    assert sorted(name for name in named if not importable(name)) == []
 
 
 # -- environment variables -------------------------------------------------------------------------
