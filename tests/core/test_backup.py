@@ -1,6 +1,6 @@
-"""Backup and restore (portal/core/backup.py, docs/operations.md): an installation with the demo content
-is backed up, restored into an empty one, and both give the same open-data exports, byte for byte, and
-the same uploaded files.
+"""Backup and restore (portal/core/backup.py, portal/core/restore.py, docs/operations.md): an
+installation with the demo content is backed up, restored into an empty one, and both give the same
+open-data exports, byte for byte, and the same uploaded files.
 
 The test process's own database cannot be the source (on SQLite it is in memory, out of a subprocess's
 reach): the source is a separate installation built once for the module (`migrate` and `load_demo` in a

@@ -1,11 +1,12 @@
 """`manage.py restore <file>`: a backup written by `manage.py backup` into an empty installation
-(portal/core/backup.py, docs/operations.md). Stop the portal and its worker first."""
+(portal/core/restore.py, docs/operations.md). Stop the portal and its worker first."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from portal.core.backup import ENGINE_NAMES, BackupError, restore_backup
+from portal.core.backup import ENGINE_NAMES, BackupError
+from portal.core.restore import restore_backup
 
 from .backup import progress_bar
 
