@@ -191,7 +191,7 @@ def codebook_tables() -> list[tuple[str, str, list[dict]]]:
 
 def absolute_url(path: str) -> str:
     """`path` on the public address (SITE_URL): datapackage.json, CITATION.cff and release pages."""
-    from portal.core.site_url import public_url
+    from portal.site_url import public_url
 
     return public_url(path)
 
