@@ -71,7 +71,7 @@ def doc_id(path):
 # -- links ------------------------------------------------------------------------------------------
 
 def slug(heading):
-    text = re.sub(r"`|\*|_(?=\w)|(?<=\w)_", "", heading.strip().lower())
+    text = re.sub(r"[`*]", "", heading.strip().lower())
     text = "".join(c for c in text if unicodedata.category(c)[0] in "LN" or c in " -_")
     return text.replace(" ", "-")
 
