@@ -295,7 +295,7 @@ def send_newsletter(site, issue, outcome):
 
 
 def inventory_files(directory, mutuals_per_country):
-    from inventory.demo import demo_csv, demo_rows
+    from portal.demo.inventory import demo_csv, demo_rows
 
     files = []
     for seed in (1, 2):

@@ -257,8 +257,8 @@ def load_inventory(report):
     """The demo inventory, through the same import as a real file (once: its import is idempotent
     anyway, but a second pass would only cost time)."""
     from inventory.contract.imports import import_returns
-    from inventory.demo import LABEL, demo_csv, demo_rows
     from inventory.models import Mutual
+    from portal.demo.inventory import LABEL, demo_csv, demo_rows
 
     if Mutual.objects.filter(name__endswith=LABEL).exists():
         return
@@ -287,9 +287,9 @@ def load_people(report):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from inventory.demo import LABEL
     from inventory.models import Campaign, Mutual, SupportingOrganization
     from portal.accounts.roles import GROUP_NAMES, Role
+    from portal.demo.inventory import LABEL
     from portal.reference.models import Country
 
     User = get_user_model()

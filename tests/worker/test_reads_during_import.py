@@ -87,7 +87,7 @@ def read(url) -> tuple[int, float, str]:
 def inventory_file(path, mutuals_per_country=60):
     """A valid returns file of the data contract: the demo's generator with more mutuals (new ones, and
     the demo's own with other figures), about 7,000 rows."""
-    from inventory.demo import demo_csv, demo_rows
+    from portal.demo.inventory import demo_csv, demo_rows
 
     path.write_bytes(demo_csv(demo_rows(generated_per_country=mutuals_per_country, seed=12)).getvalue())
     return path

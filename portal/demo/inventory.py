@@ -5,11 +5,11 @@ Deterministic (fixed seed), as rows of the returns table, so the demo goes throu
 as a real file.
 """
 
-import csv
 import io
 import random
 
-from .contract import schema
+from inventory.contract import schema
+from portal.core.spreadsheets import csv_writer
 
 LABEL = " (démo)"
 YEARS = range(2016, 2026)
@@ -135,10 +135,13 @@ def _mutual_rows(rng, mutual_id, country, name, acronym, region, currency):
 
 
 def demo_csv(rows: list[dict]) -> io.BytesIO:
-    """The rows as a UTF-8 CSV file in memory, ready for `imports.import_returns`."""
+    """The rows as a UTF-8 CSV file in memory, ready for `imports.import_returns`: the header, then
+    each row in the contract's column order, with `\n` line ends. Written with the portal's CSV
+    writer like every other CSV; the demo's cells hold no formula sign, so they go out as generated."""
     text = io.StringIO()
     columns = [c for c in schema.column_names() if c in rows[0]]
-    writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv_writer(text, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row[column] for column in columns])
     return io.BytesIO(text.getvalue().encode("utf-8"))

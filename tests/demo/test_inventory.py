@@ -2,10 +2,10 @@
 
 import pytest
 
-from inventory.demo import LABEL, NAMED, demo_rows
 from inventory.models import Mutual, YearlyReturn
 from inventory.opendata.exports import returns_rows
 from inventory.returns.validation import check_row
+from portal.demo.inventory import LABEL, NAMED, demo_rows
 from portal.demo.loader import Report, load_inventory
 from portal.reference.models import Country
 
