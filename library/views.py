@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import permission_required
-from portal.core.contributions import contribution_status, recent_submissions
+from portal.core import throttle
+from portal.core.contributions import contribution_status
 
 from .forms import ProposalForm
 from .models import ResourcePage
@@ -14,6 +15,7 @@ from .services import resource_propose
 # Proposals (and re-submissions) a person may send per hour: enough for anyone sharing their
 # documents, few enough that a stolen account cannot bury the secretariat's review queue.
 PROPOSALS_PER_HOUR = 5
+HOUR = 3600
 
 
 def _initial(page: ResourcePage) -> dict:
@@ -49,11 +51,12 @@ def propose(request, pk=None):
     context = {"form": form, "resource": resource, "contribution": contribution}
     status = 200
     if request.method == "POST":
-        if recent_submissions(request.user) >= PROPOSALS_PER_HOUR:
+        if throttle.reached("library-proposals", request.user.pk, (PROPOSALS_PER_HOUR, HOUR)):
             return render(request, "library/propose.html", {
                 **context, "throttled": True, "per_hour": PROPOSALS_PER_HOUR}, status=429)
         if form.is_valid():
             page = resource_propose(user=request.user, resource=resource, **form.cleaned_data)
+            throttle.allow("library-proposals", request.user.pk, (PROPOSALS_PER_HOUR, HOUR))  # one more sent
             thanks = _("Thank you: “%(title)s” is waiting for the secretariat's review. "
                        "You will receive an e-mail when it is published.")
             messages.success(request, thanks % {"title": page.title})

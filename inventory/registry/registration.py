@@ -115,11 +115,9 @@ def sign_up_allowed(*, user, address: str) -> bool:
     """Count one sign-up for `user` and for the client `address`; False once either sent more than
     its limit within the hour (nothing is then registered and nobody e-mailed). The address counter
     is only touched when the person is under theirs."""
-    limit, window = SIGN_UPS_PER_USER
-    if not throttle.allow(f"inventory-sign-up:user:{user.pk}", limit, window):
+    if not throttle.allow("inventory-sign-up-user", user.pk, SIGN_UPS_PER_USER):
         return False
-    limit, window = SIGN_UPS_PER_ADDRESS
-    return throttle.allow(f"inventory-sign-up:address:{throttle.hashed(address)}", limit, window)
+    return throttle.allow("inventory-sign-up-address", address, SIGN_UPS_PER_ADDRESS)
 
 
 @transaction.atomic

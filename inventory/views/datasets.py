@@ -7,7 +7,6 @@ build (`live.live_directory`: no request builds, a 503 with Retry-After until th
 exists); a release's files are served as stored, byte for byte, once the worker has frozen them.
 """
 
-import time
 from pathlib import Path
 
 from django import forms
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.accounts.permissions import can, permission_required, require
+from portal.core import throttle
 from portal.core.middleware import allow_style_elements_of
 
 from ..contract import schema
@@ -44,8 +44,7 @@ FILE_LABELS = {
 # Served in the browser; everything else is downloaded.
 INLINE = {"codebook.html": "text/html; charset=utf-8", "datapackage.json": "application/json",
           "CITATION.cff": "text/plain; charset=utf-8"}
-GUESTBOOK_LIMIT = 5  # entries per session and hour: enough for a person, not for a script
-GUESTBOOK_WINDOW = 3600
+GUESTBOOK_ENTRIES = (5, 3600)  # entries per session and hour: enough for a person, not for a script
 
 
 def _files():
@@ -237,10 +236,12 @@ def release_latest_file(request, filename):
 def guestbook(request):
     """The optional guestbook (organization, purpose), at most a few entries per session and hour."""
     require(request, "download_public_data")
-    now = time.time()
-    recent = [t for t in request.session.get("dataset_guestbook", []) if now - t < GUESTBOOK_WINDOW]
+    if request.session.session_key is None:  # the session is the limit's key: one for this visitor
+        request.session["dataset_guestbook"] = True
+        request.session.save()
+    session = request.session.session_key
     form = GuestbookForm(request.POST)
-    if len(recent) >= GUESTBOOK_LIMIT:
+    if throttle.reached("dataset-guestbook", session, GUESTBOOK_ENTRIES):
         return render(request, "inventory/datasets_guestbook.html", {
             "form": form, "throttled": True}, status=429)
     if not form.is_valid():
@@ -248,7 +249,7 @@ def guestbook(request):
     release = form.cleaned_data["release"]
     releases.guestbook_sign(organization=form.cleaned_data["organization"],
                             purpose=form.cleaned_data["purpose"], release=release)
-    request.session["dataset_guestbook"] = [*recent, now]
+    throttle.allow("dataset-guestbook", session, GUESTBOOK_ENTRIES)  # one more entry
     messages.success(request, _("Thank you: your answer helps the network report on the use of its data."))
     if release:
         return redirect("inventory:release_detail", release.slug, release.version)

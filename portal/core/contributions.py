@@ -34,8 +34,7 @@ Wagtail's own approval and rejection notices (written for admin users, linking t
 sent to contributors about their contributions; Wagtail still tells the moderators of a submission.
 
 For the contributor's list: `contribution_status(page)` gives the state (awaiting review, changes
-requested with the editor's comment, published, not accepted, unpublished) and
-`recent_submissions(user)` counts their submissions of the last hour, for a rate limit.
+requested with the editor's comment, published, not accepted, unpublished).
 
 A page that is not live is never served to visitors (Wagtail answers 404) nor in the site search
 (`live()` pages only); the library's search index receives pages only when they are published.
@@ -58,7 +57,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PagePermissionTester, WorkflowState
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -213,12 +211,6 @@ def contribution_status(page) -> ContributionStatus:
     if state.status == WorkflowState.STATUS_CANCELLED and not page.first_published_at:
         return ContributionStatus(ContributionState.REJECTED, since=finished)
     return ContributionStatus(ContributionState.UNPUBLISHED)
-
-
-def recent_submissions(user, *, hours: int = 1) -> int:
-    """How many moderation workflows `user` started in the last `hours` (any page type)."""
-    since = timezone.now() - datetime.timedelta(hours=hours)
-    return WorkflowState.objects.filter(requested_by=user, created_at__gte=since).count()
 
 
 # -- e-mails to the contributor ------------------------------------------------------------------

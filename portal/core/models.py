@@ -108,10 +108,8 @@ class ContactPage(AbstractEmailForm):
                       if field.field_type == "email"]
             email = next((e.strip().lower() for e in emails if e), "")
             person = f"email:{email}" if email else ""  # a form without an address: the address limit only
-        person_key = "contact:person:" + throttle.hashed(person)
-        person_ok = not person or throttle.allow(person_key, *CONTACT_PER_PERSON)
-        address_key = "contact:address:" + throttle.hashed(throttle.client_address(request))
-        address_ok = throttle.allow(address_key, *CONTACT_PER_ADDRESS)
+        person_ok = not person or throttle.allow("contact-person", person, CONTACT_PER_PERSON)
+        address_ok = throttle.allow("contact-address", throttle.client_address(request), CONTACT_PER_ADDRESS)
         return person_ok and address_ok
 
 

@@ -1,8 +1,13 @@
-"""The site's rate limits: attempt counters in the cache, one fixed window per key.
+"""The site's one rate limiter: attempt counters in the cache, one fixed window per scope and key.
 
-Every throttle (newsletter subscriptions, event registrations, kept article uploads, mutual sign-ups,
-contact messages) counts here, so they all share one behaviour and one caveat: the counts live in the
-cache, which production with several workers must share (`CACHE_URL`)."""
+Every limited action counts here: newsletter subscriptions, event registrations, kept article uploads,
+article submissions, library proposals, mutual sign-ups, contact messages and the datasets' guestbook.
+A limit is a `(limit, window)` pair of the action's module, a scope names its counter, and the key
+(a person's id, a client address, an e-mail, a session) is only stored hashed. `allow` counts an attempt
+and says whether it is within the limit; an action that counts only what was done (a submission that
+went through) asks `reached` first and counts with `allow` once done. One caveat for all: the counts
+live in the cache, which production with several workers must share (`CACHE_URL`). Login attempts
+are allauth's own limits (`ACCOUNT_RATE_LIMITS`, portal/accounts/adapter.py), not this module's."""
 
 import hashlib
 
@@ -10,9 +15,15 @@ from allauth.account.adapter import get_adapter
 from django.core.cache import cache
 
 
-def allow(cache_key: str, limit: int, window: int) -> bool:
-    """Count one attempt under `cache_key`; False once more than `limit` attempts happened within the
-    `window` seconds that started with the first one."""
+def _key(scope: str, key: object) -> str:
+    return f"throttle:{scope}:{hashed(str(key))}"
+
+
+def allow(scope: str, key: object, rate: tuple[int, int]) -> bool:
+    """Count one attempt of `key` in `scope`; False once more than `limit` attempts happened within the
+    `window` seconds that started with the first one (`rate` is `(limit, window)`)."""
+    limit, window = rate
+    cache_key = _key(scope, key)
     cache.add(cache_key, 0, window)
     try:
         count = cache.incr(cache_key)
@@ -20,6 +31,11 @@ def allow(cache_key: str, limit: int, window: int) -> bool:
         cache.set(cache_key, 1, window)
         count = 1
     return count <= limit
+
+
+def reached(scope: str, key: object, rate: tuple[int, int]) -> bool:
+    """Whether `key` already made its `limit` attempts in `scope`'s current window (nothing counted)."""
+    return (cache.get(_key(scope, key)) or 0) >= rate[0]
 
 
 def client_address(request) -> str:

@@ -26,8 +26,7 @@ from .selectors import filtered_events
 FEED_LIMIT = 500
 FEED_PAST_DAYS = 365
 # Register/cancel clicks per person in the window: plenty for a person, a wall for a script.
-REGISTRATION_LIMIT = 10
-REGISTRATION_WINDOW = 600
+REGISTRATIONS = (10, 600)  # registrations and cancellations per person in ten minutes
 ICS_TYPE = "text/calendar; charset=utf-8"
 
 
@@ -67,8 +66,7 @@ def event_ics(request, pk):
 
 
 def _throttled(request) -> bool:
-    key = f"events-registration:{request.user.pk}"
-    return not throttle.allow(key, REGISTRATION_LIMIT, REGISTRATION_WINDOW)
+    return not throttle.allow("events-registration", request.user.pk, REGISTRATIONS)
 
 
 def _registration_view(request, pk, action):

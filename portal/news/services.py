@@ -10,7 +10,6 @@ from wagtail.images import get_image_model
 
 from portal.core.contributions import (
     contribution_status,
-    recent_submissions,
     submit_for_moderation,
 )
 from portal.core.pages import child_slug, index_page_get_or_create
@@ -95,10 +94,6 @@ def article_submit(*, author, data: dict, image=None, attachment=None,
     article.themes = list(data.get("themes") or [])
     submit_for_moderation(page=article, user=author, parent=parent)
     return article
-
-
-def submissions_in_last_day(user) -> int:
-    return recent_submissions(user, hours=24)
 
 
 # --- Flash news preferences ---------------------------------------------------------------------

@@ -22,13 +22,13 @@ from .forms import ArticleForm
 from .models import ArticlePage
 
 SUBMISSIONS_PER_DAY = 5  # enough for a member, not for a script
+DAY = 24 * 3600
 KEPT_UPLOADS = "news_kept_uploads"  # session key: token → [field, stored path] of a file accepted earlier
 KEPT_FIELDS = ("image", "attachment")
 # Refused posts whose files are kept, per member and day: a member correcting a form never needs as
 # many; beyond it, files are no longer kept (the member chooses them again, as on any site), so that
 # nobody fills the disk by sending refused forms from ever new sessions.
 KEPTS_PER_DAY = 20
-KEPT_WINDOW = 24 * 3600
 
 
 def _kept_entries(request) -> dict[str, tuple[str, str]]:
@@ -53,7 +53,7 @@ def _kept_path(request, field, token) -> str:
 
 def _may_keep(user) -> bool:
     """Counts one refused post whose files would be kept; False past KEPTS_PER_DAY."""
-    return throttle.allow(f"news-kept-uploads:{user.pk}", KEPTS_PER_DAY, KEPT_WINDOW)
+    return throttle.allow("news-kept-uploads", user.pk, (KEPTS_PER_DAY, DAY))
 
 
 def _keep_uploads(request, form):
@@ -146,7 +146,7 @@ def article_submit(request, pk=None):
         return _form_page(request, ArticleForm(initial=initial), article)
 
     form = ArticleForm(request.POST, request.FILES)
-    if services.submissions_in_last_day(request.user) >= SUBMISSIONS_PER_DAY:
+    if throttle.reached("news-submissions", request.user.pk, (SUBMISSIONS_PER_DAY, DAY)):
         form.is_valid()
         form.add_error(None, _("You have sent %(n)s articles in the last 24 hours: please wait before "
                                "sending another.") % {"n": SUBMISSIONS_PER_DAY})
@@ -165,6 +165,7 @@ def article_submit(request, pk=None):
         for handle in (image, attachment):
             if handle is not None:
                 handle.close()
+    throttle.allow("news-submissions", request.user.pk, (SUBMISSIONS_PER_DAY, DAY))  # one more sent
     _discard_kept_uploads(request)
     messages.success(request, _("Thank you: your article has been sent to the secretariat, who will publish "
                                 "it or ask you for changes. You will be told by e-mail."))

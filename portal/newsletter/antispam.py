@@ -1,13 +1,11 @@
 """Protection of the public subscription form without any third-party service: a honeypot field, a
 minimum time between showing the form and sending it (a signed timestamp in the form), and counters
-in the cache per client IP (allauth's reading of it, so ALLAUTH_TRUSTED_PROXY_COUNT applies) and per
-e-mail address."""
+per client IP (allauth's reading of it, so ALLAUTH_TRUSTED_PROXY_COUNT applies) and per e-mail address,
+counted by the site's limiter (`portal.core.throttle`) under these limits."""
 
 import time
 
 from django.core import signing
-
-from portal.core import throttle
 
 FORM_SALT = "newsletter.form-started"
 MIN_SECONDS = 3  # a person takes longer than this to type an address and choose a language
@@ -28,9 +26,3 @@ def sent_too_soon(token: str, now: float | None = None) -> bool:
         return True
     return (now if now is not None else time.time()) - started < MIN_SECONDS
 
-
-def allow(scope: str, key: str, limit_window: tuple[int, int]) -> bool:
-    """Count one attempt for `key`; False once more than `limit` happened within the window."""
-    limit, window = limit_window
-    cache_key = "newsletter-throttle:" + scope + ":" + throttle.hashed(key)
-    return throttle.allow(cache_key, limit, window)

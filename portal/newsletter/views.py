@@ -49,14 +49,14 @@ def subscribe(request):
         return _form_page(request, form, status=400, problem=_(
             "This form was sent too quickly after it was shown, or it is more than a day old. "
             "Please check your address and send it again."))
-    if not antispam.allow("ip", throttle.client_address(request), antispam.PER_IP):
+    if not throttle.allow("newsletter-ip", throttle.client_address(request), antispam.PER_IP):
         return _form_page(request, form, status=429, problem=_(
             "Too many subscriptions were sent from your connection. Please try again in an hour."))
     if not form.is_valid():
         return _form_page(request, form, status=400, problem=_(
             "Please correct the errors below; nothing has been sent yet."))
     email = services.normalize_email(form.cleaned_data["email"])
-    if antispam.allow("address", email, antispam.PER_ADDRESS):
+    if throttle.allow("newsletter-address", email, antispam.PER_ADDRESS):
         services.newsletter_subscribe(email=email, language=form.cleaned_data["language"])
     return redirect("newsletter:subscribe_sent")
 
