@@ -80,14 +80,18 @@ class YearField(forms.IntegerField):
 
 class CodeChoiceField(django_filters.fields.ModelChoiceField):
     """One record named by its code or slug (`to_field_name`, else its key), labelled by its `name`
-    (in the reader's language). `upper` reads `ml` as `ML`, and the form then shows `ML` chosen."""
+    (in the reader's language). `upper` reads `ml` as `ML` (`lower`, `Financing` as `financing`),
+    and the form then shows that one chosen."""
 
-    def __init__(self, *args, upper=False, **kwargs):
-        self.upper = upper
+    def __init__(self, *args, upper=False, lower=False, **kwargs):
+        self.upper, self.lower = upper, lower
         super().__init__(*args, **kwargs)
 
     def _normal(self, value):
-        return value.strip().upper() if self.upper and isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        return value.upper() if self.upper else value.lower() if self.lower else value
 
     def to_python(self, value):
         return super().to_python(self._normal(value))

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from portal.core.text import plain_text
 from portal.site_url import page_public_url, page_stable_id, public_url, stable_id
 
-from .selectors import NewsFilter, news_index, published_articles
+from .filters import NewsFilter
+from .selectors import news_index, published_articles
 
 ITEMS = 30
 

@@ -59,7 +59,7 @@ class NewsIndexPage(Page):
         verbose_name = _("news index")
 
     def serve(self, request, *args, **kwargs):
-        from .selectors import NewsFilter
+        from .filters import NewsFilter
 
         self.news_filter = NewsFilter(request.GET)
         response = super().serve(request, *args, **kwargs)
@@ -68,7 +68,8 @@ class NewsIndexPage(Page):
         return response
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import NewsFilter, published_articles
+        from .filters import NewsFilter
+        from .selectors import published_articles
 
         context = super().get_context(request, *args, **kwargs)
         news_filter = getattr(self, "news_filter", None) or NewsFilter(request.GET)

@@ -5,8 +5,8 @@ import pytest
 
 from portal.accounts.viewsets import PortalUserEditForm
 from portal.events.filters import EventFilter
+from portal.news.filters import NewsFilter
 from portal.news.forms import ArticleForm, FlashNewsPreferencesForm
-from portal.news.selectors import NewsFilter
 from portal.reference.countries import NETWORK
 from portal.reference.models import Country
 from tests.factories import UserFactory
