@@ -13,20 +13,30 @@ existing ones (the seeding never overwrites a country).
 """
 
 import csv
+import gettext
 from functools import cache
 from pathlib import Path
 
 import pycountry
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "currencies.csv"
 
 
+@cache
+def _names(language: str):
+    """ISO 4217 names in `language` (pycountry's translations; English when it has none)."""
+    return gettext.translation("iso4217", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
 def currency_choices() -> list[tuple[str, str]]:
-    """(code, "XOF — CFA Franc BCEAO") for every ISO 4217 currency, ordered by code."""
+    """(code, "XOF — Franc CFA (BCEAO)") for every ISO 4217 currency, ordered by code, the name in the
+    reader's language."""
+    names = _names((get_language() or "fr").split("-")[0])
     currencies = sorted(pycountry.currencies, key=lambda c: c.alpha_3)
-    return [(c.alpha_3, f"{c.alpha_3} — {c.name}") for c in currencies]
+    return [(c.alpha_3, f"{c.alpha_3} — {names.gettext(c.name)}") for c in currencies]
 
 
 def validate_currency(value: str):

@@ -61,3 +61,13 @@ def test_a_currency_outside_iso_4217_is_refused():
     country.currency = "abc"
     with pytest.raises(ValidationError):
         country.full_clean()
+
+
+def test_the_currency_is_chosen_from_iso_4217_named_in_the_readers_language():
+    from django.utils import translation
+
+    field = Country._meta.get_field("currency")
+    with translation.override("fr"):
+        assert ("XOF", "XOF — Franc CFA (BCEAO)") in list(field.formfield().choices)
+    with translation.override("en"):
+        assert ("XOF", "XOF — CFA Franc BCEAO") in list(field.formfield().choices)

@@ -78,3 +78,17 @@ def test_a_country_outside_the_network_gets_a_page_once_it_has_a_public_mutual(c
 
     assert _page(client, "country", "CV").status_code == 200
     assert "Cap-Vert" in _page(client, "countries").content.decode()
+
+
+def test_the_networks_themes_are_offered_from_the_first_migrate(client):
+    """No demo: a member proposing a document chooses among the network's themes, in their language."""
+    from library.forms import ProposalForm
+    from portal.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    offered = {theme.slug for theme in ProposalForm().fields["themes"].queryset}
+    assert {"financing", "governance", "contracting", "uhc", "monitoring-evaluation"} <= offered
+    client.force_login(UserFactory(roles=[Role.MEMBER]))
+    with translation.override("fr"):
+        html = client.get(reverse("library:propose")).content.decode()
+    assert "Contractualisation avec les prestataires" in html and "Suivi et évaluation" in html
