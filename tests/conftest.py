@@ -18,15 +18,35 @@ def demo_media_root(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, demo_media_root):
-    """The demo content, loaded once into the test database: the site visitors would see."""
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The site skeleton, built once into the test database: the home pages and the sections' index
+    pages (tests/factories.py's `site_skeleton`). Each test builds the content it reads with the
+    factories; only the tests about the demo load it (`demo_site`)."""
+    from tests.factories import site_skeleton
+
+    with django_db_blocker.unblock():
+        site_skeleton()
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker, demo_media_root):
+    """The demo content (without the demo inventory), loaded for one test module inside a transaction
+    that is rolled back at the module's end, so that the next module finds the skeleton again. The
+    skeleton's home pages go first: the demo builds its own, as on a freshly migrated database. For
+    database tests (`db`): a transactional test loads the demo itself (tests/browser/conftest.py)."""
+    from django.db import transaction
     from django.test import override_settings
 
     from portal.demo.loader import load_demo
+    from portal.home.models import HomePage
 
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=demo_media_root):
-        # Without the demo inventory: inventory tests build exactly the mutuals they need.
-        load_demo(admin_password=DEMO_ADMIN_PASSWORD, with_inventory=False)
+    with django_db_blocker.unblock(), transaction.atomic():
+        for home in HomePage.objects.order_by("-pk"):
+            home.delete()  # with the sections under it
+        with override_settings(MEDIA_ROOT=demo_media_root):
+            load_demo(admin_password=DEMO_ADMIN_PASSWORD, with_inventory=False)
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from portal.accounts.roles import GROUP_NAMES, Role
-from portal.reference.models import Country
+from portal.reference.models import Country, Theme
 
 # The authenticator-app secret of every test user given a second factor (base32, as apps read it).
 TEST_TOTP_SECRET = base64.b32encode(b"portal-test-totp-key").decode()
@@ -61,6 +61,28 @@ class CountryFactory(factory.django.DjangoModelFactory):
     name_fr = factory.LazyAttribute(lambda o: f"Pays {o.code}")
     name_en = factory.LazyAttribute(lambda o: f"Country {o.code}")
     currency = "XOF"
+
+
+def network_country(code: str, **fields) -> Country:
+    """The country of ISO `code` (seeded by the migrations; made by `CountryFactory` if missing), flagged
+    as one of the network's countries, with `fields` (e.g. `focal_point=...`) set."""
+    country = CountryFactory(code=code)
+    for name, value in {"in_network": True, **fields}.items():
+        setattr(country, name, value)
+    country.save()
+    return country
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    """A library theme; `ThemeFactory(slug="financing")` gets or makes the theme of that slug."""
+
+    class Meta:
+        model = Theme
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    name_fr = factory.LazyAttribute(lambda o: f"Thème {o.slug}")
+    name_en = factory.LazyAttribute(lambda o: f"Theme {o.slug}")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -129,3 +151,54 @@ class ReturnFactory(factory.django.DjangoModelFactory):
 
     mutual = factory.SubFactory(MutualFactory)
     year = 2025
+
+
+# ---------------------------------------------------------------------------------------------------
+# The site skeleton every test starts from (tests/conftest.py builds it once per session), and pages.
+# ---------------------------------------------------------------------------------------------------
+
+EVENTS_INDEX = {"fr": {"title": "Agenda", "slug": "agenda"}, "en": {"title": "Calendar", "slug": "calendar"}}
+NEWSLETTER_INDEX = {"fr": {"title": "La Lettre", "slug": "lettre-d-information"},
+                    "en": {"title": "The newsletter", "slug": "newsletter"}}
+
+
+def site_skeleton():
+    """The smallest site the pages need: the French home page (the default site's root, at SITE_URL)
+    with its English translation, and under it the index page of each section (library, news, calendar,
+    newsletter) in both languages. No content: a test builds what it reads. Returns the French home page;
+    idempotent."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page, Site
+
+    from library.services import library_index_get_or_create
+    from portal import site_url
+    from portal.core.pages import index_page_get_or_create
+    from portal.events.models import EventIndexPage
+    from portal.home.models import HomePage
+    from portal.news.services import news_index_get_or_create
+    from portal.newsletter.models import NewsletterIndexPage
+
+    fr, _ = Locale.objects.get_or_create(language_code="fr")
+    en, _ = Locale.objects.get_or_create(language_code="en")
+    home = HomePage.objects.filter(locale=fr).first()
+    if home is None:
+        home = HomePage(title="Accueil", slug="accueil", locale=fr)
+        Page.get_first_root_node().add_child(instance=home)
+        home.save_revision().publish()
+        site = Site.objects.get(is_default_site=True)
+        welcome = site.root_page
+        site.root_page, site.site_name = home, settings.WAGTAIL_SITE_NAME
+        site.save()
+        if welcome.specific_class is Page:
+            welcome.delete()  # Wagtail's placeholder "Welcome" page
+        site_url.sync_default_site()
+    if home.get_translation_or_none(en) is None:
+        english = home.copy_for_translation(en)
+        english.title, english.slug = "Home", "home"
+        english.save_revision().publish()
+    for language in ("fr", "en"):
+        library_index_get_or_create(language=language)
+        news_index_get_or_create(language=language)
+        index_page_get_or_create(EventIndexPage, language=language, fields=EVENTS_INDEX)
+        index_page_get_or_create(NewsletterIndexPage, language=language, fields=NEWSLETTER_INDEX)
+    return home

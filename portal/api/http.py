@@ -14,7 +14,7 @@ on the host the client called (`request.build_absolute_uri`), so that a client t
 through another address (a tunnel, a container network) can follow them; they are not identifiers and
 nobody keeps them. What a client keeps — mutual ids, country codes, library refs, the pages' `url`
 (root-relative) — holds no host; addresses meant to be kept or shared come from SITE_URL
-(portal.core.site_url). The ETag includes the full request URL, so two hosts never share a cached copy.
+(portal.site_url). The ETag includes the full request URL, so two hosts never share a cached copy.
 """
 
 import hashlib

@@ -8,12 +8,12 @@ from portal.demo import content
 from portal.demo.loader import load_demo
 from portal.reference.models import Country
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_site")]
 
 
 def test_loading_twice_changes_nothing():
     before = (Page.objects.count(), Country.objects.count(), get_user_model().objects.count())
-    report = load_demo(with_inventory=False)  # as loaded for the tests (the inventory: test_demo.py)
+    report = load_demo(with_inventory=False)  # as `demo_site` loads it (the inventory: test_demo.py)
     assert (Page.objects.count(), Country.objects.count(), get_user_model().objects.count()) == before
     assert report.admin_password == ""  # the existing admin account is left alone
 

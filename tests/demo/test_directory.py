@@ -1,13 +1,14 @@
 """The directory's demo: the promoters of the seeds and the demo countries' focal points with their
-roles, loaded by `load_demo` (the test database holds it), and a second load changes nothing."""
+roles, loaded by `load_demo` (`demo_site`), and a second load changes nothing."""
 
 import pytest
 
-from inventory.models import Country, OrganizationRole, OrganizationRoleKind, SupportingOrganization
+from inventory.models import OrganizationRole, OrganizationRoleKind, SupportingOrganization
+from portal.demo import directory as demo
 from portal.demo.loader import Report
-from portal.directory import demo
+from portal.reference.models import Country
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_site")]
 
 
 def snapshot():
