@@ -1,0 +1,213 @@
+"""The yearly return after submission: the focal point's review (sent back with a comment, corrected,
+validated), the history and the secretariat's restore, the e-mails of each step, and the separation
+of duties on the review page (nobody validates what they edited or submitted; the secretariat
+overrides with a reason). The form, submission and access: test_return_pages.py."""
+
+import html
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from inventory.contract.choices import ReturnState
+from inventory.returns.services import return_save_draft, return_submit, return_validate
+from portal.accounts.roles import Role
+from tests.factories import ReturnFactory, UserFactory
+from tests.inventory import return_pages
+from tests.inventory.return_pages import logged_in, section_post, url
+
+pytestmark = pytest.mark.django_db
+# The fixtures of the return tests (tests/inventory/return_pages.py): a mutual's manager, the mutual,
+# Senegal's focal point.
+manager, mutual, focal_point = return_pages.manager, return_pages.mutual, return_pages.focal_point
+
+
+# Review --------------------------------------------------------------------------------------
+
+def test_focal_point_returns_with_a_comment_the_manager_sees_it_corrects_and_resubmits(
+    client, manager, mutual, focal_point
+):
+    ret = ReturnFactory(mutual=mutual, year=2025, status="functional", members=100, beneficiaries=400)
+    return_submit(ret=ret, user=manager)
+    client.force_login(focal_point)
+    response = client.post(url("return_send_back", mutual, 2025), {"comment": ""})
+    assert response.status_code == 400  # a comment is required
+    client.post(url("return_send_back", mutual, 2025), {"comment": "Le nombre d'adhérents semble faible."})
+    client.force_login(manager)
+    page = html.unescape(client.get(url("return_detail", mutual, 2025)).content.decode())
+    assert "Le nombre d'adhérents semble faible." in page
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.RETURNED
+    client.post(url("return_edit_section", mutual, 2025, "people"),
+                section_post(ret.version, status="functional", members="120", beneficiaries="400"))
+    assert client.post(url("return_submit", mutual, 2025)).status_code == 302
+    client.force_login(focal_point)
+    client.post(url("return_validate", mutual, 2025))
+    ret.refresh_from_db()
+    assert (ret.state, ret.members) == (ReturnState.VALIDATED, 120)
+    assert [t.to_state for t in ret.transitions.order_by("id")] == [
+        "submitted", "returned", "submitted", "validated",
+    ]
+    client.logout()
+    with translation.override("fr"):
+        profile = client.get(reverse("inventory:mutual_detail", args=[mutual.mutual_id])).content.decode()
+    assert "<td class=\"num\">120</td>" in profile
+
+
+# History and restore -------------------------------------------------------------------------
+
+def test_history_shows_who_changed_what_and_the_secretariat_restores_a_version(client, manager, mutual):
+    ret = ReturnFactory(mutual=mutual, year=2025)
+    ret = return_save_draft(ret=ret, data={"members": 100}, user=manager, base_version=ret.version)
+    ret = return_save_draft(ret=ret, data={"members": 250}, user=manager, base_version=ret.version)
+    page = logged_in(client, manager).get(url("return_history", mutual, 2025)).content.decode()
+    assert "Version 2" in page and str(manager) in page and "Adhérents" in page
+    assert "Restaurer la version" not in page  # only the secretariat restores
+    assert client.post(url("return_restore", mutual, 2025, 1)).status_code == 403
+    secretariat = UserFactory(roles=[Role.SECRETARIAT])
+    client.force_login(secretariat)
+    response = client.post(url("return_restore", mutual, 2025, 1))
+    assert response.status_code == 302
+    ret.refresh_from_db()
+    assert ret.members == 100 and ret.revisions.count() == 3
+    assert "Version 1" in ret.revisions.get(number=3).note or "1" in ret.revisions.get(number=3).note
+
+
+def test_restoring_an_unknown_version_is_not_found(client, mutual):
+    ReturnFactory(mutual=mutual, year=2025)
+    client.force_login(UserFactory(roles=[Role.SECRETARIAT]))
+    assert client.post(url("return_restore", mutual, 2025, 99)).status_code == 404
+
+
+# E-mails of the workflow -------------------------------------------------------------------------
+
+def test_each_step_tells_the_other_side_by_email_in_their_language(
+    client, manager, mutual, focal_point, django_capture_on_commit_callbacks, mailoutbox
+):
+    manager.languages = ["en"]
+    manager.save()
+    ret = ReturnFactory(mutual=mutual, year=2025, status="functional", members=100, beneficiaries=400)
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in(client, manager).post(url("return_submit", mutual, 2025))
+    assert [m.to for m in mailoutbox] == [[focal_point.email]]
+    assert mutual.name in mailoutbox[0].subject and "examiner" in mailoutbox[0].subject
+    assert url("return_detail", mutual, 2025) in mailoutbox[0].body
+
+    client.force_login(focal_point)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("return_send_back", mutual, 2025), {"comment": "Préciser les bénéficiaires."})
+    returned = mailoutbox[-1]
+    assert returned.to == [manager.email] and "corrections requested" in returned.subject
+    assert "Préciser les bénéficiaires." in returned.body
+    with translation.override("en"):
+        assert reverse("inventory:return_detail", args=[mutual.mutual_id, 2025]) in returned.body
+
+    ret.refresh_from_db()
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("return_submit", mutual, 2025))
+        client.force_login(focal_point)
+        client.post(url("return_validate", mutual, 2025))
+    assert "validated" in mailoutbox[-1].subject and mailoutbox[-1].to == [manager.email]
+    assert len(mailoutbox) == 4
+
+
+def test_a_refused_step_sends_nothing(
+    client, manager, mutual, django_capture_on_commit_callbacks, mailoutbox
+):
+    ReturnFactory(mutual=mutual, year=2025, members=10)  # no status: cannot be submitted
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in(client, manager).post(url("return_submit", mutual, 2025))
+    assert mailoutbox == []
+
+
+# Separation of duties on the review page ------------------------------------------------------------
+
+def test_a_focal_point_who_submitted_the_return_is_refused_on_the_review_page(client, mutual, manager):
+    both = UserFactory(roles=[Role.MUTUAL_MANAGER, Role.FOCAL_POINT], focal_countries=["SN"],
+                       first_name="Moussa", last_name="Sarr")
+    mutual.managers.add(both)
+    ret = ReturnFactory(mutual=mutual, year=2025, status="functional", members=100, beneficiaries=400)
+    ret = return_save_draft(ret=ret, data={"members": 120}, user=manager, base_version=ret.version)
+    return_submit(ret=ret, user=both)
+    client.force_login(both)
+    page = html.unescape(client.get(url("return_detail", mutual, 2025)).content.decode())
+    assert "vous ne pouvez pas les valider" in page.lower() or "cannot validate" in page
+    assert url("return_validate", mutual, 2025) not in page  # no button that would fail
+    response = client.post(url("return_validate", mutual, 2025))
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 403
+    assert 'role="alert"' in page and ("cannot validate" in page or "pouvez pas les valider" in page)
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.SUBMITTED
+
+
+def test_the_review_page_shows_who_edited_and_who_submitted_and_when(client, mutual, manager, focal_point):
+    colleague = UserFactory(roles=[Role.MUTUAL_MANAGER], first_name="Fatou", last_name="Ba")
+    mutual.managers.add(colleague)
+    ret = ReturnFactory(mutual=mutual, year=2025, status="functional", members=100, beneficiaries=400)
+    ret = return_save_draft(ret=ret, data={"members": 120}, user=manager, base_version=ret.version)
+    return_submit(ret=ret, user=colleague)
+    response = logged_in(client, focal_point).get(url("return_detail", mutual, 2025))
+    review = html.unescape(response.content.decode()).split('id="review-title"')[1].split("</section>")[0]
+    trail = response.context["trail"]
+    submitted = trail.submission.created_at
+    with translation.override("fr"):
+        from django.utils.formats import date_format
+        from django.utils.timezone import localtime
+
+        when = date_format(localtime(submitted), "DATETIME_FORMAT")
+    assert str(manager) in review and str(colleague) in review and when in review
+    assert url("return_validate", mutual, 2025) in response.content.decode()
+
+
+def test_the_secretariat_overrides_on_the_page_with_a_reason_shown_in_the_history(client, mutual):
+    secretariat = UserFactory(roles=[Role.SECRETARIAT])
+    ret = ReturnFactory(mutual=mutual, year=2025, status="functional", members=100, beneficiaries=400)
+    ret = return_save_draft(ret=ret, data={"members": 120}, user=secretariat, base_version=ret.version)
+    return_submit(ret=ret, user=secretariat)
+    client.force_login(secretariat)
+    assert 'name="override_reason"' in client.get(url("return_detail", mutual, 2025)).content.decode()
+    response = client.post(url("return_validate", mutual, 2025), {"override_reason": ""})
+    assert response.status_code == 400 and response.context["validate_form"].errors["override_reason"]
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.SUBMITTED
+    reason = "Fiche papier reçue par courrier, point focal injoignable."
+    assert client.post(url("return_validate", mutual, 2025), {"override_reason": reason}).status_code == 302
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.VALIDATED
+    history = html.unescape(client.get(url("return_history", mutual, 2025)).content.decode())
+    assert reason in history
+
+
+def test_a_restore_on_a_validated_return_keeps_the_public_figures_until_validated(
+    client, mutual, manager, focal_point
+):
+    ret = ReturnFactory(mutual=mutual, year=2025, status="functional", members=100, beneficiaries=400)
+    ret = return_save_draft(ret=ret, data={"members": 120}, user=manager, base_version=ret.version)
+    ret = return_save_draft(ret=ret, data={"members": 150}, user=manager, base_version=ret.version)
+    return_submit(ret=ret, user=manager)
+    return_validate(ret=ret, user=focal_point)
+
+    def public():
+        client.logout()
+        with translation.override("fr"):
+            profile = client.get(reverse("inventory:mutual_detail", args=[mutual.mutual_id])).content.decode()
+        response = client.get("/api/v1/inventory/returns", {"mutual_id": mutual.mutual_id})
+        returns = json.loads(b"".join(response.streaming_content))
+        return "<td class=\"num\">150</td>" in profile, [r["members"] for r in returns["results"]]
+
+    assert public() == (True, [150])
+    client.force_login(UserFactory(roles=[Role.SECRETARIAT]))
+    assert client.post(url("return_restore", mutual, 2025, 1)).status_code == 302
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.VALIDATED and ret.pending_revision is not None
+    assert public() == (True, [150])  # nothing public changed
+    client.force_login(focal_point)
+    page = client.get(url("return_detail", mutual, 2025)).content.decode()
+    assert 'id="pending-title"' in page and url("return_validate", mutual, 2025) in page
+    assert client.post(url("return_validate", mutual, 2025)).status_code == 302
+    ret.refresh_from_db()
+    assert (ret.members, ret.pending_revision) == (120, None)
+    assert public() == (False, [120])
