@@ -202,3 +202,90 @@ def site_skeleton():
         index_page_get_or_create(EventIndexPage, language=language, fields=EVENTS_INDEX)
         index_page_get_or_create(NewsletterIndexPage, language=language, fields=NEWSLETTER_INDEX)
     return home
+
+
+def site_skeleton_after_flush():
+    """`site_skeleton()` for a transactional test (`django_db(transaction=True)`): such a test may start
+    from the database the previous one flushed, without Wagtail's root page and default Site (made by
+    migrations, not put back by a flush). They are made again as a fresh migrate has them (the root,
+    a placeholder page as the default site's root), then the skeleton. Returns the French home page."""
+    from wagtail.models import Locale, Page, Site
+
+    from portal import site_url
+
+    root = Page.get_first_root_node()
+    if root is None:
+        fr, _ = Locale.objects.get_or_create(language_code="fr")
+        root = Page.add_root(title="Root", slug="root", locale=fr)
+    if not Site.objects.filter(is_default_site=True).exists():
+        welcome = root.add_child(instance=Page(title="Welcome", slug="welcome", locale=root.locale))
+        hostname, port = site_url.site_address()
+        Site.objects.create(hostname=hostname, port=port, root_page=welcome, is_default_site=True)
+    return site_skeleton()
+
+
+# ---------------------------------------------------------------------------------------------------
+# The newsletter: issues (a page in both languages under the skeleton's archive) and subscribers.
+# ---------------------------------------------------------------------------------------------------
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscriber (`language` "fr" unless told); gets or makes the one of that `email`."""
+
+    class Meta:
+        model = "newsletter.Subscriber"
+        django_get_or_create = ["email"]
+
+    email = factory.Sequence(lambda n: f"subscriber{n}@example.org")
+    language = "fr"
+
+
+def issue_section(kind: str, *, pages=(), **value) -> dict:
+    """A block of `NewsletterIssuePage.sections` (portal/newsletter/blocks.py):
+    `issue_section("text", heading="…", text="<p>…</p>")`, `issue_section("resources", pages=[page])`
+    (also "articles" and "events": the pages listed, each with its own summary),
+    `issue_section("interview", heading=…, person=…, text=…)`, `issue_section("inventory_figures")`."""
+    if kind in ("articles", "events", "resources"):
+        value = {"heading": "", "intro": "", **value,
+                 "items": [{"page": page.pk, "summary": ""} for page in pages]}
+    elif kind == "inventory_figures":
+        value = {"heading": "", "comment": "", **value}
+    elif kind == "interview":
+        value = {"page": None, **value}
+    return {"type": kind, "value": value}
+
+
+def newsletter_issue(number: int, *, issue_date=None, fr=None, en=None):
+    """Issue No `number`, published under the skeleton's newsletter archive in French, with its English
+    translation published too; returns the French issue. `fr` and `en` give each language's fields
+    (title, slug, intro, editorial, and `sections`: a list of `issue_section(...)`); by default the title
+    "La Lettre n° N" / "Newsletter No N" and, as sections, the inventory figures alone. `issue_date`:
+    today unless given."""
+    import json
+
+    from wagtail.models import Locale
+
+    from portal.newsletter.models import NewsletterIndexPage, NewsletterIssuePage
+
+    defaults = {
+        "fr": {"title": f"La Lettre n° {number}", "slug": f"lettre-{number}"},
+        "en": {"title": f"Newsletter No {number}", "slug": f"newsletter-{number}"},
+    }
+
+    def fill(page, language, fields):
+        values = {**defaults[language], "sections": [issue_section("inventory_figures")], **(fields or {})}
+        for name, value in values.items():
+            setattr(page, name, json.dumps(value) if name == "sections" else value)
+
+    archive = NewsletterIndexPage.objects.get(locale__language_code="fr")
+    issue = NewsletterIssuePage(locale=archive.locale, number=number)
+    if issue_date is not None:
+        issue.issue_date = issue_date
+    fill(issue, "fr", fr)
+    archive.add_child(instance=issue)
+    issue.save_revision().publish()
+    english = issue.copy_for_translation(Locale.objects.get(language_code="en")).specific
+    fill(english, "en", en)
+    english.save_revision().publish()
+    issue.refresh_from_db()
+    return issue
