@@ -42,3 +42,27 @@ def resource(parent, **fields):
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+def project_profile(parent, **fields):
+    """A published project profile under `parent` (a library index), in its language; `themes`,
+    `countries`, `indicators`, `updates` and `lessons` (lists of dicts) as the editor fills them."""
+    from library.models import ProjectIndicator, ProjectLesson, ProjectProfilePage, ProjectUpdate
+
+    themes = fields.pop("themes", [])
+    countries = fields.pop("countries", [])
+    indicators = fields.pop("indicators", [])
+    updates = fields.pop("updates", [])
+    lessons = fields.pop("lessons", [])
+    values = {"title": "Projet pilote", "slug": fields.get("ref", "projet-pilote"),
+              "project_name": "Projet pilote", "locale": parent.locale}
+    values.update(fields)
+    page = ProjectProfilePage(**values)
+    page.themes = themes
+    page.countries = countries
+    page.indicators = [ProjectIndicator(**indicator) for indicator in indicators]
+    page.updates = [ProjectUpdate(**update) for update in updates]
+    page.lessons = [ProjectLesson(**lesson) for lesson in lessons]
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page

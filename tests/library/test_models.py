@@ -1,5 +1,8 @@
 """Resources and project profiles: validation, text extraction, pages and the search document."""
 
+import datetime
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -7,8 +10,8 @@ from library.extraction import check_upload, extract_text
 from library.models import LibraryIndexPage, ProjectProfilePage, ResourcePage
 from library.services import library_index_get_or_create
 from portal.core.pdf import pdf_bytes
-from portal.reference.models import Theme
-from tests.library.helpers import BROKEN_PDF, document, docx_bytes, resource
+from portal.reference.models import Country, Theme
+from tests.library.helpers import BROKEN_PDF, document, docx_bytes, project_profile, resource
 
 pytestmark = pytest.mark.django_db
 
@@ -96,8 +99,6 @@ def test_a_broken_pdf_keeps_its_resource_with_a_note(index_fr):
 
 def test_the_search_document(index_fr):
     theme = Theme.objects.get(slug="financing")
-    from portal.reference.models import Country
-
     page = resource(index_fr, ref="doc-1", title="Financer la mutuelle", summary="Résumé",
                     authors="Awa Diop ; Moussa Traoré", themes=[theme],
                     countries=[Country.objects.get(code="ML")])
@@ -121,26 +122,61 @@ def test_resource_page_shows_metadata_download_and_related(client, index_fr):
     other = resource(index_fr, ref="other", title="Assemblées générales", themes=[theme])
     html = client.get(page.url).content.decode()
     assert "Gouvernance des mutuelles" in html
-    assert "PDF" in html and "octets" in html or "bytes" in html
+    assert "PDF" in html and ("octets" in html or "bytes" in html)
     assert other.title in html
     assert 'href="' + page.url + 'cite/bibtex/"' in html
 
 
-def test_project_profiles_of_the_demo_in_english(client):
-    page = ProjectProfilePage.objects.get(ref="demo-project-utm")
-    html = client.get(page.url).content.decode()
-    assert client.get(page.url).status_code == 200
-    assert "Kénéya Sabatili" in html and "Learning agenda" in html and "Sikasso" in html
-    assert "Beneficiaries" in html  # the dated indicator table
+def test_a_project_profile_in_english_shows_its_agenda_and_its_dated_indicators(client):
+    """A profile in the English library: its learning agenda one question per line, its indicators as a
+    table with a column per date (oldest first), and its search document."""
+    index_en = library_index_get_or_create(language="en")
+    page = project_profile(
+        index_en, ref="project-koutiala", title="Insuring health in Koutiala", slug="koutiala",
+        project_name="Kénéya Koutiala", organizations="Union des mutuelles; Partenaire",
+        summary="Testing health insurance for farmers in the Koutiala district.",
+        learning_agenda="What drives the demand for health insurance?\n- Which partnership works?",
+        countries=[Country.objects.get(code="ML")], themes=[Theme.objects.get(slug="uhc")],
+        last_update=datetime.date(2011, 11, 1),
+        indicators=[{"date": datetime.date(2011, 10, 31), "name": "Beneficiaries", "value": "2,900"},
+                    {"date": datetime.date(2011, 4, 30), "name": "Beneficiaries", "value": "2,300"},
+                    {"date": datetime.date(2011, 4, 30), "name": "Mutuals in the merger", "value": "7"}],
+        updates=[{"date": datetime.date(2011, 4, 30), "title": "Pilot sites chosen",
+                  "text": "Koutiala first."}],
+        lessons=[{"title": "Merging mutuals", "text": "Merged mutuals negotiate better."}],
+    )
+    response = client.get(page.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kénéya Koutiala" in html and "Union des mutuelles, Partenaire" in html
+    assert "Learning agenda" in html
+    assert "<li>What drives the demand for health insurance?</li><li>Which partnership works?</li>" in html
+    table = html.split('id="kpi-heading"', 1)[1].split("</table>", 1)[0]
+    assert table.index("04/30/2011") < table.index("10/31/2011")
+    assert re.search(r'<th scope="row">Beneficiaries</th><td>2,300</td><td>2,900</td>', table)
+    assert re.search(r'<th scope="row">Mutuals in the merger</th><td>7</td><td></td>', table)
+    assert "Pilot sites chosen" in html and "Merging mutuals" in html
+    assert "Date of last update: November 2011" in html
     doc = page.to_search_document()
-    assert doc.resource_type == "project_profile" and doc.countries == ("ML",) and doc.year == 2011
+    assert (doc.ref, doc.resource_type, doc.countries, doc.themes) == (
+        "project-koutiala", "project_profile", ("ML",), ("uhc",))
+    assert (doc.language, doc.year, doc.authors) == ("en", 2011, "Union des mutuelles; Partenaire")
+    assert "Merged mutuals negotiate better" in doc.body
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_library_pages_answer_in_both_languages(client, language):
-    index = LibraryIndexPage.objects.get(locale__language_code=language)
+    index = library_index_get_or_create(language=language)
+    resource(index, ref=f"guide-{language}", language=language, themes=[Theme.objects.get(slug="financing")],
+             countries=[Country.objects.get(code="SN")])
+    resource(index, ref=f"file-{language}", language=language, external_url="",
+             document=document(f"guide-{language}.pdf", pdf_bytes("Guide")))
+    project_profile(index, ref=f"profile-{language}", summary="Un projet.")
     assert client.get(index.url).status_code == 200
-    for page in ResourcePage.objects.live().filter(locale=index.locale):
+    pages = ResourcePage.objects.live().filter(locale=index.locale)
+    assert pages.count() == 2
+    for page in [*pages, *ProjectProfilePage.objects.live().filter(locale=index.locale)]:
         response = client.get(page.url)
         assert response.status_code == 200
+    for page in pages:
         assert client.get(page.url + "cite/ris/").status_code == 200

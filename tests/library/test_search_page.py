@@ -8,6 +8,9 @@ import pytest
 from django.test import override_settings
 
 from library.search_embedded import EmbeddedEngine
+from library.services import library_index_get_or_create
+from portal.core.pdf import pdf_bytes
+from tests.library.helpers import document, resource
 from tests.library.test_search_behaviour import CORPUS, doc
 
 FR = "/fr/bibliotheque/"
@@ -250,12 +253,24 @@ def test_the_page_loads_the_autocomplete_script_and_points_it_at_the_api(client,
     assert "library-autocomplete.js" not in client.get("/en/").content.decode()
 
 
-def test_the_demo_file_is_searched_and_downloadable(client, db, settings, demo_media_root):
-    """The demo library (loaded in the test database) has a case study whose PDF says "Mali"."""
-    settings.MEDIA_ROOT = demo_media_root
-    html = html_of(client, {"q": "mutuelles Mali", "type": "case_study"}, path=FR)
+def test_the_text_of_a_file_is_searched_and_the_file_downloaded(
+    client, db, django_capture_on_commit_callbacks
+):
+    """A case study whose summary does not say "Mali" but whose PDF does: the words are found in the
+    file, and the page found offers the file for download."""
+    lines = ["Fusionner des mutuelles de sante : l'experience de Sikasso (Mali)",
+             "Dans la region de Sikasso, sept mutuelles de sante ont fusionne."]
+    with override_settings(ELASTICSEARCH_URL=""):
+        EmbeddedEngine().rebuild(CORPUS)
+        with django_capture_on_commit_callbacks(execute=True):
+            resource(library_index_get_or_create(language="fr"), ref="etude-sikasso",
+                     resource_type="case_study", year=2015,
+                     title="Fusionner des mutuelles de santé : l'expérience de Sikasso",
+                     summary="Comment sept petites mutuelles d'un même district ont fusionné.",
+                     external_url="", document=document("etude-sikasso.pdf", pdf_bytes(lines)))
+        html = html_of(client, {"q": "mutuelles Mali", "type": "case_study"}, path=FR)
     assert hits(html) == ["Fusionner des mutuelles de santé : l'expérience de Sikasso"]
-    page_url = re.search(r'<h3><a href="([^"]*)">', html).group(1)
+    page_url = re.search(r'<h3><a href="([^"]*)">', html.split('class="library-hits"', 1)[1]).group(1)
     page = client.get(page_url).content.decode()
     link = re.search(r'<a class="button" href="([^"]*)" download>', page).group(1)
     response = client.get(link)
