@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_site")]
 
 def test_loading_twice_changes_nothing():
     before = (Page.objects.count(), Country.objects.count(), get_user_model().objects.count())
-    report = load_demo(with_inventory=False)  # as `demo_site` loads it (the inventory: test_demo.py)
+    report = load_demo(with_inventory=False)  # as `demo_site` loads it (the inventory: test_inventory.py)
     assert (Page.objects.count(), Country.objects.count(), get_user_model().objects.count()) == before
     assert report.admin_password == ""  # the existing admin account is left alone
 

@@ -65,11 +65,6 @@ def run(day=None, *options):
     return out.getvalue()
 
 
-def sent():
-    """(address, subject) of every e-mail sent so far."""
-    return [(m.to[0], m.subject) for m in mail.outbox]
-
-
 def test_invitations_go_once_to_every_reporter_of_mutuals_still_to_report(people, campaign):
     output = run()
     addresses = sorted(m.to[0] for m in mail.outbox)
