@@ -28,6 +28,32 @@ def django_db_setup(django_db_setup, django_db_blocker):
         site_skeleton()
 
 
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return ("transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+            or bool(marker and marker.kwargs.get("transaction")))
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_a_flush(request):
+    """A transactional test (`transaction=True`, live_server) starts from a database that the previous
+    one flushed, without what the migrations seed: the countries and themes are seeded again, as a
+    freshly migrated database has them, and the site skeleton built (unless the test loads the demo,
+    which builds its own site)."""
+    if not _transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from portal.reference.countries import seed_countries
+    from portal.reference.models import Country, Theme
+    from portal.reference.themes import seed_themes
+    from tests.factories import site_skeleton_after_flush
+
+    seed_countries(Country)
+    seed_themes(Theme)
+    if "demo_site" not in request.fixturenames:
+        site_skeleton_after_flush()
+
+
 @pytest.fixture(scope="module")
 def demo_site(django_db_setup, django_db_blocker, demo_media_root):
     """The demo content (without the demo inventory), loaded for one test module inside a transaction

@@ -66,15 +66,20 @@ def _locales():
 
 
 def load_countries(report):
+    """The demo's countries: every ISO country is seeded by the migrations, so the demo mostly gives
+    the network's countries their focal point (only where none is set: an edited one is kept)."""
     created = 0
     for row in content.COUNTRIES:
-        _, was_created = Country.objects.get_or_create(
+        country, was_created = Country.objects.get_or_create(
             code=row["code"],
             defaults={
                 "name_fr": row["name_fr"], "name_en": row["name_en"],
                 "currency": row["currency"], "focal_point": row["focal_point"],
             },
         )
+        if not country.focal_point:
+            country.focal_point = row["focal_point"]
+            country.save(update_fields=["focal_point"])
         created += was_created
     report.add(f"Countries: {created} created, {Country.objects.count()} in all.")
 

@@ -2,6 +2,7 @@
 
 PASSWORD = "a-long-test-password"  # UserFactory's
 PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 def person(email, role, **kwargs):
@@ -15,20 +16,30 @@ def person(email, role, **kwargs):
     return user
 
 
-def logged_in_page(browser, live_server, email, *, javascript=True):
-    """A French 360 px page in a fresh browser context, logged in through the login form (with
-    JavaScript turned off when `javascript` is false).
+def logged_in_page(browser, live_server, email, *, javascript=True, viewport=PHONE,
+                   start="/fr/comptes/login/"):
+    """A French 360 px page (or `viewport`) in a fresh browser context, logged in through the login
+    form (with JavaScript turned off when `javascript` is false). `start` is the address first opened,
+    which shows the login form (the login page itself, or a page that sends there, as /admin/ does).
 
     When the login asks for a second factor (the secretariat and focal points: UserFactory gives them
     a TOTP authenticator), the code of the tests' authenticator app (`totp_code()`) is typed in."""
-    context = browser.new_context(locale="fr-FR", viewport=PHONE, java_script_enabled=javascript)
+    context = browser.new_context(locale="fr-FR", viewport=viewport, java_script_enabled=javascript)
     page = context.new_page()
-    page.goto(f"{live_server.url}/fr/comptes/login/")
+    page.goto(f"{live_server.url}{start}")
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
     answer_second_factor(page)
+    return page
+
+
+def admin_page(browser, live_server, email):
+    """A French desktop page of the Wagtail admin's dashboard, `email` logged in (second factor
+    answered)."""
+    page = logged_in_page(browser, live_server, email, viewport=DESKTOP, start="/admin/")
+    page.wait_for_url(f"{live_server.url}/admin/")
     return page
 
 

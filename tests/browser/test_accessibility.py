@@ -35,20 +35,28 @@ PAGES = [
 ]
 
 
-def test_main_pages_have_no_serious_accessibility_violation(page, live_server, demo_site):
+def serious_violations(page, live_server, pages) -> dict[str, list[str]]:
+    """{label: axe's serious or critical violations} over `pages`, (label, path, send): each path is
+    opened, its form's submit button clicked first when `send` (to audit the page of errors)."""
     axe = Axe()
     problems = {}
-    for path in PAGES:
+    for label, path, send in pages:
         page.goto(f"{live_server.url}{path}")
-        results = axe.run(page)
+        if send:
+            page.locator("main form button[type=submit]").click()
+            page.wait_for_load_state()
         serious = [
             f"{v['id']}: {v['help']} ({len(v['nodes'])}×)"
-            for v in results.response["violations"]
+            for v in axe.run(page).response["violations"]
             if v["impact"] in ("serious", "critical")
         ]
         if serious:
-            problems[path] = serious
-    assert problems == {}
+            problems[label] = serious
+    return problems
+
+
+def test_main_pages_have_no_serious_accessibility_violation(page, live_server, demo_site):
+    assert serious_violations(page, live_server, [(path, path, False) for path in PAGES]) == {}
 
 
 def test_the_library_proposal_pages_have_no_serious_accessibility_violation(browser, live_server, demo_site):
@@ -63,20 +71,8 @@ def test_the_library_proposal_pages_have_no_serious_accessibility_violation(brow
     page = logged_in_page(browser, live_server, "membre@example.org")
     with translation.override("fr"):
         propose, mine = reverse("library:propose"), reverse("library:my_proposals")
-    axe = Axe()
-    problems = {}
-    for label, path, submit in [("form", propose, False), ("errors", propose, True), ("mine", mine, False)]:
-        page.goto(f"{live_server.url}{path}")
-        if submit:
-            page.locator("main form button[type=submit]").click()
-            page.wait_for_load_state()
-        serious = [
-            f"{v['id']}: {v['help']} ({len(v['nodes'])}×)"
-            for v in axe.run(page).response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        if serious:
-            problems[label] = serious
+    problems = serious_violations(page, live_server, [
+        ("form", propose, False), ("errors", propose, True), ("mine", mine, False)])
     page.context.close()
     assert problems == {}
 
@@ -101,22 +97,9 @@ def test_the_news_pages_and_the_article_form_have_no_serious_accessibility_viola
         author = reverse("news:author", args=[demo.author.pk])
     assert demo.author.email == AUTHOR["email"]
     page = logged_in_page(browser, live_server, "membre@example.org")
-    axe = Axe()
-    problems = {}
     pages = [("index", "/fr/actualites/?country=SN", False), ("bad filter", "/en/news/?country=ZZ", False),
              ("article", demo.url, False), ("author", author, False), ("form", submit, False),
              ("errors", submit, True), ("mine", mine, False), ("profile", profile, False)]
-    for label, path, send in pages:
-        page.goto(f"{live_server.url}{path}")
-        if send:
-            page.locator("main form button[type=submit]").click()
-            page.wait_for_load_state()
-        serious = [
-            f"{v['id']}: {v['help']} ({len(v['nodes'])}×)"
-            for v in axe.run(page).response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        if serious:
-            problems[label] = serious
+    problems = serious_violations(page, live_server, pages)
     page.context.close()
     assert problems == {}

@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.browser.helpers import PASSWORD, answer_second_factor, logged_in_page, no_sideways_scroll, person
+from tests.browser.helpers import admin_page, logged_in_page, no_sideways_scroll, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,14 +80,7 @@ def test_a_member_submits_an_article_and_a_moderator_publishes_it(browser, live_
     assert TITLE not in feed_titles(page, feed_url)
 
     # The secretariat approves it in the Wagtail admin.
-    admin = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}).new_page()
-    admin.goto(f"{live_server.url}/admin/")
-    admin.locator("input[name=login]").fill("secretariat@example.org")
-    admin.locator("input[name=password]").fill(PASSWORD)
-    admin.locator("main form button[type=submit]").first.click()
-    admin.wait_for_load_state()
-    answer_second_factor(admin)
-    admin.wait_for_url(f"{live_server.url}/admin/")
+    admin = admin_page(browser, live_server, "secretariat@example.org")
     waiting = admin.locator("#awaiting-review-section tr", has_text=TITLE)
     waiting.wait_for(state="visible")
     admin.screenshot(path=shots / "admin-article-awaiting-review.png", full_page=True)

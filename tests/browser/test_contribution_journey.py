@@ -8,7 +8,7 @@ approves it; the resource is then live, found by the library search, and the mem
 
 import pytest
 
-from tests.browser.helpers import PASSWORD, answer_second_factor, logged_in_page, no_sideways_scroll, person
+from tests.browser.helpers import admin_page, logged_in_page, no_sideways_scroll, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,14 +68,7 @@ def test_a_member_proposes_a_resource_and_an_editor_publishes_it(browser, live_s
     assert visitor.goto(live_server.url + resource.url).status == 404
 
     # The secretariat finds it in the Wagtail admin, awaiting review, and approves it.
-    admin = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}).new_page()
-    admin.goto(f"{live_server.url}/admin/")
-    admin.locator("input[name=login]").fill("secretariat@example.org")
-    admin.locator("input[name=password]").fill(PASSWORD)
-    admin.locator("main form button[type=submit]").first.click()
-    admin.wait_for_load_state()
-    answer_second_factor(admin)
-    admin.wait_for_url(f"{live_server.url}/admin/")
+    admin = admin_page(browser, live_server, "secretariat@example.org")
     waiting = admin.locator("#awaiting-review-section tr", has_text=TITLE)
     waiting.wait_for()  # the dashboard's panels arrive after the page
     admin.screenshot(path=shots / "admin-awaiting-review.png", full_page=True)
