@@ -14,7 +14,9 @@ from django.utils import timezone
 from wagtail.models import Collection, Locale, Page, Site, Workflow
 
 from portal.accounts.roles import GROUP_NAMES, Role
-from tests.factories import CountryFactory, MutualFactory, UserFactory
+from tests.factories import CountryFactory, MutualFactory, UserFactory, newsletter_issue
+
+from .site_pages import contact_page
 
 # What a GET answers, in words.
 OK = "200"
@@ -101,10 +103,10 @@ def make_objects(user):
     from wagtail_localize.models import StringSegment, Translation, TranslationSource
 
     from inventory.models import ExchangeRate, SupportingOrganization, Union
-    from portal.core.models import ContactPage, StandardPage
+    from portal.core.models import StandardPage
     from portal.home.models import HomePage
     from portal.news.models import FlashNews
-    from portal.newsletter.models import NewsletterIssuePage, Subscriber
+    from portal.newsletter.models import Subscriber
     from portal.reference.models import Theme
 
     author = UserFactory(roles=[Role.SECRETARIAT])
@@ -149,7 +151,7 @@ def make_objects(user):
         user=user, content_type=ContentType.objects.get_for_model(Page), object_id=str(page.pk),
         last_seen_at=timezone.now(),
     ) if user.is_authenticated else None
-    issue = NewsletterIssuePage.objects.first()
+    issue = newsletter_issue(41)
     flash = FlashNews.objects.create(title_fr="Flash", text_fr="Texte")
     return SimpleNamespace(
         home=home, page=page, revision=revision, alias=alias, reviewed=reviewed, workflow=workflow,
@@ -163,10 +165,10 @@ def make_objects(user):
         theme=Theme.objects.first(), flash=flash, flash_revision=flash.save_revision(user=author),
         subscriber=Subscriber.objects.create(email="walk@example.org"),
         redirect=Redirect.objects.create(old_path="/walk-old", redirect_link="/walk-new"),
-        contact=ContactPage.objects.get(locale__language_code="fr"),
+        contact=contact_page(),
         member=UserFactory(roles=[Role.MEMBER]), group=Group.objects.get(name=GROUP_NAMES[Role.MEMBER]),
         locale=Locale.objects.get(language_code="fr"), site=Site.objects.get(is_default_site=True),
-        session_id=session.pk if session else MISSING, issue_id=issue.pk if issue else MISSING,
+        session_id=session.pk if session else MISSING, issue_id=issue.pk,
         any_workflow=Workflow.objects.first(),
     )
 

@@ -4,7 +4,7 @@ gives nobody more than their role."""
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from portal.accounts.permissions import can
 from portal.accounts.roles import GROUP_NAMES, Role, ensure_role_groups
@@ -128,10 +128,8 @@ def test_focal_point_cannot_open_the_user_admin(client):
     assert refused(client.get(reverse("wagtailusers_users:add")))
 
 
-def test_contact_messages_are_read_by_the_secretariat_only(client):
-    from portal.core.models import ContactPage
-
-    contact = ContactPage.objects.get(locale__language_code="en")
+def test_contact_messages_are_read_by_the_secretariat_only(client, contact_page):
+    contact = contact_page.get_translation(Locale.objects.get(language_code="en"))
     client.post(contact.url, {
         "your_name": "John Mensah", "your_e_mail_address": "john@example.org",
         "subject": "Inventory", "your_message": "Hello",

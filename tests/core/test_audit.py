@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.log_actions import registry
-from wagtail.models import ModelLogEntry, PageLogEntry
+from wagtail.models import Locale, ModelLogEntry, PageLogEntry
 
 from inventory.models import Campaign, ExchangeRate, Release, YearlyReturn
 from inventory.returns.services import (
@@ -257,12 +257,10 @@ def test_exchange_rate_changes_in_the_admin_are_logged_with_the_address(client, 
 
 # The site and the newsletter ---------------------------------------------------------------------
 
-def test_a_contact_message_deleted_is_logged_without_its_text(client, secretary):
+def test_a_contact_message_deleted_is_logged_without_its_text(client, secretary, contact_page):
     from wagtail.contrib.forms.models import FormSubmission
 
-    from portal.core.models import ContactPage
-
-    contact = ContactPage.objects.get(locale__language_code="en")
+    contact = contact_page.get_translation(Locale.objects.get(language_code="en"))
     message = FormSubmission.objects.create(page=contact, form_data={
         "your_name": "John Mensah", "your_e_mail_address": "john@example.org", "your_message": "Bonjour"})
     url = reverse("wagtailforms:delete_submissions", args=[contact.pk])
@@ -274,10 +272,12 @@ def test_a_contact_message_deleted_is_logged_without_its_text(client, secretary)
     assert "john@example.org" not in everything_logged() and "Mensah" not in everything_logged()
 
 
+@pytest.mark.usefixtures("newsletter_readers")
 def test_newsletter_sending_unsubscribing_and_deleting_are_logged(client, secretary):
-    from portal.newsletter.models import NewsletterIssuePage, Subscriber
+    from portal.newsletter.models import Subscriber
+    from tests.factories import newsletter_issue
 
-    issue = NewsletterIssuePage.objects.get(number=41, locale__language_code="fr")
+    issue = newsletter_issue(41)
     client.post(reverse("newsletter_admin:issue", args=[issue.pk]), {"action": "send", "confirm": "1"})
     sent = entry(issue, "portal.newsletter.sent")
     assert (sent.user, sent.data["issue"], sent.data["origin"]["address"]) == (secretary, 41, ADDRESS)

@@ -35,6 +35,9 @@ def _event(title, *, days, language="fr"):
 
 
 def test_home_shows_the_latest_article_of_its_language_and_not_a_draft(client):
+    for days in (3, 2, 1):  # older French articles: the panel shows the latest HOME_ITEMS of them
+        day = timezone.localdate() - datetime.timedelta(days=days)
+        article(f"Une nouvelle d'il y a {days} jours", date=day)
     article("Une nouvelle de ce matin", date=timezone.localdate())
     article("Un brouillon du secrétariat", date=timezone.localdate(), live=False)
     article("News only in English", language="en", date=timezone.localdate())
@@ -44,6 +47,7 @@ def test_home_shows_the_latest_article_of_its_language_and_not_a_draft(client):
     assert "News only in English" not in news
     assert 'href="/fr/actualites/"' in news
     assert news.count('class="news-item"') == 3
+    assert "Une nouvelle d'il y a 3 jours" not in news.replace("&#x27;", "'")  # the oldest left out
 
 
 def test_home_shows_the_next_events_and_not_past_ones(client):

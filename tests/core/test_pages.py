@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from wagtail.models import Page
 
-from portal.demo import content
+from .conftest import HOME_TITLES
+from .site_pages import CONTACT, HISTORY, LEGAL, NETWORK, PRIVACY
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +17,10 @@ def live_pages(language):
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.usefixtures("network_pages", "contact_page")
 def test_every_page_answers_in_its_language(client, language):
     pages = list(live_pages(language))
-    assert len(pages) >= 8  # home, network (+3), legal, privacy, contact
+    assert len(pages) >= 10  # home, 4 sections, network (+ history), legal, privacy, contact
     for page in pages:
         url = page.get_url()
         assert url.startswith(f"/{language}/"), url
@@ -40,17 +42,18 @@ def test_root_follows_an_english_browser(client):
     assert response["Location"] == "/en/"
 
 
+@pytest.mark.usefixtures("home_titles")
 def test_home_page_in_french_and_english(client):
     fr = client.get("/fr/").content.decode()
     en = client.get("/en/").content.decode()
-    assert content.HOME["fr"]["title"] in fr
+    assert HOME_TITLES["fr"] in fr
     assert "Aller au contenu" in fr and "Rechercher" in fr
-    assert content.HOME["en"]["title"] in en
+    assert HOME_TITLES["en"] in en
     assert "Skip to content" in en and "Search" in en
 
 
-def test_language_switcher_links_to_the_same_page_in_the_other_language(client):
-    history_fr = Page.objects.get(slug=content.PAGES[0]["children"][0]["fr"]["slug"])
+def test_language_switcher_links_to_the_same_page_in_the_other_language(client, network_pages):
+    history_fr = network_pages["history"]
     history_en = history_fr.get_translations().get()
     html = client.get(history_fr.url).content.decode()
     assert f'href="{history_en.url}" hreflang="en"' in html
@@ -63,20 +66,22 @@ def test_language_switcher_on_a_django_view_keeps_the_view(client):
     assert 'href="/en/search/?q=mutuelle" hreflang="en"' in html
 
 
+@pytest.mark.usefixtures("network_pages")
 def test_main_menu_lists_the_network_pages_in_the_reader_language(client):
     html = client.get("/en/").content.decode()
     menu = re.search(r'<nav class="main-nav".*?</nav>', html, re.S).group(0)
-    assert content.PAGES[0]["en"]["title"] in menu
-    assert content.PAGES[0]["fr"]["title"] not in menu
+    assert NETWORK["en"]["title"] in menu
+    assert NETWORK["fr"]["title"] not in menu
 
 
+@pytest.mark.usefixtures("network_pages", "contact_page")
 def test_footer_links_to_legal_privacy_and_contact_in_the_reader_language(client):
     html = client.get("/en/").content.decode()
     footer = re.search(r"<footer.*?</footer>", html, re.S).group(0)
-    for key in ("legal", "privacy"):
-        entry = next(p for p in content.PAGES if p["key"] == key)
+    for entry in (LEGAL, PRIVACY):
         assert f'/en/{entry["en"]["slug"]}/' in footer
-    assert f'/en/{content.CONTACT["en"]["slug"]}/' in footer
+        assert f'/fr/{entry["fr"]["slug"]}/' not in footer
+    assert f'/en/{CONTACT["en"]["slug"]}/' in footer
 
 
 def test_footer_links_to_the_countries_the_directory_and_the_newsletter_in_french(client):
@@ -105,8 +110,9 @@ def test_server_error_page_renders_without_the_database(rf):
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.usefixtures("network_pages")
 def test_search_finds_pages_of_the_reader_language(client, language):
-    history = next(p for p in content.PAGES[0]["children"] if p["key"] == "history")[language]
+    history = HISTORY[language]
     word = "Abidjan"
     response = client.get(f"/{language}/{'recherche' if language == 'fr' else 'search'}/", {"q": word})
     assert response.status_code == 200
@@ -123,8 +129,9 @@ def test_search_with_no_match_says_so(client):
 
 @pytest.mark.parametrize("query", ['"Abidjan', 'Abidjan"', "Abidjan AND OR NOT", "-Abidjan", "Abidjan*",
                                    "(Abidjan)", "Abidjan " * 25])
+@pytest.mark.usefixtures("network_pages")
 def test_search_reads_quotes_and_operators_as_words(client, query):
-    history = next(p for p in content.PAGES[0]["children"] if p["key"] == "history")["fr"]
+    history = HISTORY["fr"]
     response = client.get("/fr/recherche/", {"q": query})
     assert response.status_code == 200
     assert history["title"] in response.content.decode()
@@ -143,9 +150,10 @@ def test_search_rejects_an_overlong_query_with_a_400(client):
 
 
 def contact_url(language):
-    return f"/{language}/{content.CONTACT[language]['slug']}/"
+    return f"/{language}/{CONTACT[language]['slug']}/"
 
 
+@pytest.mark.usefixtures("contact_page")
 def test_contact_form_keeps_what_was_typed_when_invalid(client):
     response = client.post(contact_url("fr"), {
         "votre_nom": "Awa Diop", "votre_adresse_e_mail": "not-an-address",
@@ -159,6 +167,7 @@ def test_contact_form_keeps_what_was_typed_when_invalid(client):
     assert not mail.outbox
 
 
+@pytest.mark.usefixtures("contact_page")
 def test_contact_form_stores_and_emails_the_message(client):
     from wagtail.contrib.forms.models import FormSubmission
 
@@ -179,6 +188,7 @@ def contact_message(number, email="john@example.org"):
             "subject": f"Question {number}", "your_message": f"Message number {number}."}
 
 
+@pytest.mark.usefixtures("contact_page")
 def test_the_sixth_contact_message_in_an_hour_is_refused_and_not_sent(client):
     from wagtail.contrib.forms.models import FormSubmission
 
@@ -200,6 +210,7 @@ def test_the_sixth_contact_message_in_an_hour_is_refused_and_not_sent(client):
     assert other.status_code == 200 and len(mail.outbox) == limit + 1
 
 
+@pytest.mark.usefixtures("contact_page")
 def test_contact_messages_are_limited_per_account_whatever_address_is_typed(client):
     from portal.core.models import CONTACT_PER_PERSON
     from tests.factories import UserFactory
@@ -213,6 +224,7 @@ def test_contact_messages_are_limited_per_account_whatever_address_is_typed(clie
     assert len(mail.outbox) == CONTACT_PER_PERSON[0]
 
 
+@pytest.mark.usefixtures("contact_page")
 def test_contact_messages_are_limited_per_connection_whatever_address_is_typed(client):
     from portal.core.models import CONTACT_PER_ADDRESS
 
@@ -237,12 +249,12 @@ def test_numbers_and_dates_follow_the_language():
         assert formats.date_format(datetime.date(2026, 11, 22)) == "Nov. 22, 2026"
 
 
-def test_content_pages_show_their_date_in_the_reader_language(client):
+def test_content_pages_show_their_date_in_the_reader_language(client, network_pages):
     import datetime
 
     from django.utils import timezone
 
-    page = Page.objects.get(slug=content.PAGES[0]["fr"]["slug"]).specific
+    page = network_pages["network"]
     published = timezone.make_aware(datetime.datetime(2026, 3, 1, 12, 0))
     Page.objects.filter(pk=page.pk).update(last_published_at=published)
     english = page.get_translations().get()
@@ -251,6 +263,7 @@ def test_content_pages_show_their_date_in_the_reader_language(client):
     assert "Last updated on March 1, 2026" in client.get(english.url).content.decode()
 
 
+@pytest.mark.usefixtures("network_pages", "contact_page")
 def test_public_pages_carry_no_personal_contact_data(client):
     phone = re.compile(r"\+\d{3}[\s\d]{6,}")
     email = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
