@@ -5,7 +5,6 @@ organizations by the migration, and the admin keeps an organization's countries 
 import importlib
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
@@ -72,17 +71,28 @@ def test_split_and_find_organizations_named_in_a_text():
     assert find_organization("Personne") is None
 
 
+def historical_apps(app_label: str, migration_name: str):
+    """The models as they were right after `migration_name` of `app_label` (what its RunPython gets):
+    Country was then inventory's, on the same table as portal.reference's Country now."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    return MigrationLoader(connection).project_state((app_label, migration_name)).apps
+
+
 def test_migration_turns_focal_point_texts_into_organizations():
-    migration = importlib.import_module("inventory.migrations.0008_organizations_directory")
-    Country.objects.update(focal_point="")  # the demo countries' texts: not this test's
+    name = "0008_organizations_directory"
+    migration = importlib.import_module(f"inventory.migrations.{name}")
+    at_that_time = historical_apps("inventory", name)
+    Country.objects.update(focal_point="")  # other countries' texts: not this test's
     existing = SupportingOrganization.objects.create(name="Appui technique régional", acronym="ATR")
     one = CountryFactory(code="QB", focal_point="ATR / Comité des mutuelles / Mutuelle du port (MDP)")
     two = CountryFactory(code="QC", focal_point="Appui technique régional (ATR)")
     CountryFactory(code="QD", focal_point="")
     before = SupportingOrganization.objects.count()
 
-    migration.focal_points_to_organizations(apps, None)
-    migration.focal_points_to_organizations(apps, None)  # running it twice changes nothing more
+    migration.focal_points_to_organizations(at_that_time, None)
+    migration.focal_points_to_organizations(at_that_time, None)  # running it twice changes nothing more
 
     assert SupportingOrganization.objects.count() == before + 2
     port = SupportingOrganization.objects.get(acronym="MDP")

@@ -24,7 +24,7 @@ DIRECTORY = "/en/directory/"
 def network():
     """Two countries, a focal point with a staff member, a committee, a promoter, a hidden record, a
     union; a mutual with a contact person supported by the focal point."""
-    SupportingOrganization.objects.all().delete()  # the demo's: this test counts its own
+    SupportingOrganization.objects.all().delete()  # none but this test's: it counts its own
     senegal, mali = Country.objects.get(code="SN"), Country.objects.get(code="ML")
     staff = UserFactory(email="agent.prive@example.org", first_name="Awa", last_name="Privée",
                         roles=[Role.SUPPORTING_ORGANIZATION])

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from inventory.contract import schema
 from inventory.contract.choices import RegistrationState, ReturnState
+from inventory.models import OrganizationRole, OrganizationRoleKind, SupportingOrganization
 from inventory.opendata import drawing
 from inventory.opendata.glossary import BY_ANCHOR
 from portal.reference.models import Country
@@ -287,12 +288,15 @@ def test_main_navigation_links_the_overview_and_keeps_the_directory(client, inve
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_country_page_synthesis_for_every_year_with_denominators(client, inventory, language):
+    focal_point = SupportingOrganization.objects.create(name="Union nationale des mutuelles", acronym="UNM")
+    OrganizationRole.objects.create(organization=focal_point, role=OrganizationRoleKind.FOCAL_POINT,
+                                    country_id="SN")
     response = client.get(url("country", language, "SN"))
     assert response.status_code == 200
     assert len(response.content) < 100_000
     html = response.content.decode()
     senegal = Country.objects.get(code="SN")
-    assert senegal.focal_point and senegal.focal_point in html
+    assert senegal.focal_point == "Union nationale des mutuelles (UNM)" and senegal.focal_point in html
     context = response.context
     assert context["years"] == [2024, 2023]
     lines = {line.column: line for _title, group in context["groups"] for line in group}

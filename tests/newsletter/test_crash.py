@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from portal.newsletter import delivery, services
-from portal.newsletter.models import NewsletterIssuePage, Subscriber
+from portal.newsletter.models import Subscriber
 from tests import smtp
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,14 +31,10 @@ SUBSCRIBERS = 30
 
 
 @pytest.fixture
-def issue_delivery(db, tasks_wait_in_queue):  # the subprocesses send, not the task queued with it
-    from portal.demo.loader import load_demo
-
-    load_demo(admin_password="demo-admin-password", with_inventory=False)
+def issue_delivery(issues, readers, tasks_wait_in_queue):  # the subprocesses send, not the task queued
     for n in range(SUBSCRIBERS - Subscriber.objects.count()):
         Subscriber.objects.create(email=f"reader{n:02d}@example.org", language="en" if n % 3 else "fr")
-    issue = NewsletterIssuePage.objects.get(number=41, locale__language_code="fr")
-    d, _ = services.issue_send_to_subscribers(issue=issue, user=None)
+    d, _ = services.issue_send_to_subscribers(issue=issues[41], user=None)
     assert d.recipients.count() == SUBSCRIBERS
     return d
 

@@ -15,15 +15,17 @@ from portal.newsletter import delivery, services
 from portal.newsletter.models import NewsletterIssuePage, Subscriber, SubscriberState
 from portal.newsletter.panels import published_since
 from tests.factories import UserFactory
+from tests.newsletter.conftest import READERS
 
 pytestmark = pytest.mark.django_db
 
-DEMO_SUBSCRIBERS = 5  # portal/newsletter/demo.py: three in French, two in English
+SUBSCRIBERS = len(READERS)  # three in French, two in English
 
 
 @pytest.fixture
-def issue():
-    return NewsletterIssuePage.objects.get(number=41, locale__language_code="fr")
+def issue(issues, readers):
+    """Issue No 41 (No 40 before it), and five confirmed subscribers."""
+    return issues[41]
 
 
 @pytest.fixture
@@ -81,13 +83,13 @@ def test_sending_needs_the_confirmation_box_and_happens_once(client, issue, secr
     response = client.post(admin_url(issue), {"action": "send", "confirm": "1"}, follow=True)
     client.post(admin_url(issue), {"action": "send", "confirm": "1"})  # a second click, a replayed POST
     sent = delivery.Delivery.objects.get()
-    assert sent.recipients.count() == DEMO_SUBSCRIBERS
+    assert sent.recipients.count() == SUBSCRIBERS
     # The click queued the sending (run at once by the tests' task backend): no command was run, and
     # each subscriber got the issue once.
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         Subscriber.objects.confirmed().values_list("email", flat=True))
     assert "est en cours d’envoi à 5 abonnés" in response.content.decode()  # the admin speaks French
-    assert response.context["report"]["sent"] == DEMO_SUBSCRIBERS
+    assert response.context["report"]["sent"] == SUBSCRIBERS
 
 
 def test_the_delivery_holds_confirmed_subscribers_only_each_in_their_language(issue, secretariat):
@@ -135,16 +137,16 @@ def test_the_inventory_figures_go_out_with_the_issue_and_stay_on_its_page(client
     assert "2025" in page
 
 
-def test_a_subscriber_refused_in_two_issues_is_bounced_and_gets_nothing_more(issue, secretariat, settings):
+def test_a_subscriber_refused_in_two_issues_is_bounced_and_gets_nothing_more(issues, readers, secretariat,
+                                                                            settings):
     from tests.newsletter.test_delivery import ScriptedBackend
 
     settings.EMAIL_BACKEND = "tests.newsletter.test_delivery.ScriptedBackend"
     ScriptedBackend.BEHAVIOUR = {"abonne.bamako@example.org": "refuse"}
     ScriptedBackend.accepted = []
-    services.issue_send_to_subscribers(issue=issue, user=secretariat)
+    services.issue_send_to_subscribers(issue=issues[41], user=secretariat)
     call_command("send_newsletters")
-    previous = NewsletterIssuePage.objects.get(number=40, locale__language_code="fr")
-    services.issue_send_to_subscribers(issue=previous, user=secretariat)
+    services.issue_send_to_subscribers(issue=issues[40], user=secretariat)
     call_command("send_newsletters")
     subscriber = Subscriber.objects.get(email="abonne.bamako@example.org")
     assert subscriber.state == SubscriberState.BOUNCED and subscriber.failures == services.BOUNCE_LIMIT
@@ -162,7 +164,7 @@ def test_someone_who_unsubscribes_during_the_sending_is_skipped_and_counted(clie
     client.force_login(secretariat)
     page = client.get(admin_url(issue))
     report = page.context["report"]
-    assert (report["sent"], report["skipped"], report["waiting"]) == (DEMO_SUBSCRIBERS - 1, 1, 0)
+    assert (report["sent"], report["skipped"], report["waiting"]) == (SUBSCRIBERS - 1, 1, 0)
     assert page.context["unsubscribed_since"] == 1
     assert client.get(reverse("newsletter_admin:index")).status_code == 200
 
@@ -182,7 +184,7 @@ def test_the_editor_is_offered_what_was_published_since_the_previous_issue(issue
     assert all(p.first_published_at >= since for p in pages)
     assert all(p.locale_id == issue.locale_id for p in pages)
     french_resources = ResourcePage.objects.live().filter(locale=issue.locale)
-    assert {r.pk for r in french_resources} <= {p.pk for p in pages}  # the demo's, published today
+    assert french_resources and {r.pk for r in french_resources} <= {p.pk for p in pages}  # published today
     assert not any(isinstance(p.specific, NewsletterIssuePage) for p in pages)
 
 

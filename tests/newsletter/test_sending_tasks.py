@@ -33,12 +33,9 @@ def _send_from_the_admin(client):
 
 
 @pytest.mark.django_db(transaction=True)  # the worker commits, as in `make run`
-def test_an_issue_sent_from_the_admin_goes_out_through_the_worker(client, settings):
+def test_an_issue_sent_from_the_admin_goes_out_through_the_worker(client, settings, issues, readers):
     from django_tasks_db.models import DBTaskResult
 
-    from portal.demo.loader import load_demo
-
-    load_demo(admin_password="demo-admin-password", with_inventory=False)
     settings.TASKS = DATABASE_QUEUE
     response = _send_from_the_admin(client)
     # "… is being sent to 5 subscribers by the background worker": the admin speaks French
@@ -58,13 +55,13 @@ def test_an_issue_sent_from_the_admin_goes_out_through_the_worker(client, settin
 
 
 @pytest.mark.django_db
-def test_the_click_sends_without_any_command(client):
+def test_the_click_sends_without_any_command(client, issues, readers):
     _send_from_the_admin(client)
     assert len(mail.outbox) == Subscriber.objects.confirmed().count() == 5
 
 
 @pytest.mark.django_db
-def test_the_schedule_sends_what_is_due_every_minute(settings):
+def test_the_schedule_sends_what_is_due_every_minute(settings, readers):
     """A delivery created without its task (by an older version, a script, a crashed worker's leftover)
     still leaves: the worker's schedule runs `send_due_deliveries` each minute, once per minute slot."""
     from portal.newsletter.services import KIND
@@ -83,7 +80,7 @@ def test_the_schedule_sends_what_is_due_every_minute(settings):
 
 
 @pytest.mark.django_db
-def test_a_large_mailing_goes_in_slices_so_other_tasks_get_their_turn(client, monkeypatch):
+def test_a_large_mailing_goes_in_slices_so_other_tasks_get_their_turn(client, monkeypatch, issues, readers):
     """Each run sends a few batches then queues its follow-up (here: batches of 2, one batch a run)."""
     from django_tasks.signals import task_enqueued
 

@@ -151,7 +151,7 @@ def test_a_member_subscribes_and_unsubscribes_from_the_profile(client):
     assert subscriber.state == SubscriberState.UNSUBSCRIBED
 
 
-def test_the_archive_page_lists_the_issues_and_offers_the_form(client):
+def test_the_archive_page_lists_the_issues_and_offers_the_form(client, issues):
     with translation.override("en"):
         response = client.get("/en/newsletter/")
     content = response.content.decode()
