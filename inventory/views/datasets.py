@@ -234,14 +234,12 @@ def release_latest_file(request, filename):
 
 @require_POST
 def guestbook(request):
-    """The optional guestbook (organization, purpose), at most a few entries per session and hour."""
+    """The optional guestbook (organization, purpose), at most a few entries per visitor and hour."""
     require(request, "download_public_data")
-    if request.session.session_key is None:  # the session is the limit's key: one for this visitor
-        request.session["dataset_guestbook"] = True
-        request.session.save()
-    session = request.session.session_key
+    # The limit's key: the visitor's session, else (a client keeping no cookie) their address.
+    visitor = request.session.session_key or f"address:{throttle.client_address(request)}"
     form = GuestbookForm(request.POST)
-    if throttle.reached("dataset-guestbook", session, GUESTBOOK_ENTRIES):
+    if throttle.reached("dataset-guestbook", visitor, GUESTBOOK_ENTRIES):
         return render(request, "inventory/datasets_guestbook.html", {
             "form": form, "throttled": True}, status=429)
     if not form.is_valid():
@@ -249,7 +247,7 @@ def guestbook(request):
     release = form.cleaned_data["release"]
     releases.guestbook_sign(organization=form.cleaned_data["organization"],
                             purpose=form.cleaned_data["purpose"], release=release)
-    throttle.allow("dataset-guestbook", session, GUESTBOOK_ENTRIES)  # one more entry
+    throttle.allow("dataset-guestbook", visitor, GUESTBOOK_ENTRIES)  # one more entry
     messages.success(request, _("Thank you: your answer helps the network report on the use of its data."))
     if release:
         return redirect("inventory:release_detail", release.slug, release.version)

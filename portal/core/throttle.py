@@ -10,6 +10,8 @@ live in the cache, which production with several workers must share (`CACHE_URL`
 are allauth's own limits (`ACCOUNT_RATE_LIMITS`, portal/accounts/adapter.py), not this module's."""
 
 import hashlib
+import math
+import time
 
 from allauth.account.adapter import get_adapter
 from django.core.cache import cache
@@ -21,15 +23,24 @@ def _key(scope: str, key: object) -> str:
 
 def allow(scope: str, key: object, rate: tuple[int, int]) -> bool:
     """Count one attempt of `key` in `scope`; False once more than `limit` attempts happened within the
-    `window` seconds that started with the first one (`rate` is `(limit, window)`)."""
+    `window` seconds that started with the first one (`rate` is `(limit, window)`).
+
+    The window's end is kept beside the count, and the count's expiry set to it after each increment:
+    some caches (file, database) reset an entry's expiry to their default on `incr`, which would end
+    a day-long window after five minutes. The increment itself stays the cache's own (atomic on Redis)."""
     limit, window = rate
     cache_key = _key(scope, key)
-    cache.add(cache_key, 0, window)
+    now = time.time()
+    cache.add(cache_key + ":end", now + window, window)
+    end = cache.get(cache_key + ":end") or now + window
+    remaining = max(1, math.ceil(end - now))
+    cache.add(cache_key, 0, remaining)
     try:
         count = cache.incr(cache_key)
     except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, window)
+        cache.set(cache_key, 1, remaining)
         count = 1
+    cache.touch(cache_key, remaining)
     return count <= limit
 
 

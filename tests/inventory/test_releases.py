@@ -322,3 +322,18 @@ def test_templates_can_name_the_latest_release(client, secretariat, inventory):
     publish(client)
     publish(client, version="1.1", changelog="Layout.")
     assert tag.render(Context()) == "Inventaire 2025 v1.1"
+
+
+def test_a_client_keeping_no_cookie_is_throttled_and_leaves_no_session(client, secretariat, inventory):
+    """A script that drops the cookies is limited by its address; a refused answer creates no session."""
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    publish(client)
+    target = url("dataset_guestbook")
+    before = Session.objects.count()
+    assert Client().post(target, {"purpose": "bribery"}).status_code == 400
+    assert Session.objects.count() == before
+    answers = [Client().post(target, {"purpose": "teaching"}).status_code for _ in range(6)]
+    assert answers == [302] * 5 + [429]
+    assert GuestbookEntry.objects.count() == 5
