@@ -49,11 +49,14 @@ class ProposalForm(forms.Form):
         help_text=_("If the document is online elsewhere, instead of a file."),
     )
 
-    def __init__(self, *args, current_file: str = "", **kwargs):
+    def __init__(self, *args, current_file: str = "", current_countries=(), **kwargs):
         # `current_file`: the name of the file a proposal being changed already has, kept when no
-        # other file (nor a link) is given.
+        # other file (nor a link) is given. `current_countries`: the codes of the countries it already
+        # has; those outside the network (added by the secretariat, an import) are offered too, never
+        # dropped unseen.
         super().__init__(*args, **kwargs)
         self.current_file = current_file
+        self.fields["countries"].queryset = Country.objects.in_network_or(current_countries)
         self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in sorted(EXPECTED))
 
     def clean_file(self):

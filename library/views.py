@@ -34,6 +34,7 @@ def propose(request, pk=None):
     `pk`, the member's own proposal whose changes were requested, changed and sent again."""
     resource = latest = contribution = None
     current_file = ""
+    current_countries = []
     if pk is not None:
         resource = get_object_or_404(ResourcePage, pk=pk, contributor=request.user)
         contribution = contribution_status(resource)
@@ -43,11 +44,13 @@ def propose(request, pk=None):
             return redirect("library:my_proposals")
         latest = resource.get_latest_revision_as_object()
         current_file = latest.document.filename if latest.document_id and latest.document else ""
+        current_countries = [country.code for country in latest.countries.all()]
     if request.method == "POST":
-        form = ProposalForm(request.POST, request.FILES, current_file=current_file)
+        form = ProposalForm(request.POST, request.FILES, current_file=current_file,
+                            current_countries=current_countries)
     else:
         form = ProposalForm(initial=_initial(latest) if latest is not None else None,
-                            current_file=current_file)
+                            current_file=current_file, current_countries=current_countries)
     context = {"form": form, "resource": resource, "contribution": contribution}
     status = 200
     if request.method == "POST":

@@ -103,9 +103,12 @@ class ArticleForm(AntiBotMixin):
     field_order = ["title", "kind", "summary", "body", "language", "co_authors", "countries", "themes",
                    "image", "image_caption", "attachment"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_countries=(), **kwargs):
+        # `current_countries`: the codes of the countries an article being changed already has; those
+        # outside the network (added by the secretariat) are offered too, never dropped unseen.
         super().__init__(*args, **kwargs)
-        self.fields["countries"].queryset = Country.objects.in_network().order_by("name_fr")
+        offered = Country.objects.in_network_or(current_countries)
+        self.fields["countries"].queryset = offered.order_by("name_fr")
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()

@@ -120,17 +120,19 @@ def _form_page(request, form, article=None, status=200):
 @permission_required("submit_article")
 def article_submit(request, pk=None):
     """A new article (or, with `pk`, the author's article back for changes), sent for moderation."""
-    article = None
+    article = latest = None
+    current_countries = []
     if pk is not None:
         article = get_object_or_404(ArticlePage, pk=pk, contributor=request.user)
         if not services.article_is_editable(article):
             messages.error(request, _("This article is being reviewed or is published: it cannot be changed "
                                       "from here."))
             return redirect("news:mine")
+        latest = article.get_latest_revision_as_object()
+        current_countries = [country.code for country in latest.countries.all()]
     if request.method == "GET":
         initial = {}
-        if article is not None:
-            latest = article.get_latest_revision_as_object()
+        if latest is not None:
             from django.utils.html import strip_tags
 
             paragraphs = latest.body.replace("<br/>", "\n").split("</p>")
@@ -143,9 +145,9 @@ def article_submit(request, pk=None):
             }
         else:
             initial = {"language": "en" if Locale.get_active().language_code == "en" else "fr"}
-        return _form_page(request, ArticleForm(initial=initial), article)
+        return _form_page(request, ArticleForm(initial=initial, current_countries=current_countries), article)
 
-    form = ArticleForm(request.POST, request.FILES)
+    form = ArticleForm(request.POST, request.FILES, current_countries=current_countries)
     if throttle.reached("news-submissions", request.user.pk, (SUBMISSIONS_PER_DAY, DAY)):
         form.is_valid()
         form.add_error(None, _("You have sent %(n)s articles in the last 24 hours: please wait before "

@@ -2,6 +2,8 @@
 told by e-mail (portal/core/contributions.py); the contributor follows them on "my proposals" and
 changes one sent back for changes (library/views.py). Proposing: test_proposals.py."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +17,7 @@ from library.views import PROPOSALS_PER_HOUR
 from portal.accounts.roles import Role
 from portal.core.pdf import pdf_bytes
 from portal.core.private_documents import PROPOSALS_COLLECTION
+from portal.reference.models import Country
 from tests.factories import UserFactory
 from tests.library import proposals
 from tests.library.proposals import TITLE, form_data, library_search, proposal, propose, url
@@ -308,3 +311,27 @@ def test_changes_count_towards_the_rate_limit(client, member, secretary, capture
     assert response.status_code == 429 and 'value="Guide révisé"' in response.content.decode()
     assert latest_title(page) == TITLE
 
+
+
+def test_a_country_outside_the_network_stays_when_the_proposal_is_sent_again(
+    client, member, secretary, capture
+):
+    # The secretariat adds Cape Verde (outside the network) to a proposal it sends back for changes.
+    page = sent_back(client, member, secretary, capture)
+    latest = page.get_latest_revision_as_object()
+    latest.countries = list(Country.objects.filter(code__in=["SN", "CV"]))
+    latest.save_revision(user=secretary)
+    assert not Country.objects.get(code="CV").in_network
+
+    html = client.get(edit_url(page, "en")).content.decode()
+    assert re.search(r'value="CV"[^>]*\bchecked\b', html) and "Cabo Verde" in html
+    assert re.search(r'value="SN"[^>]*\bchecked\b', html)
+
+    with capture(execute=True):  # the member changes the title; the boxes stay as they were shown
+        response = client.post(edit_url(page), form_data(title="Guide révisé", countries=["SN", "CV"],
+                                                         file=None))
+    assert response.status_code == 302
+    page.refresh_from_db()
+    latest = page.get_latest_revision_as_object()
+    assert latest.title == "Guide révisé"
+    assert sorted(c.code for c in latest.countries.all()) == ["CV", "SN"]

@@ -1,6 +1,8 @@
 """Members send articles from the site: who may, what is refused, the moderation workflow and the
 author's e-mails."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +12,7 @@ from portal.accounts.roles import Role
 from portal.core.pdf import pdf_bytes
 from portal.news import views
 from portal.news.models import ArticlePage
+from portal.reference.models import Country
 from tests.factories import UserFactory
 from tests.news.helpers import article_post, old_stamp, png_bytes, url
 
@@ -309,3 +312,28 @@ def test_two_articles_with_one_title_have_two_addresses(client, member, django_c
     submit(client, django_capture_on_commit_callbacks)
     slugs = [page.slug for page in articles_of(member)]
     assert len(slugs) == 2 and len(set(slugs)) == 2
+
+
+def test_a_country_outside_the_network_stays_when_the_article_is_sent_again(
+    client, member, moderator, django_capture_on_commit_callbacks
+):
+    submit(client, django_capture_on_commit_callbacks, article_post(countries=["SN"]))
+    page = articles_of(member).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.current_workflow_task_state.reject(user=moderator, comment="Précisez la date.")
+    # The secretariat adds Cape Verde (outside the network) to the article it sent back.
+    latest = page.get_latest_revision_as_object()
+    latest.countries = list(Country.objects.filter(code__in=["SN", "CV"]))
+    latest.save_revision(user=moderator)
+    assert not Country.objects.get(code="CV").in_network
+
+    html = client.get(url("news:edit", page.pk)).content.decode()
+    assert re.search(r'value="CV"[^>]*\bchecked\b', html)
+    assert re.search(r'value="SN"[^>]*\bchecked\b', html)
+
+    response = submit(client, django_capture_on_commit_callbacks,
+                      article_post(title="Titre corrigé", countries=["SN", "CV"]), "news:edit", (page.pk,))
+    assert response.status_code == 302
+    latest = articles_of(member).get().get_latest_revision_as_object()
+    assert latest.title == "Titre corrigé"
+    assert sorted(c.code for c in latest.countries.all()) == ["CV", "SN"]
