@@ -1,7 +1,8 @@
-"""The news index's and feeds' query string: `country` (ISO code, any case), `theme` (slug, any case),
-`kind`, parsed by a FilterSet on the portal's base (`portal.api.query`), as the other lists and the
-API are. A value that names nothing is an error naming the parameter; the filters that are valid
-still apply (the index then answers 400 and says what it ignored, the feeds answer 400)."""
+"""The news index's and feeds' query string: `country` (ISO code, any case, of a country it offers: the
+network's and those a published article is about), `theme` (slug, any case), `kind`, parsed by a
+FilterSet on the portal's base (`portal.api.query`), as the other lists and the API are. A value that
+names nothing is an error naming the parameter; the filters that are valid still apply (the index then
+answers 400 and says what it ignored, the feeds answer 400)."""
 
 import django_filters
 from django.http import QueryDict
@@ -16,9 +17,15 @@ from .models import ArticlePage, Kind
 KEYS = {"country": "code", "theme": "slug"}
 
 
+def offered_countries(request=None):
+    """The network's countries and those some published article is about (not every country): what the
+    country filter offers, and all it accepts (read per request)."""
+    return Country.objects.in_network_or(ArticlePage.objects.live().values("countries"))
+
+
 class NewsFilter(QueryFilterSet):
     country = CodeChoiceFilter(
-        field_name="countries", queryset=Country.objects.all(), to_field_name="code", upper=True,
+        field_name="countries", queryset=offered_countries, to_field_name="code", upper=True,
         distinct=True, label=_("Country"),
         error_messages={"invalid_choice": _("Unknown country code “%(value)s”.")},
     )
@@ -56,9 +63,8 @@ class NewsFilter(QueryFilterSet):
         return query.urlencode()
 
     def country_choices(self):
-        """The network's countries and those some published article is about (not every country)."""
-        about = ArticlePage.objects.live().values("countries")
-        return sorted(((c.code, c.name) for c in Country.objects.in_network_or(about)),
+        """The countries the filter accepts (`offered_countries`), by name."""
+        return sorted(((c.code, c.name) for c in self.form.fields["country"].queryset),
                       key=lambda pair: pair[1])
 
     def theme_choices(self):

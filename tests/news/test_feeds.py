@@ -86,6 +86,18 @@ def test_a_bad_filter_is_a_400_naming_it(client):
     assert "country" in response.content.decode()
 
 
+def test_a_country_the_news_do_not_offer_is_a_400_not_an_empty_feed(client):
+    article("Au Mali", countries=["ML"])
+    for name in ("news:feed_rss", "news:feed_atom"):
+        response = client.get(url(name, "en") + "?country=fr")
+        assert response.status_code == 400
+        assert "Unknown country code “FR”" in response.content.decode()
+    # Once a published article is about France, its feed is there.
+    article("En France", countries=["FR"])
+    channel, items = rss_items(client, "?country=FR")
+    assert [i.findtext("title") for i in items] == ["En France"] and "France" in channel.findtext("title")
+
+
 @pytest.mark.parametrize("query", ["", "?country=ML", "?theme=governance", "?kind=news"])
 def test_feed_descriptions_are_plain_text_without_markup(client, query):
     # A summary pasted from a web page, with tags and entities (one of them encoded twice).

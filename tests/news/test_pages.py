@@ -66,6 +66,24 @@ def test_bad_filter_values_are_named_and_the_valid_ones_still_apply(client):
     assert "Nouvelles du Sénégal" not in response.content.decode()
 
 
+def test_the_country_filter_takes_the_countries_it_offers_only(client):
+    # France is a country (every ISO one is in the table), outside the network, and no article is
+    # about it: it is not offered, and asked for it is named as unknown, as a code that is no country.
+    article("Nouvelles du Mali", countries=["ML"])
+    article("Nouvelles du Cap-Vert", countries=["CV"])
+    with translation.override("en"):
+        response = client.get("/en/news/?country=fr")
+    text = response.content.decode()
+    assert response.status_code == 400 and "Unknown country code “FR”" in text
+    assert 'value="FR"' not in text and "France" not in text
+    # A country outside the network that a published article is about is offered and filters.
+    response = client.get("/fr/actualites/?country=cv")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Nouvelles du Cap-Vert" in text and "Nouvelles du Mali" not in text
+    assert 'value="CV" selected' in text
+
+
 def test_index_is_paginated(client):
     for n in range(NewsIndexPage.PER_PAGE + 2):
         article(f"Article numéro {n:02d}")
