@@ -54,13 +54,17 @@ class NewsFilter(QueryFilterSet):
         self.form.is_valid()
         return self.filter_queryset(articles)
 
-    def feed_query(self) -> str:
-        """The valid filters as a query string for the feeds' links ("" when unfiltered)."""
+    def valid_query(self) -> QueryDict:
+        """The valid filters (empty when unfiltered): what the page links and the feeds' links carry."""
         query = QueryDict(mutable=True)
         for name in ("country", "theme", "kind"):
             if self.value(name):
                 query[name] = self.value(name)
-        return query.urlencode()
+        return query
+
+    def feed_query(self) -> str:
+        """The valid filters as a query string for the feeds' links ("" when unfiltered)."""
+        return self.valid_query().urlencode()
 
     def country_choices(self):
         """The countries the filter accepts (`offered_countries`), by name."""

@@ -79,6 +79,7 @@ class NewsIndexPage(Page):
             "news_filter": news_filter,
             "articles": paginator.get_page(request.GET.get("page")),
             "feed_query": news_filter.feed_query(),
+            "page_query": news_filter.valid_query(),  # the page links keep the valid filters only
         })
         return context
 

@@ -1,6 +1,10 @@
 """The news pages: the index with its filters, an article, an author's page, the sanitized body."""
 
+import html
+import re
+
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 from wagtail.test.utils import WagtailPageTestCase
@@ -92,6 +96,20 @@ def test_index_is_paginated(client):
     assert first.count('class="news-item"') == NewsIndexPage.PER_PAGE
     assert second.count('class="news-item"') >= 2
     assert 'rel="next"' in first
+
+
+def test_page_links_keep_the_valid_filters_only(client):
+    for n in range(NewsIndexPage.PER_PAGE + 2):
+        article(f"Article numéro {n:02d}", themes=["governance"])
+    response = client.get("/fr/actualites/?country=ZZ&theme=governance&kind=poem")
+    assert response.status_code == 400  # the bad filters are named and ignored, the list is shown
+    next_link = re.search(r'<a rel="next" href="([^"]*)"', response.content.decode()).group(1)
+    query = QueryDict(html.unescape(next_link).split("?", 1)[1])
+    assert query.dict() == {"theme": "governance", "page": "2"}
+    second = client.get("/fr/actualites/" + html.unescape(next_link))
+    assert second.status_code == 200 and second.content.decode().count('class="news-item"') == 2
+    previous = re.search(r'<a rel="prev" href="([^"]*)"', second.content.decode()).group(1)
+    assert QueryDict(html.unescape(previous).split("?", 1)[1]).dict() == {"theme": "governance", "page": "1"}
 
 
 def test_article_page_shows_author_name_and_organization_linked_to_the_author_page(client):
