@@ -15,7 +15,14 @@ from portal.core.contributions import (
 from portal.core.pages import child_slug, index_page_get_or_create
 from portal.core.private_documents import private_document, proposals_collection
 
-from .models import ArticleAttachment, ArticlePage, FlashNewsSubscription, Frequency, NewsIndexPage
+from .models import (
+    ArticleAttachment,
+    ArticlePage,
+    FlashNewsSubscription,
+    Frequency,
+    NewsIndexPage,
+    reserved_slugs,
+)
 from .richtext import plain_text_to_html
 
 INDEX_FIELDS = {
@@ -64,8 +71,9 @@ def article_submit(*, author, data: dict, image=None, attachment=None,
     parent = None
     if article is None:
         parent = news_index_get_or_create(language=language)
-        article = ArticlePage(slug=child_slug(parent, data["title"], default="article"), locale=parent.locale,
-                              author=author)
+        # Never one of the news pages' own paths (submit, feed, authors…: ArticlePage.clean refuses them).
+        slug = child_slug(parent, data["title"], default="article", reserved=reserved_slugs())
+        article = ArticlePage(slug=slug, locale=parent.locale, author=author)
     else:
         article = article.get_latest_revision_as_object()
     article.title = data["title"]

@@ -11,7 +11,7 @@ from wagtail.models import Page, WorkflowState
 from portal.accounts.roles import Role
 from portal.core.pdf import pdf_bytes
 from portal.news import views
-from portal.news.models import ArticlePage
+from portal.news.models import ArticlePage, reserved_slugs
 from portal.reference.models import Country
 from tests.factories import UserFactory
 from tests.news.helpers import article_post, old_stamp, png_bytes, url
@@ -337,3 +337,20 @@ def test_a_country_outside_the_network_stays_when_the_article_is_sent_again(
     latest = articles_of(member).get().get_latest_revision_as_object()
     assert latest.title == "Titre corrigé"
     assert sorted(c.code for c in latest.countries.all()) == ["CV", "SN"]
+
+
+@pytest.mark.parametrize(("title", "language"), [("Proposer", "fr"), ("Feed", "en"), ("Auteurs", "fr")])
+def test_an_article_titled_like_a_news_path_gets_another_address(
+    client, member, moderator, django_capture_on_commit_callbacks, title, language
+):
+    # "Proposer" is the French path of the form that sends an article, "Feed" the English feeds'.
+    submit(client, django_capture_on_commit_callbacks, article_post(title=title, language=language))
+    page = articles_of(member).get()
+    assert page.slug not in reserved_slugs() and page.slug.startswith(title.lower())
+    page.get_latest_revision_as_object().full_clean()  # what publishing it from the admin checks
+    with django_capture_on_commit_callbacks(execute=True):
+        page.current_workflow_task_state.approve(user=moderator)
+    page.refresh_from_db()
+    client.logout()
+    response = client.get(page.url)
+    assert response.status_code == 200 and "<h1>" + title in response.content.decode()
