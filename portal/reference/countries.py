@@ -9,9 +9,16 @@ inverted for sorting ("Russie, Fédération de") in the order a reader says them
 countries of the inventory, and those of the Great Lakes): a country seeded from that list starts in
 the network, any other one outside it.
 
-`seed_countries` creates the countries missing from the table and never touches an existing row (its
-names, currency, focal point or flag may have been edited by the secretariat): run on an upgraded
-database it only adds; run twice it adds nothing.
+`seed_countries` creates the countries missing from the table, and completes the placeholders that an
+inventory import left before the countries were seeded (it created an unknown code with the code for
+both names, the file's currency or "XXX", outside the network): a row whose two names are its code
+gets the ISO names, the ISO currency when its own is empty or "XXX", and joins the network when
+`NETWORK` lists it. Any other existing row is never touched (its names, currency, focal point or flag
+may have been edited by the secretariat; a real name in either language is such an edit). Run on an
+upgraded database it adds and completes; run twice it changes nothing.
+
+The names are those of the `pycountry` installed when the migration runs (pinned in
+`requirements.lock`): a later pycountry changes no seeded row.
 """
 
 import gettext
@@ -64,10 +71,29 @@ def iso_countries() -> list[dict]:
     return rows
 
 
+def is_placeholder(country) -> bool:
+    """Whether `country` still has the code for both names, as an import created it before the seeding
+    (`name_fr=code, name_en=code`): nobody has named it yet."""
+    code = country.code.strip().upper()
+    return all(name.strip().upper() in ("", code) for name in (country.name_fr, country.name_en))
+
+
 def seed_countries(country_model) -> int:
     """Create the ISO countries missing from `country_model`'s table (a historical model in a
-    migration); returns how many were created."""
-    existing = set(country_model.objects.values_list("code", flat=True))
-    missing = [country_model(**row) for row in iso_countries() if row["code"] not in existing]
+    migration) and complete the placeholders (`is_placeholder`); returns how many rows it wrote."""
+    iso = {row["code"]: row for row in iso_countries()}
+    existing = {country.code: country for country in country_model.objects.all()}
+    missing = [country_model(**row) for code, row in iso.items() if code not in existing]
+    completed = []
+    for code, country in existing.items():
+        row = iso.get(code)
+        if row is None or not is_placeholder(country):
+            continue  # a code outside ISO's list (XK), or a country someone named
+        country.name_fr, country.name_en = row["name_fr"], row["name_en"]
+        if country.currency.strip().upper() in ("", "XXX"):
+            country.currency = row["currency"]
+        country.in_network = country.in_network or row["in_network"]
+        completed.append(country)
     country_model.objects.bulk_create(missing)
-    return len(missing)
+    country_model.objects.bulk_update(completed, ["name_fr", "name_en", "currency", "in_network"])
+    return len(missing) + len(completed)

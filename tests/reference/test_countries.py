@@ -45,6 +45,40 @@ def test_seeding_again_adds_the_missing_countries_and_never_rewrites_one():
     assert seed_countries(Country) == 0
 
 
+def _as_an_old_import_left_it(code, currency):
+    """A country as `import_inventory` created it before the seeding (commit f3f5bdf): its code for
+    both names, the file's currency or "XXX", outside the network."""
+    Country.objects.filter(code=code).update(name_fr=code, name_en=code, currency=currency, in_network=False)
+
+
+def seen(code):
+    country = Country.objects.get(code=code)
+    return (country.name_fr, country.name_en, country.currency, country.in_network)
+
+
+def test_seeding_completes_a_country_an_old_import_left_with_its_code_for_a_name():
+    _as_an_old_import_left_it("TG", "XXX")  # a network country
+    _as_an_old_import_left_it("GH", "GHS")  # outside the network, with the file's currency
+    _as_an_old_import_left_it("NE", "")
+
+    assert seed_countries(Country) == 3
+
+    assert seen("TG") == ("Togo", "Togo", "XOF", True)
+    assert seen("GH") == ("Ghana", "Ghana", "GHS", False)
+    assert seen("NE") == ("Niger", "Niger", "XOF", True)
+    assert "TG" in Country.objects.in_network().values_list("code", flat=True)
+    assert seed_countries(Country) == 0
+
+
+def test_seeding_leaves_a_country_the_secretariat_named_as_it_is():
+    Country.objects.filter(code="ML").update(name_fr="Mali (édité)", name_en="ML", currency="XXX",
+                                             in_network=False)
+
+    assert seed_countries(Country) == 0
+
+    assert seen("ML") == ("Mali (édité)", "ML", "XXX", False)
+
+
 def test_every_country_has_an_iso_4217_currency_except_antarctica():
     currencies = country_currencies()
     assert set(currencies) == {c.alpha_2 for c in pycountry.countries}

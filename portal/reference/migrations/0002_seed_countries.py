@@ -1,8 +1,9 @@
-"""Every ISO 3166-1 country, with its English and French names and its currency (`countries.py`).
+"""Every ISO 3166-1 country, with its English and French names and its currency (`countries.py`),
+as the `pycountry` installed when it runs names them (pinned in requirements.lock).
 
-Creates the missing countries only: a country already in the table (the network's, or one an
-import created) keeps its names, currency, focal point and flag. Reversing it deletes nothing.
-"""
+Creates the missing countries, and completes those that an inventory import created before with the
+code for both names (the ISO names, the currency when empty or "XXX", the network's flag): a country
+someone named keeps its names, currency, focal point and flag. Reversing it deletes nothing."""
 
 from django.db import migrations
 
