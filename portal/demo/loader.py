@@ -14,7 +14,7 @@ from wagtail.models import Locale, Page, Site
 
 from portal import site_url
 from portal.reference.models import Country, Theme
-from portal.reference.themes import seed_themes
+from portal.reference.themes import add_missing_themes
 
 from . import content
 
@@ -85,8 +85,10 @@ def load_countries(report):
 
 
 def load_themes(report):
-    """The network's themes: seeded by the migrations; put back here if the secretariat deleted one."""
-    created = seed_themes(Theme)
+    """The network's themes, which the demo's content names by slug: seeded by the migrations into an
+    empty table; the missing ones are put back here (on an upgraded database, or one the secretariat
+    deleted)."""
+    created = add_missing_themes(Theme)
     report.add(f"Themes: {created} created, {Theme.objects.count()} in all.")
 
 

@@ -1,9 +1,12 @@
 """The network's themes, as the seeding writes them: the subjects of its work that the library, the
 news, the calendar and people's interests are classified by (`../shared/DOMAIN.md`).
 
-`seed_themes` creates the themes missing from the table and never touches an existing one (the
-secretariat may have renamed it): on an upgraded database it only adds; run twice it adds nothing.
-The secretariat adds, renames or removes themes in the admin; an import may add new ones.
+`seed_themes` (migration 0003) creates them in an empty table only: a database that already holds
+themes (an upgraded one) is the secretariat's list, which may have deleted some of these or keep the
+same subject under another slug ("finance" for "financing"), so it adds none there. The demo, whose
+content names its themes by slug, puts back the missing ones with `add_missing_themes`; neither ever
+touches an existing theme (the secretariat may have renamed it). The secretariat adds, renames or
+removes themes in the admin; an import may add new ones.
 """
 
 # (slug, French name, English name)
@@ -20,11 +23,19 @@ THEMES = [
 ]
 
 
-def seed_themes(theme_model) -> int:
-    """Create the network's themes missing from `theme_model`'s table (a historical model in a
-    migration); returns how many were created."""
+def add_missing_themes(theme_model) -> int:
+    """Create the network's themes whose slug is missing from `theme_model`'s table (the demo, whose
+    content names them by slug); returns how many were created."""
     existing = set(theme_model.objects.values_list("slug", flat=True))
     missing = [theme_model(slug=slug, name_fr=name_fr, name_en=name_en)
                for slug, name_fr, name_en in THEMES if slug not in existing]
     theme_model.objects.bulk_create(missing)
     return len(missing)
+
+
+def seed_themes(theme_model) -> int:
+    """Create the network's themes if `theme_model`'s table (a historical model in a migration) holds
+    none; a table with themes is left as it is. Returns how many were created."""
+    if theme_model.objects.exists():
+        return 0
+    return add_missing_themes(theme_model)

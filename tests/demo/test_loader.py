@@ -6,7 +6,7 @@ from wagtail.models import Locale, Page
 
 from portal.demo import content
 from portal.demo.loader import load_demo
-from portal.reference.models import Country
+from portal.reference.models import Country, Theme
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_site")]
 
@@ -25,6 +25,13 @@ def test_an_editor_change_survives_a_second_load():
     load_demo()
     page.refresh_from_db()
     assert page.title == "Le réseau, revu par le secrétariat"
+
+
+def test_the_demo_puts_back_a_theme_its_content_names():
+    # The migrations seed themes into an empty table only; the demo needs its own by slug.
+    Theme.objects.filter(slug="uhc").delete()
+    load_demo(with_inventory=False)
+    assert Theme.objects.get(slug="uhc").name_fr == "Couverture sanitaire universelle"
 
 
 def test_every_french_page_has_its_english_translation():

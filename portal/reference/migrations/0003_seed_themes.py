@@ -1,6 +1,7 @@
 """The network's themes (`themes.py`), so that the library's facets, the proposal and article forms
-and people's interests offer them from the first migrate. Creates the missing themes only: an existing
-theme keeps its names. Reversing it deletes nothing."""
+and people's interests offer them from the first migrate. Into an empty table only: on an upgraded
+database that already holds themes (the secretariat's list, which may have deleted some of these or
+keep them under other slugs) it adds none. Reversing it deletes nothing."""
 
 from django.db import migrations
 
