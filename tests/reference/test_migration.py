@@ -5,7 +5,8 @@ Runs in a process of its own on a scratch SQLite file (some of Wagtail's data mi
 default database whatever the alias, so the scratch database must be the default one): `migrate` and
 `load_demo`, then back to the state before the move (inventory 0010, library 0005, accounts 0001,
 news 0002, events 0001: the content types go back to inventory and library), a few rows changed as an
-installation of that version could hold them, then forward again. `upgrade()` is what that process runs;
+installation of that version could hold them (countries an inventory import created with their code for
+a name, a theme list the secretariat edited), then forward again. `upgrade()` is what that process runs;
 it prints what it saw as JSON.
 """
 
@@ -58,12 +59,19 @@ def upgrade():
     call_command("migrate", verbosity=0)
     call_command("load_demo", admin_password="migration-test", verbosity=0)
     old = migrate([("reference", None)])
-    # As an installation of that version could hold them: an edited name, a country that an inventory
-    # import created with its code for a name, one that nobody created yet.
+    # As an installation of that version could hold them: an edited name; countries that an inventory
+    # import created with their code for a name (inventory/imports.py at f3f5bdf: `name_fr=code,
+    # name_en=code, currency=row.get("currency") or "XXX", in_network=False`), one of them the network's;
+    # one that nobody created yet.
     Country = old.get_model("inventory", "Country")
     Country.objects.filter(code="SN").update(name_fr="Sénégal (édité)")
-    Country.objects.filter(code="CV").update(name_fr="CV", name_en="CV", currency="XXX")
+    Country.objects.filter(code="CV").update(name_fr="CV", name_en="CV", currency="XXX", in_network=False)
+    Country.objects.filter(code="TG").update(name_fr="TG", name_en="TG", currency="XXX", in_network=False)
     Country.objects.filter(code="GW").delete()
+    # The secretariat's themes: one of the network's deleted, another kept under a slug of its own.
+    Theme = old.get_model("library", "Theme")
+    Theme.objects.filter(slug="uhc").delete()
+    Theme.objects.filter(slug="financing").update(slug="finance")
     before = {"links": _links(old), "countries": Country.objects.count(),
               "themes": old.get_model("library", "Theme").objects.count(),
               "content_types": sorted(old.get_model("contenttypes", "ContentType").objects.filter(
@@ -75,7 +83,10 @@ def upgrade():
     after = {
         "links": _links(new), "countries": Country.objects.count(),
         "themes": new.get_model("reference", "Theme").objects.count(),
-        "names": {code: Country.objects.get(code=code).name_fr for code in ("SN", "CV", "GW")},
+        "names": {code: Country.objects.get(code=code).name_fr for code in ("SN", "CV", "TG", "GW")},
+        "completed": {country.code: [country.currency, country.in_network]
+                      for country in Country.objects.filter(code__in=["CV", "TG"])},
+        "theme_slugs": sorted(new.get_model("reference", "Theme").objects.values_list("slug", flat=True)),
         "secretariat": sorted(secretariat.permissions.filter(content_type__model__in=["country", "theme"])
                               .values_list("content_type__app_label", "codename")),
     }
@@ -97,10 +108,15 @@ def test_the_move_keeps_every_row_link_and_permission(tmp_path):
     assert before["content_types"] == [["inventory", "country"], ["library", "theme"]]
     assert before["links"]["Mutual.country"] and before["links"]["ResourcePage.themes"]
     assert after["links"] == before["links"]
+    # The database held themes: the seeding added none, neither the deleted one nor the renamed one.
     assert after["themes"] == before["themes"]
-    # The seeding added the one missing country and rewrote none.
+    assert "finance" in after["theme_slugs"]
+    assert "uhc" not in after["theme_slugs"] and "financing" not in after["theme_slugs"]
+    # The seeding added the one missing country, completed the two an import left with their code for
+    # a name (Togo back in the network) and rewrote no named one.
     assert after["countries"] == before["countries"] + 1
-    assert after["names"] == {"SN": "Sénégal (édité)", "CV": "CV", "GW": "Guinée-Bissau"}
+    assert after["names"] == {"SN": "Sénégal (édité)", "CV": "Cap-Vert", "TG": "Togo", "GW": "Guinée-Bissau"}
+    assert after["completed"] == {"CV": ["CVE", False], "TG": ["XOF", True]}
     assert after["secretariat"] == [
         ["reference", "add_country"], ["reference", "add_theme"], ["reference", "change_country"],
         ["reference", "change_theme"], ["reference", "delete_theme"],
