@@ -9,7 +9,7 @@ from inventory.models import Mutual, OrganizationRoleKind, SupportingOrganizatio
 from inventory.registry.organizations import directory_organizations, directory_unions
 from portal.core import organization_sections
 
-from .forms import DirectoryFilter
+from .filters import DirectoryFilter
 
 MUTUALS_LISTED = 20
 
@@ -18,7 +18,7 @@ MUTUALS_LISTED = 20
 def organization_list(request):
     """Organizations of the network, filtered by `country` (ISO code) and `role`, and the unions of
     mutuals (with the role filter empty or "union")."""
-    form = DirectoryFilter(request.GET or None)
+    form = DirectoryFilter(request.GET or None).form  # parses only: the values are applied below
     valid = not form.is_bound or form.is_valid()
     data = form.cleaned_data if form.is_bound and valid else {}
     country, role = data.get("country"), data.get("role", "")

@@ -2,6 +2,8 @@
 the filter), no personal data anywhere, sections registered by other apps shown only when they have
 something to show, the library's recent resources for the country."""
 
+import re
+
 import pytest
 from django.test import override_settings
 from django.utils import translation
@@ -214,3 +216,38 @@ def test_the_countries_index_links_every_country_page(client, network):
         assert f'href="/en/inventory/countries/{country.code}/"' in html
     assert "Appui Sénégal (AS)" in html  # Senegal's focal point, from the roles
     assert 'href="/en/inventory/countries/"' in client.get(DIRECTORY).content.decode()
+
+
+def options(html, name):
+    """(value, label, selected) of each option of the select `name`."""
+    select = html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+    found = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+    return [(value, label, bool(selected)) for value, selected, label in found]
+
+
+def test_the_filters_show_what_was_chosen_and_say_what_is_wrong(client, network):
+    """`ml` is read as Mali and shown chosen; the countries are named in the reader's language, in
+    that language's order; a code naming no country is refused with a message naming it."""
+    with translation.override("en"):
+        html = client.get(DIRECTORY, {"country": "ml", "role": "promoter"}).content.decode()
+        refused = client.get(DIRECTORY, {"country": "zz"}).content.decode()
+    countries = options(html, "country")
+    assert countries[0] == ("", "All countries", False)
+    assert ("ML", "Mali", True) in countries and ("SN", "Senegal", False) in countries
+    labels = [label for _value, label, _selected in countries[1:]]
+    assert labels == sorted(labels)
+    assert options(html, "role")[0] == ("", "All roles", False)
+    assert ("promoter", "Promoter", True) in options(html, "role")
+    assert "Select a valid choice. ZZ is not one of the available choices." in refused
+    french = options(client.get("/fr/annuaire/").content.decode(), "country")
+    assert ("SN", "Sénégal", False) in french
+
+
+def test_the_directory_filter_is_a_filterset_on_the_portals_base(network):
+    from portal.api.query import QueryFilterSet
+    from portal.directory.filters import DirectoryFilter
+
+    assert issubclass(DirectoryFilter, QueryFilterSet)
+    filterset = DirectoryFilter({"country": " sn ", "role": "focal_point"})
+    assert filterset.form.is_valid()
+    assert filterset.form.cleaned_data["country"].code == "SN"

@@ -42,3 +42,12 @@ def test_the_focal_point_boxes_are_the_networks_countries_and_those_already_held
 def test_the_news_and_calendar_filters_offer_the_network_and_countries_with_content():
     assert {code for code, _name in NewsFilter({}).country_choices()} == NETWORK
     assert codes(EventFilter({}).form.fields["country"].queryset) == NETWORK
+
+
+def test_the_directory_offers_the_network_and_countries_with_an_organization_or_a_union():
+    from inventory.models import SupportingOrganization, Union
+    from portal.directory.filters import DirectoryFilter
+
+    SupportingOrganization.objects.create(name="Appui cap-verdien").countries.add("CV")
+    Union.objects.create(name="Union gambienne", country_id="GM")
+    assert codes(DirectoryFilter().form.fields["country"].queryset) == NETWORK | {"CV", "GM"}
