@@ -32,9 +32,10 @@ import shutil
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
+from itertools import chain
 from pathlib import Path
 
-from portal.core.spreadsheets import csv_writer, xlsx_row
+from portal.core.spreadsheets import csv_stream, csv_writer, xlsx_row
 
 from .exports import format_cell
 
@@ -62,19 +63,10 @@ def column_names(table_schema: Mapping) -> list[str]:
 
 # --- CSV -----------------------------------------------------------------------------------------
 
-class _Line:
-    """A file-like sink that hands back what csv.writer wrote (one line at a time)."""
-
-    def write(self, text):
-        return text
-
-
 def csv_lines(rows: Iterable[Mapping], columns: list[str]) -> Iterator[str]:
     """The header line, then one CSV line per row: what a streamed download sends."""
-    writer = csv_writer(_Line(), format_value=format_cell, lineterminator="\n")
-    yield writer.writerow(columns)
-    for row in rows:
-        yield writer.writerow([row.get(c) for c in columns])
+    records = chain([columns], ([row.get(c) for c in columns] for row in rows))
+    return csv_stream(records, format_value=format_cell, lineterminator="\n")
 
 
 class CsvFile:

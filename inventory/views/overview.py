@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from portal.accounts.permissions import require
 from portal.core import country_sections
-from portal.core.spreadsheets import csv_writer
+from portal.core.spreadsheets import csv_stream
 from portal.reference.models import Country
 
 from ..contract import schema
@@ -109,13 +109,9 @@ def overview(request):
 
 
 def _csv_response(figure: figures.Figure, filename: str) -> StreamingHttpResponse:
-    class Line:
-        def write(self, text):
-            return text
-
-    writer = csv_writer(Line(), format_value=format_cell, lineterminator="\n")
-    lines = (writer.writerow(record).encode("utf-8") for record in figure.csv_lines())
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    lines = csv_stream(figure.csv_lines(), format_value=format_cell, lineterminator="\n")
+    response = StreamingHttpResponse((line.encode("utf-8") for line in lines),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-cache"  # changes with every validation
     return response

@@ -10,13 +10,13 @@ figures, the offline form, `export_inventory`, the events' participants lists, a
 exports (`protect_wagtail_exports`). `csv_formula_cells` and `xlsx_formula_cells` find such cells
 in files written before (`check_release_formulas`).
 
-- CSV (`csv_writer`, `csv_cells`): a text cell starting with one of `FORMULA_STARTS` gets a single
-  quote `'` in front, as OWASP recommends ("CSV Injection"). A spreadsheet shows it as text. So that
-  a reader can always tell, a text typed with a leading `'` gets one more too: the rule for a
-  program is then simply "a text cell starting with `'` had one added" (`typed_text` removes it).
-  Only text is touched: numbers, booleans, dates and datetimes are written as they are, so a
-  negative number (-3.5) stays a number. A cell holding a line break is always quoted
-  (`CsvWriter`), so no text can start a row of its own.
+- CSV (`csv_writer`, `csv_stream` for a streamed download, `csv_cells`): a text cell starting with
+  one of `FORMULA_STARTS` gets a single quote `'` in front, as OWASP recommends ("CSV Injection"). A
+  spreadsheet shows it as text. So that a reader can always tell, a text typed with a leading `'`
+  gets one more too: the rule for a program is then simply "a text cell starting with `'` had one
+  added" (`typed_text` removes it). Only text is touched: numbers, booleans, dates and datetimes are
+  written as they are, so a negative number (-3.5) stays a number. A cell holding a line break is
+  always quoted (`CsvWriter`), so no text can start a row of its own.
 - XLSX (`xlsx_cell`, `xlsx_row`): every text is a typed string cell (`t="inlineStr"`), never a
   formula (`<f>`) nor an error value, whatever its first character; the cell holds exactly the text
   typed, nothing added (but a control character XML cannot hold, shown as U+FFFD).
@@ -84,7 +84,10 @@ def csv_cells(values: Iterable, format_value: Callable[[object], str] = plain) -
     ]
 
 
-class _Echo:
+class Echo:
+    """A file-like sink whose `write` hands back what it is given: a CSV writer over it returns each
+    line instead of storing it (for a `StreamingHttpResponse`)."""
+
     def write(self, text):
         return text
 
@@ -102,7 +105,7 @@ class CsvWriter:
     def __init__(self, stream, format_value: Callable[[object], str] = plain, **fmtparams):
         self._end = fmtparams.pop("lineterminator", "\r\n")
         self._stream, self._format = stream, format_value
-        self._writer = csv.writer(_Echo(), lineterminator="\r\n", **fmtparams)
+        self._writer = csv.writer(Echo(), lineterminator="\r\n", **fmtparams)
 
     def writerow(self, values: Iterable):
         line = self._writer.writerow(csv_cells(values, self._format))
@@ -112,6 +115,15 @@ class CsvWriter:
 def csv_writer(stream, *, format_value: Callable[[object], str] = plain, **fmtparams) -> CsvWriter:
     """The portal's CSV writer over `stream` (`fmtparams` as for `csv.writer`)."""
     return CsvWriter(stream, format_value, **fmtparams)
+
+
+def csv_stream(records: Iterable[Iterable], *, format_value: Callable[[object], str] = plain,
+               **fmtparams) -> Iterator[str]:
+    """The CSV lines of `records` (the header first, if it is one of them), one at a time, written by
+    the portal's writer: what a streamed download sends."""
+    writer = CsvWriter(Echo(), format_value, **fmtparams)
+    for record in records:
+        yield writer.writerow(record)
 
 
 def xlsx_cell(sheet, value):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
-from portal.core.spreadsheets import FORMULA_STARTS, csv_cells, csv_writer, typed_text, xlsx_row
+from portal.core.spreadsheets import FORMULA_STARTS, csv_cells, csv_stream, csv_writer, typed_text, xlsx_row
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -41,6 +41,21 @@ def test_no_text_starts_a_row_or_a_cell_a_spreadsheet_runs(texts):
     rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
     assert len(rows) == 1 and [typed_text(cell) for cell in rows[0]] == texts
     assert not any(cell.startswith(FORMULA_STARTS) for cell in rows[0])
+
+
+def test_a_streamed_csv_is_sent_one_line_at_a_time_with_the_same_rules():
+    """The streamed downloads (the overview's figures, the live datasets) write their lines with
+    the portal's writer, one record at a time, never the whole file at once."""
+    written = []
+
+    def records():
+        for record in (["name", "amount"], ["=SUM(A1:A9)", -3.5], ["Thiès\r=1+1", None]):
+            written.append(record)
+            yield record
+
+    lines = csv_stream(records(), lineterminator="\n")
+    assert next(lines) == "name,amount\n" and len(written) == 1
+    assert list(lines) == ["'=SUM(A1:A9),-3.5\n", '"Thiès\r=1+1",\n']
 
 
 @pytest.mark.parametrize("write_only", [True, False])
