@@ -64,3 +64,13 @@ def test_the_prose_names_every_package_of_the_contract():
         for _, names in layers(contract):
             for name in names:
                 assert f"`{name}`" in prose, name
+
+
+def test_the_named_exceptions_are_the_contracts_ignored_imports():
+    """docs/architecture.md's "Named exceptions between domains" names every entry of the contract's
+    `ignore_imports` (`importer -> imported`, in backticks), and no other."""
+    text = ARCHITECTURE.read_text()
+    section = text.split("## Named exceptions between domains", 1)[1].split("\n## ", 1)[0]
+    named = re.findall(r"`([^`]+ -> [^`]+)`", " ".join(section.split()))
+    ignored = [entry for contract in layer_contracts() for entry in contract.get("ignore_imports", [])]
+    assert ignored and sorted(named) == sorted(ignored)
