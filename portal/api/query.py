@@ -2,7 +2,8 @@
 and validate it, and one reader that turns what they refuse into the API's 400.
 
 - `QueryFilterSet` is the base of every FilterSet that reads a query string: the API's endpoints
-  (inventory, library), the directory of mutuals, the calendar, the library's search page. Its form
+  (inventory, library), the news, the calendar, the directories of organizations and of mutuals,
+  the library's search page (docs/decisions/django-filter.md names them). Its form
   refuses a `year_min` after `year_max`; `single_valued()` names the parameters taken once. A
   FilterSet without a model only parses: its caller applies `form.cleaned_data` (to a search engine,
   to rows of a table), and `qs` is refused.

@@ -74,3 +74,15 @@ def test_the_named_exceptions_are_the_contracts_ignored_imports():
     named = re.findall(r"`([^`]+ -> [^`]+)`", " ".join(section.split()))
     ignored = [entry for contract in layer_contracts() for entry in contract.get("ignore_imports", [])]
     assert ignored and sorted(named) == sorted(ignored)
+
+
+def test_the_filter_decision_names_every_filterset():
+    """docs/decisions/django-filter.md names every FilterSet on the portal's base: a list or an
+    endpoint reading its query string another way would not be named there."""
+    decision = (ROOT / "docs" / "decisions" / "django-filter.md").read_text()
+    sources = [path for package in ("portal", "inventory", "library")
+               for path in (ROOT / package).rglob("*.py")]
+    filtersets = {name for path in sources
+                  for name in re.findall(r"^class (\w+)\(QueryFilterSet\)", path.read_text(), re.MULTILINE)}
+    assert "DirectoryFilter" in filtersets
+    assert [name for name in sorted(filtersets) if f"`{name}`" not in decision] == []
