@@ -1,6 +1,7 @@
 """A visitor's journey in the library, in French, on a 360 px phone and on a desktop screen: search
 "mutuelles Mali", narrow by type and by year, open the resource, download its PDF. The demo's case
-study (library/demo.py) has a real file, whose text is what mentions Mali."""
+study (portal/demo/data/library.yaml, loaded by portal/demo/library.py) has a real file, generated
+from its `lines`, whose text is what mentions Mali."""
 
 import pytest
 
