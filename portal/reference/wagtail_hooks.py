@@ -1,6 +1,10 @@
-"""The admin's screens for the reference data: countries and themes (the secretariat's)."""
+"""The admin's screens for the reference data: countries and themes (the secretariat's), and the
+permanent redirects from their addresses of before the move to portal.reference."""
 
+from django.http import HttpResponsePermanentRedirect
+from django.urls import re_path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -41,3 +45,31 @@ class ThemeViewSet(SnippetViewSet):
 
 register_snippet(CountryViewSet)
 register_snippet(ThemeViewSet)
+
+
+# The screens' addresses when the models were inventory's and library's (the tables kept their rows,
+# so the keys in the old addresses are still right): old prefix under /admin/ -> the model.
+MOVED_SCREENS = {
+    "snippets/inventory/country/": Country,
+    "snippets/library/theme/": Theme,
+}
+
+
+def moved_screen(list_url_name):
+    """A view sending an old address to the same screen at the new prefix (the rest of the path and
+    the query string kept), permanently. It checks nothing itself: the screen it leads to does."""
+
+    def redirect_view(request, rest=""):
+        target = reverse(list_url_name) + rest
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+
+    return redirect_view
+
+
+@hooks.register("register_admin_urls")
+def register_moved_screens():
+    return [
+        re_path(rf"^{old}(?P<rest>.*)$", moved_screen(model.snippet_viewset.get_url_name("list")))
+        for old, model in MOVED_SCREENS.items()
+    ]

@@ -223,6 +223,8 @@ _SPECIAL = {
         lambda o: f"/admin/localize/api/snippets/news/flashnews/{o.flash.pk}/",
     "admin/settings/<slug:app_name>/<slug:model_name>/<int:pk>/preview/":
         lambda o: f"/admin/settings/core/sitelinks/{o.site.pk}/preview/",
+    "admin/^snippets/inventory/country/(?P<rest>.*)$": lambda o: "/admin/snippets/inventory/country/edit/ML/",
+    "admin/^snippets/library/theme/(?P<rest>.*)$": lambda o: "/admin/snippets/library/theme/",
 }
 
 

@@ -282,6 +282,10 @@ ADMIN_URLS = {
     "admin/snippets/choose/news/flashnews/chosen/<str:pk>/": EVERY_EDITOR,
     "admin/snippets/choose/news/flashnews/chosen-multiple/": EVERY_EDITOR,
     "admin/snippets/choose/news/flashnews/create/": SECRETARIAT,
+    # The countries' and themes' addresses of before their move to portal.reference: a permanent
+    # redirect for whoever reaches the admin; the screen it leads to then checks (portal/reference).
+    "admin/^snippets/inventory/country/(?P<rest>.*)$": Expect(REDIRECT, REDIRECT, REDIRECT),
+    "admin/^snippets/library/theme/(?P<rest>.*)$": Expect(REDIRECT, REDIRECT, REDIRECT),
     "admin/snippets/reference/country/": SECRETARIAT,
     "admin/snippets/reference/country/results/": SECRETARIAT,
     "admin/snippets/reference/country/add/": SECRETARIAT,
