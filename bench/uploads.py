@@ -2,7 +2,7 @@
 
 Builds each hostile file (tests/crafted_files.py) and hands it to the function its upload reaches:
 
-- the library's check of a proposed file (`library.extraction.check_upload`: form, admin, import_library);
+- the library's check of a proposed file (`portal.core.extraction.check_upload`: form, admin, import_library);
 - the inventory's reading of a file (`inventory.contract.reading.read_table`: web import, offline form,
   import_inventory) with the import's row limit.
 
@@ -52,8 +52,8 @@ def main():
     from openpyxl import Workbook
 
     from inventory.contract import reading
-    from library import extraction
-    from library.extraction import check_upload
+    from portal.core import extraction
+    from portal.core.extraction import check_upload
     from portal.core.pdf import pdf_bytes
     from tests.crafted_files import MB, declaring, deflate_bomb, docx_bomb, with_rows
 

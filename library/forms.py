@@ -4,9 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.extraction import EXPECTED, check_size, check_upload
 from portal.reference.models import Country, Language, Theme
 
-from .extraction import EXPECTED, check_size, check_upload
 from .models import ResourceType, validate_year
 
 

@@ -22,10 +22,10 @@ from django.utils.text import slugify
 from wagtail.documents import get_document_model
 
 from portal.core import audit
+from portal.core.extraction import check_size, check_upload
 from portal.core.pages import child_slug
 from portal.reference.models import Country, Language, Theme
 
-from .extraction import check_size, check_upload
 from .models import ProjectProfilePage, ResourcePage, ResourceType, split_values, validate_year
 from .services import RESERVED_SLUGS, library_index_get_or_create
 

@@ -13,12 +13,12 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from portal.core.contributions import ContributionMixin
+from portal.core.extraction import check_upload, extract_text
 from portal.reference.models import Language, Theme
 from portal.site_url import page_public_url, public_url
 
 from . import citations
 from .documents import SearchDocument
-from .extraction import check_upload, extract_text
 
 
 class ResourceType(models.TextChoices):

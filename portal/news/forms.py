@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.images.fields import WagtailImageField
 
-from library.extraction import check_upload
+from portal.core.extraction import check_upload
 from portal.reference.models import Country, Language, Theme
 
 from .models import Frequency, Kind

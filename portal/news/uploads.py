@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from library.extraction import check_upload
+from portal.core.extraction import check_upload
 
 KEPT_DIR = "news/kept"
 KEPT_MAX_AGE = datetime.timedelta(days=1)  # the form's own stamp expires after a day too

@@ -6,9 +6,9 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from library.extraction import check_upload, extract_text
 from library.models import LibraryIndexPage, ProjectProfilePage, ResourcePage
 from library.services import library_index_get_or_create
+from portal.core.extraction import check_upload, extract_text
 from portal.core.pdf import pdf_bytes
 from portal.reference.models import Country, Theme
 from tests.library.helpers import BROKEN_PDF, document, docx_bytes, project_profile, resource

@@ -1,5 +1,6 @@
 """What is inside an uploaded file: its real type (sniffed from its first bytes, not its name) and its
-text (PDF through pypdf, DOCX from `word/document.xml`), for the library's search.
+text (PDF through pypdf, DOCX from `word/document.xml`): the checks of every document upload (the
+library's resources and proposals, the news' attachments) and the text of the library's search.
 
 Every read goes through `portal.core.archives`' bounds: a zip-based file is measured before anything is
 inflated, a DOCX is parsed as a stream (no tree, no DTD) keeping at most `UPLOAD_MAX_TEXT_CHARS`, a PDF
