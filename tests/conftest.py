@@ -54,12 +54,10 @@ def _reference_data_after_a_flush(request):
         site_skeleton_after_flush()
 
 
-@pytest.fixture(scope="module")
-def demo_site(django_db_setup, django_db_blocker, demo_media_root):
-    """The demo content (without the demo inventory), loaded for one test module inside a transaction
-    that is rolled back at the module's end, so that the next module finds the skeleton again. The
-    skeleton's home pages go first: the demo builds its own, as on a freshly migrated database. For
-    database tests (`db`): a transactional test loads the demo itself (tests/browser/conftest.py)."""
+def loaded_demo(django_db_blocker, demo_media_root):
+    """The demo content (without the demo inventory), loaded inside a transaction that is rolled back
+    when the fixture using this ends, so that the next tests find the skeleton again. The skeleton's
+    home pages go first: the demo builds its own, as on a freshly migrated database."""
     from django.db import transaction
     from django.test import override_settings
 
@@ -73,6 +71,13 @@ def demo_site(django_db_setup, django_db_blocker, demo_media_root):
             load_demo(admin_password=DEMO_ADMIN_PASSWORD, with_inventory=False)
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker, demo_media_root):
+    """The demo, for one test module (`loaded_demo`); tests/demo/ loads it once for the whole package.
+    For database tests (`db`): a transactional test loads the demo itself (tests/browser/conftest.py)."""
+    yield from loaded_demo(django_db_blocker, demo_media_root)
 
 
 @pytest.fixture(autouse=True)

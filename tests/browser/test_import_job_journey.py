@@ -13,7 +13,7 @@ from tests.browser.helpers import logged_in_page, person
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_upload_s_page_follows_the_import_without_javascript(browser, live_server, demo_site, shots):
+def test_an_upload_s_page_follows_the_import_without_javascript(browser, live_server, shots):
     from inventory.models import ImportJob, YearlyReturn
     from portal.accounts.roles import Role
     from tests.inventory.test_uploads import good_rows, inventory_csv

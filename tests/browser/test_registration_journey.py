@@ -12,7 +12,7 @@ from tests.browser.helpers import logged_in_page, no_sideways_scroll, person
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_mutual_signs_up_and_the_focal_point_approves_it(browser, live_server, demo_site, shots):
+def test_a_mutual_signs_up_and_the_focal_point_approves_it(browser, live_server, shots):
     from inventory.contract.choices import RegistrationState
     from inventory.models import Mutual
     from portal.accounts.roles import Role
@@ -64,7 +64,7 @@ def test_a_mutual_signs_up_and_the_focal_point_approves_it(browser, live_server,
         context.close()
 
 
-def test_a_manager_uploads_the_offline_form(browser, live_server, demo_site, shots):
+def test_a_manager_uploads_the_offline_form(browser, live_server, shots):
     from openpyxl import load_workbook
 
     from inventory.models import YearlyReturn

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 
-def test_return_round_trip_between_manager_and_focal_point(browser, live_server, demo_site, shots):
+def test_return_round_trip_between_manager_and_focal_point(browser, live_server, shots):
     from inventory.contract.choices import ReturnState
     from inventory.models import Campaign, YearlyReturn
     from portal.accounts.roles import Role

@@ -26,7 +26,7 @@ def synthesis_row(page, live_server, country, year):
     return next((r for r in rows if r["country"] == country and r["year"] == str(year)), None)
 
 
-def test_validating_a_return_updates_the_country_page_and_the_downloads(browser, live_server, demo_site):
+def test_validating_a_return_updates_the_country_page_and_the_downloads(browser, live_server):
     from inventory.contract.choices import ReturnState
     from portal.accounts.roles import Role
     from portal.reference.models import Country
