@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from library.models import LibraryIndexPage, ProjectProfilePage, ResourcePage
+from tests.library.helpers import first_hit_download
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_site")]
 
@@ -44,12 +45,7 @@ def test_the_demo_file_is_searched_and_downloadable(client, settings, demo_media
     block = html.split('class="library-hits"', 1)[1].split("</ol>", 1)[0]
     titles = [unescape(t) for t in re.findall(r"<h3><a href=\"[^\"]*\">(.*?)</a></h3>", block, re.S)]
     assert titles == ["Fusionner des mutuelles de santé : l'expérience de Sikasso"]
-    page_url = re.search(r'<h3><a href="([^"]*)">', block).group(1)
-    page = client.get(page_url).content.decode()
-    link = re.search(r'<a class="button" href="([^"]*)" download>', page).group(1)
-    response = client.get(link)
-    assert response.status_code == 200
-    data = b"".join(response.streaming_content) if response.streaming else response.content
+    data = first_hit_download(client, html)
     assert data.startswith(b"%PDF-") and b"Sikasso" in data
 
 

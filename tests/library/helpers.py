@@ -66,3 +66,16 @@ def project_profile(parent, **fields):
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+def first_hit_download(client, search_html: str) -> bytes:
+    """The file a visitor downloads by following the first hit of a library search page to its
+    resource page, then that page's download button (asserting the download answers 200)."""
+    import re
+
+    page_url = re.search(r'<h3><a href="([^"]*)">', search_html.split('class="library-hits"', 1)[1]).group(1)
+    page = client.get(page_url).content.decode()
+    link = re.search(r'<a class="button" href="([^"]*)" download>', page).group(1)
+    response = client.get(link)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content) if response.streaming else response.content

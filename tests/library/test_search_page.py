@@ -10,7 +10,7 @@ from django.test import override_settings
 from library.search_embedded import EmbeddedEngine
 from library.services import library_index_get_or_create
 from portal.core.pdf import pdf_bytes
-from tests.library.helpers import document, resource
+from tests.library.helpers import document, first_hit_download, resource
 from tests.library.test_search_behaviour import CORPUS, doc
 
 FR = "/fr/bibliotheque/"
@@ -270,10 +270,5 @@ def test_the_text_of_a_file_is_searched_and_the_file_downloaded(
                      external_url="", document=document("etude-sikasso.pdf", pdf_bytes(lines)))
         html = html_of(client, {"q": "mutuelles Mali", "type": "case_study"}, path=FR)
     assert hits(html) == ["Fusionner des mutuelles de santé : l'expérience de Sikasso"]
-    page_url = re.search(r'<h3><a href="([^"]*)">', html.split('class="library-hits"', 1)[1]).group(1)
-    page = client.get(page_url).content.decode()
-    link = re.search(r'<a class="button" href="([^"]*)" download>', page).group(1)
-    response = client.get(link)
-    assert response.status_code == 200
-    data = b"".join(response.streaming_content) if response.streaming else response.content
+    data = first_hit_download(client, html)
     assert data.startswith(b"%PDF-") and b"Sikasso" in data
