@@ -13,6 +13,7 @@ import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -64,10 +65,36 @@ class WarningsNeedComments(Exception):
 EDITABLE_STATES = {ReturnState.DRAFT, ReturnState.RETURNED}
 
 
+def field_value(name: str, value):
+    """A figure of the return in one canonical form, whatever it came from (the database, the form,
+    a file, a revision's JSON): amounts as decimals with the field's two places (493, "493" and
+    493.00 are one value), counts as integers, yes/no as booleans, and None for an empty text.
+    Revisions keep, compare and show figures through it, so only real changes count."""
+    field = YearlyReturn._meta.get_field(name)
+    if value is None or value == "":
+        return "" if field.get_internal_type() == "CharField" else None
+    if field.get_internal_type() == "JSONField":
+        return value
+    try:
+        value = field.to_python(value)
+    except ValidationError:
+        return value  # not a valid figure: kept as it is, full_clean says why
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal(1).scaleb(-field.decimal_places))
+    return value
+
+
 def _snapshot(ret: YearlyReturn) -> dict:
-    """The reported figures as JSON-ready values (decimals as strings), for revisions and diffs."""
-    data = {name: getattr(ret, name) for name in YearlyReturn.data_field_names()}
+    """The reported figures as JSON-ready values (decimals as strings with the field's places), for
+    revisions and diffs."""
+    data = {name: field_value(name, getattr(ret, name)) for name in YearlyReturn.data_field_names()}
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def same_figure(name: str, a, b) -> bool:
+    """Whether two values of the figure `name` (e.g. a revision's "493" and the next one's "493.00")
+    are the same figure."""
+    return field_value(name, a) == field_value(name, b)
 
 
 def record_revision(ret, *, user, changed, note="", data=None, state=None) -> ReturnRevision:

@@ -98,9 +98,15 @@ def _display(name, value, *, empty="", number=show_number):
         return empty
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return number(value)
     return choice_label(value, name)
+
+
+def _shown(name, value):
+    """A value kept in a revision (JSON: amounts as text) as the form shows it: "493", "1 234,5",
+    "Yes", a choice's label; "—" when empty."""
+    return _display(name, services.field_value(name, value), empty="—")
 
 
 def _sections_view(row, previous_row):
@@ -182,9 +188,10 @@ def _pending_changes(ret):
         return None
     rows = [
         {"title": schema.title(name),
-         "validated": _display(name, getattr(ret, name), empty="—"),
-         "restored": _display(name, pending.data.get(name), empty="—")}
-        for name in pending.changed_fields if name in SECTION_OF
+         "validated": _shown(name, getattr(ret, name)),
+         "restored": _shown(name, pending.data.get(name))}
+        for name in pending.changed_fields
+        if name in SECTION_OF and not services.same_figure(name, getattr(ret, name), pending.data.get(name))
     ]
     return {"revision": pending, "rows": rows}
 
@@ -276,17 +283,11 @@ def _conflict(refused, section):
     rows = []
     for name in SECTIONS[section][1]:
         mine, theirs = refused.submitted.get(name), getattr(current, name)
-        if _differs(mine, theirs):
+        if not services.same_figure(name, mine, theirs):
             rows.append({"title": schema.title(name),
                          "mine": _display(name, mine, empty="—"),
                          "theirs": _display(name, theirs, empty="—")})
     return {"rows": rows, "by": last.user if last else None, "at": last.created_at if last else None}
-
-
-def _differs(a, b) -> bool:
-    if isinstance(a, int | float | Decimal) and isinstance(b, int | float | Decimal):
-        return Decimal(str(a)) != Decimal(str(b))
-    return (a if a != "" else None) != (b if b != "" else None)
 
 
 def _add_model_errors(form, error):
@@ -430,11 +431,14 @@ def return_history(request, mutual_id, year):
     entries = []
     before = {}
     for revision in revisions:
+        # Only real changes: versions saved before figures were kept in one form may list a field
+        # whose value only changed notation ("493.00" then "493").
         changes = [
             {"title": schema.title(name),
-             "before": _display(name, before.get(name), empty="—"),
-             "after": _display(name, revision.data.get(name), empty="—")}
+             "before": _shown(name, before.get(name)),
+             "after": _shown(name, revision.data.get(name))}
             for name in revision.changed_fields if name in SECTION_OF
+            and not services.same_figure(name, before.get(name), revision.data.get(name))
         ]
         if "warning_comments" in revision.changed_fields:
             changes.append({"title": _("Comments on warnings"), "before": "", "after": "; ".join(

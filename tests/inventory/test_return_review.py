@@ -5,6 +5,7 @@ overrides with a reason). The form, submission and access: test_return_pages.py.
 
 import html
 import json
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -72,6 +73,70 @@ def test_history_shows_who_changed_what_and_the_secretariat_restores_a_version(c
     ret.refresh_from_db()
     assert ret.members == 100 and ret.revisions.count() == 3
     assert "Version 1" in ret.revisions.get(number=3).note or "1" in ret.revisions.get(number=3).note
+
+
+def _history_changes(client, mutual, number):
+    """The (field, before, after) rows the history page shows for version `number`."""
+    response = client.get(url("return_history", mutual, 2025))
+    entry = next(e for e in response.context["entries"] if e["revision"].number == number)
+    return [(c["title"], c["before"], c["after"]) for c in entry["changes"]], response.content.decode()
+
+
+def test_saving_an_untouched_section_writes_no_new_version(client, manager, mutual):
+    money = {"contributions_due": "493", "contributions_collected": "1 234,5", "benefits_paid": "0"}
+    product = {"membership_unit": "family", "covers_drugs": "true", "copayment_percent": "20"}
+    ret = ReturnFactory(mutual=mutual, year=2025)
+    logged_in(client, manager)
+    client.post(url("return_edit_section", mutual, 2025, "money"), section_post(ret.version, **money))
+    client.post(url("return_edit_section", mutual, 2025, "product"), section_post(ret.version + 1, **product))
+    ret.refresh_from_db()
+    saved = (ret.version, ret.revisions.count())
+    # The same sections sent again unchanged, as the form shows them (amounts stored as 493.00)
+    for section, values in (("money", money), ("product", product)):
+        ret.refresh_from_db()
+        post = section_post(ret.version, **values)
+        response = client.post(url("return_edit_section", mutual, 2025, section), post)
+        assert response.status_code == 302
+    ret.refresh_from_db()
+    assert (ret.version, ret.revisions.count()) == saved
+
+
+def test_history_shows_only_real_changes_formatted_as_the_form_shows_them(client, manager, mutual):
+    ret = ReturnFactory(mutual=mutual, year=2025)
+    logged_in(client, manager)
+    client.post(url("return_edit_section", mutual, 2025, "money"), section_post(
+        ret.version, contributions_due="493", contributions_collected="1 234,5", benefits_paid="100"))
+    ret.refresh_from_db()
+    client.post(url("return_edit_section", mutual, 2025, "money"), section_post(
+        ret.version, contributions_due="493", contributions_collected="1 234,5", benefits_paid="2500000"))
+    client.post(url("return_edit_section", mutual, 2025, "product"), section_post(
+        ret.version + 1, membership_unit="family", covers_drugs="true"))
+    ret.refresh_from_db()
+    assert ret.version == 4
+    with translation.override("fr"):
+        changes, page = _history_changes(client, mutual, 2)
+    assert changes == [("Prestations payées", "100", "2\u00a0500\u00a0000")]  # not "493.00 → 493"
+    with translation.override("fr"):
+        changes, page = _history_changes(client, mutual, 1)
+    assert ("Cotisations recouvrées", "—", "1\u00a0234,50") in changes  # as the form shows it
+    with translation.override("fr"):
+        changes, page = _history_changes(client, mutual, 3)
+    assert sorted(changes) == [("Couvre les médicaments", "—", "Oui"), ("Unité d'adhésion", "—", "Familiale")]
+    assert "493.00" not in page and "2500000" not in page
+
+
+def test_history_of_versions_kept_in_the_older_notation_shows_no_false_change(client, manager, mutual):
+    """Versions saved before figures were kept in one form hold "493" then "493.00" for one amount."""
+    ret = ReturnFactory(mutual=mutual, year=2025, contributions_due=Decimal("493"))
+    first = ret.revisions.create(number=1, data={"contributions_due": "493", "members": 10},
+                                 changed_fields=[], state="draft", user=manager)
+    ret.revisions.create(number=2, data={"contributions_due": "493.00", "members": 12},
+                         changed_fields=["contributions_due", "members"], state="draft", user=manager)
+    assert first.number == 1
+    logged_in(client, manager)
+    with translation.override("fr"):
+        changes, _page = _history_changes(client, mutual, 2)
+    assert [c[0] for c in changes] == ["Adhérents"]
 
 
 def test_restoring_an_unknown_version_is_not_found(client, mutual):
