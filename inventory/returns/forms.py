@@ -176,8 +176,14 @@ class SendBackForm(forms.Form):
 
 
 class ValidateForm(forms.Form):
-    """The validation; the reason is asked only of the secretariat validating figures it had a hand in."""
+    """The validation: the reviewer confirms, having seen what becomes public (a box to tick, which
+    works without JavaScript); the reason is asked only of the secretariat validating figures it
+    had a hand in."""
 
+    confirm = forms.BooleanField(
+        label=_("I have checked these figures and the mutual's explanations: they may be published."),
+        error_messages={"required": _("Tick this box to confirm: validating publishes these figures.")},
+    )
     override_reason = forms.CharField(
         label=_("Why do you validate figures you edited or submitted?"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,

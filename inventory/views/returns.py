@@ -156,8 +156,13 @@ def _detail_context(request, ret, **extra):
     trail = services.review_trail(ret)
     same_hands = can_review and user.pk in trail.hands
     may_override = can(user, "override_separation_of_duties")
+    under_review = ret.state == ReturnState.SUBMITTED or ret.pending_revision_id is not None
+    reviewing = can_review and under_review  # the page leads to a decision, below the figures
     context = {
         "mutual": ret.mutual, "ret": ret, "row": row, "year": ret.year,
+        "breadcrumb": _breadcrumb(user, ret),
+        "publication": _publication(ret) if reviewing else [],
+        "reviewing": reviewing,
         "sections": _sections_view(row, previous_row), "previous": source,
         "warnings": warnings, "diamonds": diamonds(row),
         "score": sum(d.earned for d in diamonds(row)),
@@ -166,7 +171,7 @@ def _detail_context(request, ret, **extra):
         "can_edit": editable and can(user, "edit_return", mutual=ret.mutual),
         "can_submit": editable and can(user, "submit_return", mutual=ret.mutual),
         "can_review": can_review,
-        "under_review": ret.state == ReturnState.SUBMITTED or ret.pending_revision_id is not None,
+        "under_review": under_review,
         "pending": _pending_changes(ret),
         "trail": trail,
         "same_hands": same_hands,
@@ -179,6 +184,35 @@ def _detail_context(request, ret, **extra):
     }
     context.update(extra)
     return context
+
+
+def _breadcrumb(user, ret):
+    """Where the return page leads back to: the reporter's returns for those who report for the
+    mutual, else the reviewer's queue (the country's submitted returns of that year)."""
+    if reported_mutuals(user).filter(pk=ret.mutual_id).exists():
+        return {"url": reverse("inventory:my_mutuals"), "label": _("My mutuals' returns")}
+    if can(user, "view_country_dashboard", country=ret.mutual.country_id):
+        query = f"?year={ret.year}&state={ReturnState.SUBMITTED}"
+        return {"url": reverse("inventory:country_dashboard", args=[ret.mutual.country_id]) + query,
+                "label": _("%(country)s: returns to review") % {"country": ret.mutual.country.name}}
+    return {"url": reverse("inventory:my_mutuals"), "label": _("My mutuals' returns")}
+
+
+def _publication(ret):
+    """What validating makes public, section by section: the titles of the figures filled in (those
+    of the restored version when one awaits validation). Never the comments on warnings nor anyone's
+    personal data, which no public table holds."""
+    pending = ret.pending_revision
+    sections = []
+    for _key, (label, names) in SECTIONS.items():
+        values = {
+            name: services.field_value(name, pending.data.get(name) if pending else getattr(ret, name))
+            for name in names
+        }
+        filled = [schema.title(name) for name, value in values.items() if value not in (None, "")]
+        empty = len(names) - len(filled)
+        sections.append({"label": label, "filled": filled, "empty": empty})
+    return sections
 
 
 def _pending_changes(ret):
@@ -379,7 +413,9 @@ def return_validate(request, mutual_id, year):
     require(request, "validate_return", country=mutual.country_id)
     ret = get_object_or_404(YearlyReturn, mutual=mutual, year=year)
     form = ValidateForm(request.POST)
-    form.is_valid()
+    if not form.is_valid() and "confirm" in form.errors:
+        # Nothing is published until the reviewer confirms, having seen what becomes public.
+        return _detail_after_refusal(request, ret, validate_form=form)
     try:
         ret = services.return_validate(
             ret=ret, user=request.user, override_reason=form.cleaned_data.get("override_reason", "")

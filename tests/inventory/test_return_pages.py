@@ -291,7 +291,8 @@ def test_every_person_reaches_exactly_the_return_actions_of_their_role(client, k
     if user:
         client.force_login(user)
     for method, name, extra in ENDPOINTS:
-        data = {"comment": "À revoir", "base_version": 99, "members": "1"} if method == "post" else None
+        sent = {"comment": "À revoir", "base_version": 99, "members": "1", "confirm": "on"}
+        data = sent if method == "post" else None
         response = getattr(client, method)(url(name, mutual, 2025, *extra), data)
         if user is None:
             assert response.status_code == 302 and "/comptes/" in response["Location"], name

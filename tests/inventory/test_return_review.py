@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 # The fixtures of the return tests (tests/inventory/return_pages.py): a mutual's manager, the mutual,
 # Senegal's focal point.
 manager, mutual, focal_point = return_pages.manager, return_pages.mutual, return_pages.focal_point
+CONFIRMED = {"confirm": "on"}  # the reviewer's "I have checked these figures"
 
 
 # Review --------------------------------------------------------------------------------------
@@ -44,7 +45,7 @@ def test_focal_point_returns_with_a_comment_the_manager_sees_it_corrects_and_res
                 section_post(ret.version, status="functional", members="120", beneficiaries="400"))
     assert client.post(url("return_submit", mutual, 2025)).status_code == 302
     client.force_login(focal_point)
-    client.post(url("return_validate", mutual, 2025))
+    client.post(url("return_validate", mutual, 2025), CONFIRMED)
     ret.refresh_from_db()
     assert (ret.state, ret.members) == (ReturnState.VALIDATED, 120)
     assert [t.to_state for t in ret.transitions.order_by("id")] == [
@@ -54,6 +55,89 @@ def test_focal_point_returns_with_a_comment_the_manager_sees_it_corrects_and_res
     with translation.override("fr"):
         profile = client.get(reverse("inventory:mutual_detail", args=[mutual.mutual_id])).content.decode()
     assert "<td class=\"num\">120</td>" in profile
+
+
+def _submitted(mutual, manager):
+    ret = ReturnFactory(mutual=mutual, year=2025, status="functional", members=100, beneficiaries=400,
+                        contributions_due=Decimal("493"))
+    return return_submit(ret=ret, user=manager)
+
+
+def test_the_reviewer_reads_the_figures_before_the_decision(client, mutual, manager, focal_point):
+    _submitted(mutual, manager)
+    page = logged_in(client, focal_point).get(url("return_detail", mutual, 2025)).content.decode()
+    last_figures = page.rindex('class="return-table"')
+    assert last_figures < page.index('id="review-title"')
+    assert last_figures < page.index(url("return_validate", mutual, 2025))
+    assert last_figures < page.index(url("return_send_back", mutual, 2025))
+
+
+def test_validating_needs_the_confirmation_that_shows_what_becomes_public(
+    client, mutual, manager, focal_point
+):
+    mutual.contact_name = "Awa Contact-Personnelle"
+    mutual.save()
+    ret = _submitted(mutual, manager)
+    logged_in(client, focal_point)
+    with translation.override("fr"):
+        page = html.unescape(client.get(url("return_detail", mutual, 2025)).content.decode())
+    form = page.split('class="form validate-form"')[1].split("</form>")[0]
+    assert 'name="confirm"' in form and "Adhérents" in form and "Cotisations dues" in form
+    assert "Awa Contact-Personnelle" not in page  # the contact person is nobody's business here
+    response = client.post(url("return_validate", mutual, 2025))  # the box not ticked
+    assert response.status_code == 400 and response.context["validate_form"].errors["confirm"]
+    assert 'role="alert"' in response.content.decode() or "field-error" in response.content.decode()
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.SUBMITTED  # nothing published
+    assert client.post(url("return_validate", mutual, 2025), CONFIRMED).status_code == 302
+    ret.refresh_from_db()
+    assert ret.state == ReturnState.VALIDATED
+
+
+def test_the_breadcrumb_leads_each_reader_back_to_their_own_list(client, mutual, manager, focal_point):
+    _submitted(mutual, manager)
+    with translation.override("fr"):
+        queue = reverse("inventory:country_dashboard", args=["SN"]) + "?year=2025&state=submitted"
+        mine = reverse("inventory:my_mutuals")
+    for user, target in ((focal_point, queue), (manager, mine)):
+        page = logged_in(client, user).get(url("return_detail", mutual, 2025)).content.decode()
+        breadcrumb = page.split('class="breadcrumb"')[1].split("</nav>")[0]
+        assert html.unescape(breadcrumb).count(f'href="{target}"') == 1, user
+    assert client.get(mine).status_code == 200
+
+
+def test_the_help_speaks_to_the_reviewer_or_to_the_mutual(client, mutual, manager, focal_point):
+    ReturnFactory(mutual=mutual, year=2024, state=ReturnState.VALIDATED, status="functional", members=100,
+                  beneficiaries=400)
+    ret = ReturnFactory(mutual=mutual, year=2025, status="functional", members=400, beneficiaries=1600,
+                        warning_comments={})
+    ret.warning_comments = dict.fromkeys(_warning_codes(ret), "Adhésion d'une coopérative.")
+    ret.save()
+    return_submit(ret=ret, user=manager)
+    with translation.override("en"):
+        reviewer = client_page(client, focal_point, mutual)
+        reporter = client_page(client, manager, mutual)
+    assert "read the explanations before you decide" in reviewer
+    assert "explain each one in a few words for the focal point" not in reviewer
+    assert "the focal point reads the mutual's explanation" in reporter
+
+
+def _warning_codes(ret):
+    from inventory.opendata.exports import return_row
+    from inventory.returns.services import previous_validated
+    from inventory.returns.validation import plausibility_warnings
+
+    previous = previous_validated(ret)
+    codes = [w.code for w in plausibility_warnings(return_row(ret, previous), return_row(previous))]
+    assert codes, "the test needs a warning"
+    return codes
+
+
+def client_page(client, user, mutual):
+    client.force_login(user)
+    with translation.override("en"):
+        address = reverse("inventory:return_detail", args=[mutual.mutual_id, 2025])
+    return html.unescape(client.get(address, HTTP_ACCEPT_LANGUAGE="en").content.decode())
 
 
 # History and restore -------------------------------------------------------------------------
@@ -173,7 +257,7 @@ def test_each_step_tells_the_other_side_by_email_in_their_language(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url("return_submit", mutual, 2025))
         client.force_login(focal_point)
-        client.post(url("return_validate", mutual, 2025))
+        client.post(url("return_validate", mutual, 2025), CONFIRMED)
     assert "validated" in mailoutbox[-1].subject and mailoutbox[-1].to == [manager.email]
     assert len(mailoutbox) == 4
 
@@ -200,7 +284,7 @@ def test_a_focal_point_who_submitted_the_return_is_refused_on_the_review_page(cl
     page = html.unescape(client.get(url("return_detail", mutual, 2025)).content.decode())
     assert "vous ne pouvez pas les valider" in page.lower() or "cannot validate" in page
     assert url("return_validate", mutual, 2025) not in page  # no button that would fail
-    response = client.post(url("return_validate", mutual, 2025))
+    response = client.post(url("return_validate", mutual, 2025), CONFIRMED)
     page = html.unescape(response.content.decode())
     assert response.status_code == 403
     assert 'role="alert"' in page and ("cannot validate" in page or "pouvez pas les valider" in page)
@@ -234,12 +318,13 @@ def test_the_secretariat_overrides_on_the_page_with_a_reason_shown_in_the_histor
     return_submit(ret=ret, user=secretariat)
     client.force_login(secretariat)
     assert 'name="override_reason"' in client.get(url("return_detail", mutual, 2025)).content.decode()
-    response = client.post(url("return_validate", mutual, 2025), {"override_reason": ""})
+    response = client.post(url("return_validate", mutual, 2025), {**CONFIRMED, "override_reason": ""})
     assert response.status_code == 400 and response.context["validate_form"].errors["override_reason"]
     ret.refresh_from_db()
     assert ret.state == ReturnState.SUBMITTED
     reason = "Fiche papier reçue par courrier, point focal injoignable."
-    assert client.post(url("return_validate", mutual, 2025), {"override_reason": reason}).status_code == 302
+    response = client.post(url("return_validate", mutual, 2025), {**CONFIRMED, "override_reason": reason})
+    assert response.status_code == 302
     ret.refresh_from_db()
     assert ret.state == ReturnState.VALIDATED
     history = html.unescape(client.get(url("return_history", mutual, 2025)).content.decode())
@@ -272,7 +357,7 @@ def test_a_restore_on_a_validated_return_keeps_the_public_figures_until_validate
     client.force_login(focal_point)
     page = client.get(url("return_detail", mutual, 2025)).content.decode()
     assert 'id="pending-title"' in page and url("return_validate", mutual, 2025) in page
-    assert client.post(url("return_validate", mutual, 2025)).status_code == 302
+    assert client.post(url("return_validate", mutual, 2025), CONFIRMED).status_code == 302
     ret.refresh_from_db()
     assert (ret.members, ret.pending_revision) == (120, None)
     assert public() == (False, [120])
