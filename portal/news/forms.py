@@ -1,18 +1,14 @@
-import time
-
 from django import forms
-from django.core import signing
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.images.fields import WagtailImageField
 
+from portal.core import antispam
 from portal.core.extraction import check_upload
 from portal.reference.models import Country, Language, Theme
 
 from .models import Frequency, Kind
 
-MIN_SECONDS = 3  # a person takes longer than this to write an article; a script does not
-STAMP_SALT = "news.article-form"
 BODY_MAX_CHARS = 30_000
 
 
@@ -22,40 +18,43 @@ class NamedChoiceField(forms.ModelMultipleChoiceField):
 
 
 class AntiBotMixin(forms.Form):
-    """A field people never see (bots fill it) and the time the form was shown (bots post at once)."""
+    """The site's anti-spam (`portal.core.antispam`): a field people never see (bots fill it) and the
+    signed time the form was first shown, kept when the form comes back with an error. `browser`:
+    whether the request looks like a browser's (`antispam.looks_like_a_browser`)."""
 
     website = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
     stamp = forms.CharField(required=False, widget=forms.HiddenInput)
-    bot_suspected = False  # set by clean(): honeypot filled, or stamp missing, forged, too young or expired
+    bot_suspected = False  # set by clean(): honeypot, stamp missing, forged or old, a script's instant post
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, browser=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.browser = browser
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.verdict = None
         if not self.is_bound:
-            self.initial["stamp"] = signing.dumps(time.time(), salt=STAMP_SALT)
+            self.initial["stamp"] = antispam.new_stamp()
 
     def clean(self):
         data = super().clean()
-        self.bot_suspected = True
-        if data.get("website"):
+        self.verdict = antispam.check(self.data, stamp_field="stamp", browser=self.browser)
+        self.bot_suspected = not self.verdict.ok  # a day-old form keeps no file either (uploads.py)
+        if self.data.get(antispam.HONEYPOT):
             raise forms.ValidationError(_("This form could not be sent. Please try again."))
-        try:
-            shown = float(signing.loads(data.get("stamp") or "", salt=STAMP_SALT, max_age=86400))
-        except (signing.BadSignature, TypeError, ValueError):
+        if self.verdict.expired:
+            raise forms.ValidationError(
+                _("This form was open for more than a day: please check it and send it again.")
+            )
+        if self.verdict.bot:
             raise forms.ValidationError(
                 _("This form has expired or was not sent from the site: please send it again.")
-            ) from None
-        if time.time() - shown < MIN_SECONDS:
-            raise forms.ValidationError(
-                _("This form was sent too quickly: please check it and send it again.")
             )
-        self.bot_suspected = False
         return data
 
-    def refresh_stamp(self):
-        """A form shown again after an error gets a new stamp: correcting it takes a person a moment too."""
+    def keep_stamp(self):
+        """A form shown again after an error keeps the time it was first shown (a fresh one only when
+        that one was unusable): correcting a mistake and sending at once is fine."""
         data = self.data.copy()
-        data["stamp"] = signing.dumps(time.time(), salt=STAMP_SALT)
+        data["stamp"] = self.verdict.stamp if self.verdict else antispam.new_stamp()
         self.data = data
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Locale
 
 from portal.accounts.permissions import permission_required
-from portal.core import throttle
+from portal.core import antispam, throttle
 
 from . import selectors, services, uploads
 from .forms import ArticleForm
@@ -147,7 +147,8 @@ def article_submit(request, pk=None):
             initial = {"language": "en" if Locale.get_active().language_code == "en" else "fr"}
         return _form_page(request, ArticleForm(initial=initial, current_countries=current_countries), article)
 
-    form = ArticleForm(request.POST, request.FILES, current_countries=current_countries)
+    form = ArticleForm(request.POST, request.FILES, current_countries=current_countries,
+                       browser=antispam.looks_like_a_browser(request))
     if throttle.reached("news-submissions", request.user.pk, (SUBMISSIONS_PER_DAY, DAY)):
         form.is_valid()
         form.add_error(None, _("You have sent %(n)s articles in the last 24 hours: please wait before "
@@ -155,7 +156,7 @@ def article_submit(request, pk=None):
         return _form_page(request, form, article, status=429)
     if not form.is_valid():
         _keep_uploads(request, form)
-        form.refresh_stamp()
+        form.keep_stamp()
         return _form_page(request, form, article, status=400)
     data = form.cleaned_data
     image = data.get("image") or _kept_file(request, "image", data.get("image_kept"))

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal.accounts.permissions import require
+from portal.core import antispam as core_antispam
 from portal.core import throttle
 
 from . import antispam, services
@@ -28,32 +29,36 @@ def _archive(language=None):
     return pages.first()
 
 
-def _form_page(request, form, *, status=200, problem=""):
+def _form_page(request, form, *, status=200, problem="", started=""):
+    """The form; shown again after a problem, it keeps the time it was first shown (`started`)."""
     return render(request, "newsletter/subscribe.html", {
-        "form": form, "problem": problem, "archive": _archive(request.LANGUAGE_CODE)}, status=status)
+        "form": form, "problem": problem, "archive": _archive(request.LANGUAGE_CODE), "started": started,
+    }, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request):
     """The subscription form (also on the archive page). Bots get a success page and no e-mail;
-    a form sent too fast, or too many attempts, get a message; the address's owner gets the
+    a form not from the site or a day old, or too many attempts, get a message; the address's owner gets the
     confirmation e-mail whatever the address's state, so nothing tells whether it is subscribed."""
     require(request, "view_public_pages")
     if request.method != "POST":
         return _form_page(request, SubscribeForm(initial={"language": request.LANGUAGE_CODE}))
     form = SubscribeForm(request.POST)
-    if request.POST.get("website"):  # the honeypot: pretend all is well
+    verdict = core_antispam.check(request.POST, stamp_field=antispam.STARTED,
+                                  browser=core_antispam.looks_like_a_browser(request))
+    if request.POST.get(core_antispam.HONEYPOT):  # the honeypot: pretend all is well
         return redirect("newsletter:subscribe_sent")
-    if antispam.sent_too_soon(request.POST.get("started", "")):
+    if not verdict.ok:
         form.is_valid()
-        return _form_page(request, form, status=400, problem=_(
-            "This form was sent too quickly after it was shown, or it is more than a day old. "
+        return _form_page(request, form, status=400, started=verdict.stamp, problem=_(
+            "This form is more than a day old, or it was not sent from this site. "
             "Please check your address and send it again."))
     if not throttle.allow("newsletter-ip", throttle.client_address(request), antispam.PER_IP):
-        return _form_page(request, form, status=429, problem=_(
+        return _form_page(request, form, status=429, started=verdict.stamp, problem=_(
             "Too many subscriptions were sent from your connection. Please try again in an hour."))
     if not form.is_valid():
-        return _form_page(request, form, status=400, problem=_(
+        return _form_page(request, form, status=400, started=verdict.stamp, problem=_(
             "Please correct the errors below; nothing has been sent yet."))
     email = services.normalize_email(form.cleaned_data["email"])
     if throttle.allow("newsletter-address", email, antispam.PER_ADDRESS):

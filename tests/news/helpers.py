@@ -3,12 +3,11 @@
 import io
 import time
 
-from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
-from portal.news.forms import STAMP_SALT
+from portal.core import antispam
 from portal.news.models import ArticlePage
 from portal.news.services import news_index_get_or_create
 from portal.reference.models import Country, Theme
@@ -22,7 +21,7 @@ def url(name, *args, language="en"):
 
 def old_stamp(seconds=60) -> str:
     """The form's timestamp as if it had been shown `seconds` ago."""
-    return signing.dumps(time.time() - seconds, salt=STAMP_SALT)
+    return antispam.new_stamp(time.time() - seconds)
 
 
 def png_bytes(size=(8, 8)) -> bytes:

@@ -11,9 +11,9 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.accounts.roles import Role
+from portal.core import antispam
 from portal.core.pdf import pdf_bytes
 from portal.news import views
-from portal.news.forms import STAMP_SALT
 from portal.news.models import ArticlePage
 from tests.factories import UserFactory
 from tests.news.helpers import article_post, old_stamp, png_bytes, url
@@ -48,7 +48,7 @@ def expired_stamp() -> str:
     """A stamp signed two days ago (past the form's day)."""
     past = time.time() - 2 * 86400
     with mock.patch("time.time", return_value=past):
-        return signing.dumps(past, salt=STAMP_SALT)
+        return signing.dumps(past, salt=antispam.SALT)
 
 
 def tokens(response) -> tuple[str, str]:

@@ -215,6 +215,29 @@ def test_bots_are_refused(client, member, django_capture_on_commit_callbacks):
     assert not articles_of(member).exists()
 
 
+def test_a_form_shown_again_after_an_error_can_be_sent_again_at_once(
+    client, member, django_capture_on_commit_callbacks
+):
+    stamp = old_stamp(seconds=60)
+    wrong = submit(client, django_capture_on_commit_callbacks, article_post(body="Trop court.", stamp=stamp))
+    assert wrong.status_code == 400
+    kept = wrong.context["form"]["stamp"].value()
+    assert kept == stamp  # the time the form was first shown: the clock does not start again
+    response = submit(client, django_capture_on_commit_callbacks, article_post(stamp=kept))  # at once
+    assert response.status_code == 302
+    assert articles_of(member).count() == 1
+
+
+def test_an_article_sent_at_once_from_a_browser_is_accepted(
+    client, member, django_capture_on_commit_callbacks
+):
+    headers = {"HTTP_ACCEPT_LANGUAGE": "fr-FR", "HTTP_USER_AGENT": "Mozilla/5.0"}
+    with django_capture_on_commit_callbacks(execute=True):  # a text pasted in, sent within the second
+        response = client.post(url("news:submit"), article_post(stamp=old_stamp(seconds=0)), **headers)
+    assert response.status_code == 302
+    assert articles_of(member).count() == 1
+
+
 def test_submissions_are_rate_limited(client, member, django_capture_on_commit_callbacks, monkeypatch):
     monkeypatch.setattr(views, "SUBMISSIONS_PER_DAY", 2)
     for n in range(2):

@@ -1,6 +1,7 @@
 """Subscribing without an account: double opt-in, no leak, bots and floods refused, one-click unsubscribe,
 and the profile's newsletter part for logged-in people."""
 
+import re
 import time
 
 import pytest
@@ -74,15 +75,57 @@ def test_a_filled_honeypot_pretends_success_and_sends_nothing(subscribe):
     assert mail.outbox == []
 
 
-def test_a_form_sent_too_fast_is_refused_with_a_message(client):
-    response = client.post(url("newsletter:subscribe"), {
+BROWSER = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9", "HTTP_USER_AGENT": "Mozilla/5.0 (Linux; Android 14)"}
+
+
+def _shown_form_stamp(response) -> str:
+    return re.search(r'name="started" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_a_script_posting_at_once_or_without_the_form_is_refused_with_a_message(client):
+    response = client.post(url("newsletter:subscribe"), {  # no browser headers, sent at once
         "email": "quick@example.org", "language": "fr", "started": antispam.started_token(time.time())})
     assert response.status_code == 400
     assert response.context["problem"]
     assert 'value="quick@example.org"' in response.content.decode()
-    missing = client.post(url("newsletter:subscribe"), {"email": "quick@example.org", "language": "fr"})
+    missing = client.post(url("newsletter:subscribe"), {"email": "quick@example.org", "language": "fr"},
+                          **BROWSER)
     assert missing.status_code == 400
     assert mail.outbox == []
+
+
+def test_a_form_filled_in_by_the_browser_and_sent_at_once_is_accepted(
+    client, django_capture_on_commit_callbacks
+):
+    shown = client.get(url("newsletter:subscribe"), **BROWSER)
+    with django_capture_on_commit_callbacks(execute=True):  # autofill: sent within the second
+        response = client.post(url("newsletter:subscribe"), {
+            "email": "autofill@example.org", "language": "fr", "website": "",
+            "started": _shown_form_stamp(shown)}, **BROWSER)
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["autofill@example.org"]]
+
+
+def test_a_form_shown_again_after_an_error_can_be_sent_again_at_once(
+    client, started, django_capture_on_commit_callbacks
+):
+    wrong = client.post(url("newsletter:subscribe"), {
+        "email": "awa@example", "language": "fr", "website": "", "started": started})
+    assert wrong.status_code == 400
+    assert _shown_form_stamp(wrong) == started  # the time it was first shown, not a new one
+    with django_capture_on_commit_callbacks(execute=True):  # corrected and sent at once (no browser headers)
+        response = client.post(url("newsletter:subscribe"), {
+            "email": "awa@example.org", "language": "fr", "website": "",
+            "started": _shown_form_stamp(wrong)})
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["awa@example.org"]]
+
+
+def test_a_filled_honeypot_is_refused_even_from_a_browser(client, started):
+    response = client.post(url("newsletter:subscribe"), {
+        "email": "bot@example.org", "language": "fr", "website": "https://spam.example",
+        "started": started}, **BROWSER)
+    assert response.status_code == 302 and mail.outbox == []  # pretends success, sends nothing
 
 
 def test_one_connection_is_throttled(subscribe, monkeypatch):
