@@ -2,7 +2,8 @@
 
 A mutual manager logs in, finds the form pre-filled from last year, saves a draft, sees a warning,
 explains it and submits; the focal point returns it with a comment; the manager corrects and
-resubmits; the focal point validates; the public profile shows the new figures.
+resubmits; the focal point reads the figures, then validates below them through the confirmation; the
+public profile shows the new figures.
 Screenshots go to $SCREENSHOT_DIR when set (to look at them), else to the test's temporary folder.
 """
 
@@ -85,9 +86,23 @@ def test_return_round_trip_between_manager_and_focal_point(browser, live_server,
     page.locator("section.warnings").get_by_role("button").click()
     assert YearlyReturn.objects.get(pk=ret.pk).state == ReturnState.SUBMITTED
 
-    # The focal point validates; the public profile shows the new figures.
+    # The focal point reads the figures, then decides below them: the breadcrumb leads back to the
+    # country's returns to review; validating asks to confirm, beside what becomes public.
     focal.goto(detail_url)
-    focal.locator("form[action*='valid']").get_by_role("button").click()
+    assert "state=submitted" in focal.locator("nav.breadcrumb a").get_attribute("href")
+    figures = focal.locator("table.return-table").last.bounding_box()
+    validate = focal.locator("form[action*='valid']")
+    send_back = focal.locator("form[action*='send-back'], form[action*='renvoyer']")
+    for decision in (validate, send_back):
+        assert figures["y"] + figures["height"] <= decision.bounding_box()["y"]
+    assert no_sideways_scroll(focal)
+    validate.get_by_role("button").click()  # without ticking the confirmation: nothing is published
+    assert YearlyReturn.objects.get(pk=ret.pk).state == ReturnState.SUBMITTED
+    validate = focal.locator("form[action*='valid']")
+    assert validate.locator(".error").first.is_visible()
+    focal.screenshot(path=shots / "return-review-confirm-360.png", full_page=True)
+    validate.get_by_role("checkbox").check()
+    validate.get_by_role("button").click()
     assert YearlyReturn.objects.get(pk=ret.pk).state == ReturnState.VALIDATED
     visitor = browser.new_context(locale="fr-FR", viewport=PHONE).new_page()
     visitor.goto(f"{live_server.url}/fr/inventaire/mutuelles/{mutual.mutual_id}/")

@@ -50,6 +50,7 @@ def test_validating_a_return_updates_the_country_page_and_the_downloads(browser,
 
     focal = logged_in_page(browser, live_server, "point-focal@example.org")
     focal.goto(live_server.url + french("inventory:return_detail", waiting.mutual_id, 2025))
+    focal.locator("form[action*='valid']").get_by_role("checkbox").check()  # "I have checked…"
     focal.locator("form[action*='valid']").get_by_role("button").click()
     ret.refresh_from_db()
     assert ret.state == ReturnState.VALIDATED
