@@ -103,6 +103,12 @@ def _display(name, value, *, empty="", number=show_number):
     return choice_label(value, name)
 
 
+NUMERIC_FIELDS = {
+    f.name for f in YearlyReturn._meta.concrete_fields
+    if f.get_internal_type() in {"PositiveIntegerField", "DecimalField"}
+}
+
+
 def _shown(name, value):
     """A value kept in a revision (JSON: amounts as text) as the form shows it: "493", "1 234,5",
     "Yes", a choice's label; "—" when empty."""
@@ -470,7 +476,7 @@ def return_history(request, mutual_id, year):
         # Only real changes: versions saved before figures were kept in one form may list a field
         # whose value only changed notation ("493.00" then "493").
         changes = [
-            {"title": schema.title(name),
+            {"title": schema.title(name), "numeric": name in NUMERIC_FIELDS,
              "before": _shown(name, before.get(name)),
              "after": _shown(name, revision.data.get(name))}
             for name in revision.changed_fields if name in SECTION_OF
