@@ -9,6 +9,7 @@ chart is an `<svg role="img">` labelled by its `<title>` and `<desc>`, that scal
 
 import hashlib
 import math
+import re
 from collections.abc import Callable
 
 from django.utils.formats import number_format
@@ -94,10 +95,16 @@ def coord(value: float) -> str:
 
 
 def svg_element(uid: str, width: float, height: float, title: str, description: str, body: list[str],
-         css_class: str, font_size: int) -> SafeString:
+         css_class: str, font_size: int, origin: tuple[float, float] = (0, 0),
+         role: str = "img") -> SafeString:
+    """The `<svg>` around `body`; its view box starts at `origin` (a map zoomed on part of its outlines).
+    `role` "group" for a drawing with links inside (an image's content is not reachable)."""
+    x, y = origin
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {coord(width)} {coord(height)}" width="100%" '
-        f'class="chart {css_class}" role="img" aria-labelledby="{uid}-t {uid}-d" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="{coord(x)} {coord(y)} {coord(width)} {coord(height)}" '
+        f'width="100%" '
+        f'class="chart {css_class}" role="{role}" aria-labelledby="{uid}-t {uid}-d" '
         f'font-size="{font_size}" font-family="system-ui, sans-serif" fill="{INK}">'
         f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(description)}</desc>'
     )
@@ -115,9 +122,10 @@ def text_width(text: str, font_size: float) -> float:
 
 
 def wrap_text(text: str, font_size: float, available: float) -> list[str]:
-    """`text` cut at spaces into lines that fit `available` units (a longer word keeps its line)."""
+    """`text` cut at spaces into lines that fit `available` units (a longer word keeps its line); a
+    non-breaking space ("10 %", "SN Senegal") holds its two sides together."""
     lines: list[str] = []
-    for word in str(text).split():
+    for word in re.split(r"[^\S\u00a0\u202f]+", str(text).strip()):
         if lines and text_width(f"{lines[-1]} {word}", font_size) <= available:
             lines[-1] += f" {word}"
         else:
@@ -129,3 +137,14 @@ def text_lines(x: float, y: float, lines: list[str], line_height: float, **attrs
     """Several lines of text, the first baseline at `y`."""
     return "".join(text_element(x, y + n * line_height, line, **attrs) for n, line in enumerate(lines))
 
+
+
+def standalone_svg(svg: str) -> str:
+    """A chart of a page as a file of its own: sized in pixels by its view box (a page's chart takes
+    its container's width), on a white ground, with the XML declaration."""
+    match = re.search(r'viewBox="(-?[\d.]+) (-?[\d.]+) ([\d.]+) ([\d.]+)" width="100%"', svg)
+    if match:
+        x, y, width, height = match.groups()
+        svg = svg.replace(match.group(0), f'viewBox="{x} {y} {width} {height}" width="{width}" '
+                          f'height="{height}" style="background:#fff"', 1)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n"
