@@ -78,19 +78,25 @@ class MapClass:
     label: str = ""
 
 
-def equal_interval_breaks(values: Sequence[float | None], classes: int = 5) -> list[float]:
+def equal_interval_breaks(values: Sequence[float | None], classes: int = 5, *, whole: bool = False
+                          ) -> list[float]:
     """Thresholds cutting the range of `values` (from zero, or from the lowest value when negative) into
     at most `classes` intervals of equal, round width (steps of 1, 2, 2.5 or 5 times a power of ten):
-    a difference of one point never spans the whole palette. Empty when there is one value or none."""
+    a difference of one point never spans the whole palette. `whole`: counts, cut at whole numbers
+    only. Empty when there is one value or none."""
     present = [float(v) for v in values if is_present(v)]
     if not present:
         return []
     low, high = min(min(present), 0.0), max(max(present), 0.0)
     if high == low:
         return []
-    ticks = nice_ticks(low, high, classes)
+    def fits(ticks):
+        step = ticks[1] - ticks[0]
+        return len(ticks) - 1 <= classes and (not whole or (step >= 1 and float(step).is_integer()))
+
     count = classes
-    while len(ticks) - 1 > classes and count > 1:
+    ticks = nice_ticks(low, high, count)
+    while not fits(ticks) and count > 1:
         count -= 1
         ticks = nice_ticks(low, high, count)
     return ticks[1:-1]
@@ -110,7 +116,7 @@ def classify(values: Mapping[str, float | None], *, classes: int = 5,
     if not present:
         return [], {}
     if bins is None:
-        bins = equal_interval_breaks(list(present.values()), classes)
+        bins = equal_interval_breaks(list(present.values()), classes, whole=value_format == "integer")
     bins = list(bins)
     if len(bins) + 1 > 5:
         raise ValueError("At most five classes")
@@ -157,10 +163,12 @@ def classes_method(bins: Sequence[float] | None, value_format: Format = "number"
     """How the classes are made, for the legend: fixed breaks, or equal intervals of a width."""
     if bins is not None:
         return _("Fixed classes chosen for this measure, the same every year.")
-    breaks = equal_interval_breaks(values)
-    if len(breaks) < 2:
+    breaks = equal_interval_breaks(values, whole=value_format == "integer")
+    if not breaks:
         return _("Equal intervals.")
-    width = format_value(breaks[1] - breaks[0], value_format, _decimals(breaks, value_format))
+    low = min([float(v) for v in values if is_present(v)] + [0.0])
+    step = breaks[1] - breaks[0] if len(breaks) > 1 else breaks[0] - low
+    width = format_value(step, value_format, _decimals([step], value_format))
     return _("Equal intervals of %(width)s.") % {"width": width}
 
 

@@ -115,6 +115,16 @@ def test_equal_interval_breaks(values, breaks):
     assert len(africa_map.equal_interval_breaks(values)) + 1 <= 5
 
 
+def test_counts_are_cut_at_whole_numbers():
+    """Two mutuals at most: not "under 0", "0 to under 1" (0.5 written as a count)."""
+    assert africa_map.equal_interval_breaks([2, 0, 1], whole=True) == [1]
+    assert africa_map.equal_interval_breaks([7, 3], whole=True) == [2, 4, 6]
+    assert africa_map.equal_interval_breaks([10], whole=True) == [2, 4, 6, 8]
+    classes, _index = africa_map.classify({"SN": 2, "ML": 1}, value_format="integer")
+    assert [c.label for c in classes] == ["under 1", "1 or more"]
+    assert africa_map.classes_method(None, "integer", [2, 1]) == "Equal intervals of 1."
+
+
 def test_a_one_point_gap_is_not_full_contrast():
     """The issue's case: quantiles painted 91 % and 92 % as the palette's two ends."""
     classes, index = africa_map.classify({"SN": 0.91, "ML": 0.92})
