@@ -101,7 +101,8 @@ def test_charts_fit_the_screen_and_read(browser, live_server, shots, viewport):
     context = browser.new_context(locale="fr-FR", viewport=viewport)
     page = context.new_page()
     axe = Axe()
-    for name, path in [("overview", french("inventory:overview")), ("country", french("inventory:country", "SN"))]:
+    pages = [("overview", french("inventory:overview")), ("country", french("inventory:country", "SN"))]
+    for name, path in pages:
         page.goto(f"{live_server.url}{path}")
         page.screenshot(path=str(shots / f"charts-{name}-{viewport['width']}.png"), full_page=True)
         assert no_sideways_scroll(page), name
