@@ -141,10 +141,13 @@ def text_lines(x: float, y: float, lines: list[str], line_height: float, **attrs
 
 def standalone_svg(svg: str) -> str:
     """A chart of a page as a file of its own: sized in pixels by its view box (a page's chart takes
-    its container's width), on a white ground, with the XML declaration."""
+    its container's width), on a white ground (a rectangle: no style attribute for a policy to
+    block), with the XML declaration."""
     match = re.search(r'viewBox="(-?[\d.]+) (-?[\d.]+) ([\d.]+) ([\d.]+)" width="100%"', svg)
     if match:
         x, y, width, height = match.groups()
         svg = svg.replace(match.group(0), f'viewBox="{x} {y} {width} {height}" width="{width}" '
-                          f'height="{height}" style="background:#fff"', 1)
+                          f'height="{height}"', 1)
+        svg = svg.replace("</desc>", f'</desc><rect x="{x}" y="{y}" width="{width}" height="{height}" '
+                          f'fill="#fff"/>', 1)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n"

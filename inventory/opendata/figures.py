@@ -31,19 +31,21 @@ MAP_MEASURES = [
 ]
 DEFAULT_MEASURE = "mutuals_reporting"
 # Fixed class breaks for the map, per measure, where a threshold means something to a reader (the
-# same every year, so a colour keeps its meaning); a measure not listed (the counts) is cut into
-# equal intervals of a round width.
+# same every year, so a colour keeps its meaning): half the mutuals reporting; growth or decline;
+# benefits or costs above contributions (100 %); own resources covering the charges (100 %); reserves
+# of one, three, six months, a year. A measure not listed (the counts, the utilisation rate) is cut
+# into equal intervals of a round width.
 MAP_BREAKS = {
     "response_rate": [0.5, 0.75, 0.9],
-    "penetration_rate": [0.01, 0.02, 0.05, 0.1],
-    "penetration_rate_median": [0.01, 0.02, 0.05, 0.1],
-    "growth_rate_median": [-0.1, 0.0, 0.1, 0.25],
-    "renewal_rate_median": [0.5, 0.7, 0.85],
-    "collection_rate_median": [0.5, 0.7, 0.85],
-    "claims_ratio_median": [0.25, 0.5, 0.75, 1.0],
-    "expense_ratio_median": [0.1, 0.2, 0.3, 0.5],
-    "own_resources_coverage_median": [0.5, 0.75, 1.0],
-    "subsidy_dependence_median": [0.25, 0.5, 0.75],
+    "penetration_rate": [0.05, 0.1, 0.2, 0.3],
+    "penetration_rate_median": [0.05, 0.1, 0.2, 0.3],
+    "growth_rate_median": [-0.05, 0.0, 0.05, 0.1],
+    "renewal_rate_median": [0.5, 0.6, 0.7, 0.8],
+    "collection_rate_median": [0.5, 0.7, 0.8, 0.9],
+    "claims_ratio_median": [0.5, 0.7, 0.85, 1.0],
+    "expense_ratio_median": [0.1, 0.15, 0.2, 0.3],
+    "own_resources_coverage_median": [0.75, 1.0, 1.25],
+    "subsidy_dependence_median": [0.1, 0.25, 0.5],
     "reserve_cover_months_median": [1, 3, 6, 12],
 }
 # A country's card on the map: these figures of its synthesis row, with the measure shown.

@@ -419,3 +419,27 @@ def test_distribution_chart_shows_n_median_and_no_data():
     assert ("2023: n = 3 · median 20.0\xa0% (from 10.0\xa0% to 30.0\xa0%, "
             "quartiles 15.0\xa0% and 25.0\xa0%)") in desc
     assert "1 not computable" in desc
+
+
+def test_each_measure_has_meaningful_classes():
+    from inventory.opendata import figures
+
+    for measure, bins in figures.MAP_BREAKS.items():
+        assert measure in figures.MAP_MEASURES, measure
+        assert bins == sorted(bins) and len(set(bins)) == len(bins) and 1 <= len(bins) <= 4, measure
+    rows = [{"country": "SN", "year": 2024, "response_rate": 0.91, "mutuals_known": 12},
+            {"country": "ML", "year": 2024, "response_rate": 0.92, "mutuals_known": 3}]
+    figure = figures.map_figure(rows, year=2024, measure="response_rate",
+                                countries={"SN": "Senegal", "ML": "Mali"},
+                                link=lambda code: f"/en/inventory/countries/{code}/", focus=["SN", "ML"])
+    assert figure.note.endswith("Fixed classes chosen for this measure, the same every year.")
+    root = parse(figure.charts[0])
+    fills = {a.get("href"): a.find(f".//{SVG}path").get("fill") for a in root.iter(f"{SVG}a")}
+    assert fills["#map-card-SN"] == fills["#map-card-ML"] == africa_map.SEQUENTIAL[4][3]  # both 90 % or more
+    senegal = figure.cards[[c.code for c in figure.cards].index("SN")]
+    assert senegal.anchor == "map-card-SN" and senegal.link == "/en/inventory/countries/SN/"
+    assert senegal.items[0][:2] == ("Response rate", "91.0\xa0%") and senegal.items[1][1] == "12"
+    # Counts: equal intervals, said so.
+    counts = figures.map_figure(rows, year=2024, measure="mutuals_known", countries={"SN": "Senegal"},
+                                link=str, focus=["SN"])
+    assert counts.note.endswith("Equal intervals of 5.")
