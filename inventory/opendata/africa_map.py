@@ -1,10 +1,16 @@
 """The map of Africa for the inventory's public pages: a server-rendered SVG choropleth, each country
-shaded by one measure, with its legend and a description that lists every class.
+shaded by one measure, with its legend and a description that lists every class. The overview frames
+it on the network's countries (`focus`): the larger ones named on the map, the small ones keyed in a
+box beside them, every one a link (to its card on the page, to its page in a file).
+
+Classes are fixed breaks chosen per measure or equal intervals of a round width (`classify`), never
+quantiles: a one-point gap between two countries never spans the palette, and the legend says how
+the classes are made (`classes_method`).
 
 Pure functions: figures in, an SVG string out (marked safe: every piece of text is escaped). The
-outlines are `maps/africa.json` (built by `maps/build_africa.py`, never at runtime). Colours:
-ColorBrewer's YlGnBu for the classes, readable with the common colour-vision deficiencies; "no data"
-is hatched, a country outside the inventory pale grey.
+outlines are `maps/africa.json` (built by `maps/build_africa.py`, never at runtime); the zoom is a
+view box over them, computed here. Colours: ColorBrewer's YlGnBu for the classes, readable with the
+common colour-vision deficiencies; "no data" is hatched, a country outside the inventory pale grey.
 """
 
 import json

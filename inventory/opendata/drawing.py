@@ -139,15 +139,36 @@ def text_lines(x: float, y: float, lines: list[str], line_height: float, **attrs
 
 
 
-def standalone_svg(svg: str) -> str:
-    """A chart of a page as a file of its own: sized in pixels by its view box (a page's chart takes
-    its container's width), on a white ground (a rectangle: no style attribute for a policy to
-    block), with the XML declaration."""
+def standalone_svg(svg: str, *, title: str = "", source: str = "") -> str:
+    """A chart of a page as a file of its own, to share: its `title` above it and its `source` below
+    (both optional, wrapped to its width), sized in pixels by its view box (a page's chart takes its
+    container's width), on a white ground (a rectangle: no style attribute for a policy to block),
+    with the XML declaration. The chart itself is nested unchanged."""
     match = re.search(r'viewBox="(-?[\d.]+) (-?[\d.]+) ([\d.]+) ([\d.]+)" width="100%"', svg)
-    if match:
-        x, y, width, height = match.groups()
-        svg = svg.replace(match.group(0), f'viewBox="{x} {y} {width} {height}" width="{width}" '
-                          f'height="{height}"', 1)
-        svg = svg.replace("</desc>", f'</desc><rect x="{x}" y="{y}" width="{width}" height="{height}" '
-                          f'fill="#fff"/>', 1)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n"
+    if not match:
+        raise ValueError("Not a chart of the portal")
+    width, height = float(match.group(3)), float(match.group(4))
+    font = max(16.0, round(width * 0.028))
+    small = round(font * 0.75)
+    pad = font * 0.6
+    title_lines = wrap_text(title, font, width - 2 * pad) if title else []
+    source_lines = wrap_text(source, small, width - 2 * pad) if source else []
+    top = pad + len(title_lines) * font * 1.25 if title_lines else 0
+    total = top + height + (pad + len(source_lines) * small * 1.3 if source_lines else 0)
+    view_box = " ".join(match.groups())
+    inner = svg.replace(match.group(0), f'viewBox="{view_box}" x="0" y="{coord(top)}" '
+                        f'width="{coord(width)}" height="{coord(height)}"', 1)
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {coord(width)} {coord(total)}" '
+        f'width="{coord(width)}" height="{coord(total)}" font-family="system-ui, sans-serif" fill="{INK}">',
+        f"<title>{escape(title)}</title>" if title else "",
+        f'<rect width="{coord(width)}" height="{coord(total)}" fill="#fff"/>',
+        text_lines(pad, pad + font * 0.9, title_lines, font * 1.25, font_size=str(font), font_weight="bold")
+        if title_lines else "",
+        inner,
+        text_lines(pad, top + height + pad + small * 0.9, source_lines, small * 1.3, font_size=str(small),
+                   fill=MUTED) if source_lines else "",
+        "</svg>\n",
+    ]
+    return "".join(parts)

@@ -131,8 +131,15 @@ def _bad_request(form) -> HttpResponseBadRequest:
     return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
 
 
-def _svg_response(svg: str, filename: str) -> HttpResponse:
-    response = HttpResponse(drawing.standalone_svg(svg), content_type="image/svg+xml; charset=utf-8")
+def _svg_response(request, svg: str, figure: figures.Figure, position: int, filename: str, *,
+                  title: str = "") -> HttpResponse:
+    """The chart as a file to share: its title above, below it the source and the page it is on."""
+    links = figure.chart_links[position] if figure.chart_links else {}
+    page = request.build_absolute_uri(links["share"]) if links.get("share") else ""
+    source = _("Source: the inventory of mutual health organizations of West and Central Africa, "
+               "validated returns. %(page)s") % {"page": page}
+    response = HttpResponse(drawing.standalone_svg(svg, title=title or figure.title, source=source.strip()),
+                            content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-cache"  # changes with every validation
     return response
@@ -155,7 +162,7 @@ def _overview_figure(request, slug, rows, *, for_file=False):
         else:
             figure = _map(rows, measure, year)
         return figure, f"inventory-map-{measure}-{year}"
-    trends = {f.slug: f for f in figures.trend_figures(rows)}
+    trends = {f.slug: f for f in _trends(rows)}
     if slug not in trends:
         raise Http404(_("There is no such chart."))
     return trends[slug], f"inventory-trend-{slug}"
@@ -179,7 +186,7 @@ def overview_svg(request, slug):
     figure, stem = _overview_figure(request, slug, _rows(), for_file=True)
     if isinstance(figure, HttpResponse):
         return figure
-    return _svg_response((figure.wide_charts or figure.charts)[0], f"{stem}.svg")
+    return _svg_response(request, (figure.wide_charts or figure.charts)[0], figure, 0, f"{stem}.svg")
 
 
 # --- A country ----------------------------------------------------------------------------------
@@ -294,8 +301,9 @@ def country_svg(request, code, slug):
                 content_type="text/plain; charset=utf-8")
         position = figures.DISTRIBUTED.index(indicator)
         slug = f"{slug}-{indicator}"
-    return _svg_response((figure.wide_charts or figure.charts)[position],
-                         f"inventory-{country.code}-{slug}-{found['latest']}.svg")
+    return _svg_response(request, (figure.wide_charts or figure.charts)[position], figure, position,
+                         f"inventory-{country.code}-{slug}-{found['latest']}.svg",
+                         title=_("%(country)s: %(chart)s") % {"country": country.name, "chart": figure.title})
 
 
 @require_safe

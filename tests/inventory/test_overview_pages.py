@@ -475,9 +475,17 @@ def test_country_charts_have_a_link_and_an_svg_file(client, inventory):
             assert f'href="{links["download"]}" download' in html
     claims = next(links for links in distributions.chart_links if links["id"] == "chart-claims_ratio")
     assert claims["share"] == url("country", "en", "SN") + "#chart-claims_ratio"
-    root = svg_of(client.get(claims["download"]), "Claims ratio")
-    assert root.get("class") == "chart chart-distribution"
-    svg_of(client.get(page.context["status"].chart_links[0]["download"]), page.context["status"].title)
+    root = svg_of(client.get(claims["download"]), f"Senegal: {distributions.title}")
+    chart = root.find("{http://www.w3.org/2000/svg}svg")  # the page's chart, nested whole
+    assert chart.get("class") == "chart chart-distribution"
+    assert chart.find("{http://www.w3.org/2000/svg}title").text == "Claims ratio"
+    status = svg_of(client.get(page.context["status"].chart_links[0]["download"]),
+                    f"Senegal: {page.context['status'].title}")
+    children = list(status)
+    below = children[children.index(status.find("{http://www.w3.org/2000/svg}svg")) + 1:]
+    source = " ".join("".join(line.itertext()) for line in below)  # the source and the chart's page
+    assert source.startswith("Source: the inventory of mutual health organizations")
+    assert source.endswith("http://testserver" + url("country", "en", "SN") + "#chart-status")
     # The indicator is required and checked; unknown charts and countries without data are 404.
     for query in ({}, {"indicator": "members"}, {"indicator": "<script>"}):
         response = client.get(url("country_svg", "en", "SN", "distributions"), query)
