@@ -27,9 +27,11 @@ urlpatterns = [
     # The synthesis pages: the overview, a page per country, the glossary, the CSV behind each chart
     path("", overview.overview, name="overview"),
     path(_("figures/<slug:slug>.csv"), overview.overview_csv, name="overview_csv"),
+    path(_("figures/<slug:slug>.svg"), overview.overview_svg, name="overview_svg"),
     path(_("countries/"), overview.country_list, name="countries"),
     path(_("countries/<str:code>/"), overview.country, name="country"),
     path(_("countries/<str:code>/figures/<slug:slug>.csv"), overview.country_csv, name="country_csv"),
+    path(_("countries/<str:code>/figures/<slug:slug>.svg"), overview.country_svg, name="country_svg"),
     path(_("glossary/"), overview.glossary, name="glossary"),
     # The yearly return (reporters, focal points, secretariat)
     path(_("reporting/"), returns.my_mutuals, name="my_mutuals"),

@@ -38,6 +38,9 @@ from .drawing import (
 LINE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]  # Okabe-Ito
 LINE_DASHES = ["", "10 5", "3 4", "14 4 3 4", "6 3"]
 MAX_SERIES = len(LINE_COLOURS)
+# A chart drawn for a wide screen (a page shows it above 48em, the default one below): the text keeps
+# about the same size on the screen as the default drawing's on a phone.
+WIDE = {"width": 1000, "plot_height": 300}
 
 
 # --- Trends over the years --------------------------------------------------------------------
@@ -61,7 +64,7 @@ def line_chart(series: Mapping[str, Sequence[tuple[int, float | None]]], *, titl
     }
     years = sorted({y for points in cleaned.values() for y, _v in points})
     present = [v for points in cleaned.values() for _y, v in points if v is not None]
-    uid = chart_id("line", title, sorted(cleaned.items()), y_format)
+    uid = chart_id("line", title, sorted(cleaned.items()), y_format, width)
 
     body = []
     y = 23
@@ -156,7 +159,7 @@ def bar_chart(data: Mapping[str, float | None] | Sequence[tuple[str, float | Non
     a phone) and the value after it; a missing value reads "no data" instead of a bar."""
     items = list(data.items()) if isinstance(data, Mapping) else list(data)
     font, row = 17, 50  # a row: one line of label, then the bar
-    uid = chart_id("bar", title, items, x_format)
+    uid = chart_id("bar", title, items, x_format, width)
     known = [float(v) for _k, v in items if v is not None]
     high = max(known + [0.0])
     longest = max((text_width(format_value(v, x_format), font) for _k, v in items), default=0)

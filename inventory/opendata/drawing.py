@@ -9,6 +9,7 @@ chart is an `<svg role="img">` labelled by its `<title>` and `<desc>`, that scal
 
 import hashlib
 import math
+import re
 from collections.abc import Callable
 
 from django.utils.formats import number_format
@@ -94,10 +95,16 @@ def coord(value: float) -> str:
 
 
 def svg_element(uid: str, width: float, height: float, title: str, description: str, body: list[str],
-         css_class: str, font_size: int) -> SafeString:
+         css_class: str, font_size: int, origin: tuple[float, float] = (0, 0),
+         role: str = "img") -> SafeString:
+    """The `<svg>` around `body`; its view box starts at `origin` (a map zoomed on part of its outlines).
+    `role` "group" for a drawing with links inside (an image's content is not reachable)."""
+    x, y = origin
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {coord(width)} {coord(height)}" width="100%" '
-        f'class="chart {css_class}" role="img" aria-labelledby="{uid}-t {uid}-d" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="{coord(x)} {coord(y)} {coord(width)} {coord(height)}" '
+        f'width="100%" '
+        f'class="chart {css_class}" role="{role}" aria-labelledby="{uid}-t {uid}-d" '
         f'font-size="{font_size}" font-family="system-ui, sans-serif" fill="{INK}">'
         f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(description)}</desc>'
     )
@@ -115,9 +122,10 @@ def text_width(text: str, font_size: float) -> float:
 
 
 def wrap_text(text: str, font_size: float, available: float) -> list[str]:
-    """`text` cut at spaces into lines that fit `available` units (a longer word keeps its line)."""
+    """`text` cut at spaces into lines that fit `available` units (a longer word keeps its line); a
+    non-breaking space ("10 %", "SN Senegal") holds its two sides together."""
     lines: list[str] = []
-    for word in str(text).split():
+    for word in re.split(r"[^\S\u00a0\u202f]+", str(text).strip()):
         if lines and text_width(f"{lines[-1]} {word}", font_size) <= available:
             lines[-1] += f" {word}"
         else:
@@ -129,3 +137,38 @@ def text_lines(x: float, y: float, lines: list[str], line_height: float, **attrs
     """Several lines of text, the first baseline at `y`."""
     return "".join(text_element(x, y + n * line_height, line, **attrs) for n, line in enumerate(lines))
 
+
+
+def standalone_svg(svg: str, *, title: str = "", source: str = "") -> str:
+    """A chart of a page as a file of its own, to share: its `title` above it and its `source` below
+    (both optional, wrapped to its width), sized in pixels by its view box (a page's chart takes its
+    container's width), on a white ground (a rectangle: no style attribute for a policy to block),
+    with the XML declaration. The chart itself is nested unchanged."""
+    match = re.search(r'viewBox="(-?[\d.]+) (-?[\d.]+) ([\d.]+) ([\d.]+)" width="100%"', svg)
+    if not match:
+        raise ValueError("Not a chart of the portal")
+    width, height = float(match.group(3)), float(match.group(4))
+    font = max(16.0, round(width * 0.028))
+    small = round(font * 0.75)
+    pad = font * 0.6
+    title_lines = wrap_text(title, font, width - 2 * pad) if title else []
+    source_lines = wrap_text(source, small, width - 2 * pad) if source else []
+    top = pad + len(title_lines) * font * 1.25 if title_lines else 0
+    total = top + height + (pad + len(source_lines) * small * 1.3 if source_lines else 0)
+    view_box = " ".join(match.groups())
+    inner = svg.replace(match.group(0), f'viewBox="{view_box}" x="0" y="{coord(top)}" '
+                        f'width="{coord(width)}" height="{coord(height)}"', 1)
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {coord(width)} {coord(total)}" '
+        f'width="{coord(width)}" height="{coord(total)}" font-family="system-ui, sans-serif" fill="{INK}">',
+        f"<title>{escape(title)}</title>" if title else "",
+        f'<rect width="{coord(width)}" height="{coord(total)}" fill="#fff"/>',
+        text_lines(pad, pad + font * 0.9, title_lines, font * 1.25, font_size=str(font), font_weight="bold")
+        if title_lines else "",
+        inner,
+        text_lines(pad, top + height + pad + small * 0.9, source_lines, small * 1.3, font_size=str(small),
+                   fill=MUTED) if source_lines else "",
+        "</svg>\n",
+    ]
+    return "".join(parts)

@@ -30,6 +30,26 @@ MAP_MEASURES = [
     "reserve_cover_months_median",
 ]
 DEFAULT_MEASURE = "mutuals_reporting"
+# Fixed class breaks for the map, per measure, where a threshold means something to a reader (the
+# same every year, so a colour keeps its meaning): half the mutuals reporting; growth or decline;
+# benefits or costs above contributions (100 %); own resources covering the charges (100 %); reserves
+# of one, three, six months, a year. A measure not listed (the counts, the utilisation rate) is cut
+# into equal intervals of a round width.
+MAP_BREAKS = {
+    "response_rate": [0.5, 0.75, 0.9],
+    "penetration_rate": [0.05, 0.1, 0.2, 0.3],
+    "penetration_rate_median": [0.05, 0.1, 0.2, 0.3],
+    "growth_rate_median": [-0.05, 0.0, 0.05, 0.1],
+    "renewal_rate_median": [0.5, 0.6, 0.7, 0.8],
+    "collection_rate_median": [0.5, 0.7, 0.8, 0.9],
+    "claims_ratio_median": [0.5, 0.7, 0.85, 1.0],
+    "expense_ratio_median": [0.1, 0.15, 0.2, 0.3],
+    "own_resources_coverage_median": [0.75, 1.0, 1.25],
+    "subsidy_dependence_median": [0.1, 0.25, 0.5],
+    "reserve_cover_months_median": [1, 3, 6, 12],
+}
+# A country's card on the map: these figures of its synthesis row, with the measure shown.
+CARD_FIGURES = ["mutuals_known", "mutuals_reporting", "response_rate", "beneficiaries"]
 KEY_FIGURES = ["mutuals_known", "mutuals_reporting", "mutuals_functional", "members", "beneficiaries",
                "penetration_rate"]
 # The overview's trends (country ALL): slug -> columns drawn, one line each.
@@ -84,6 +104,19 @@ class Figure:
     charts: list[SafeString] = field(default_factory=list)
     note: str = ""
     csv_url: str = ""  # set by the view
+    cards: list = field(default_factory=list)  # the map's `MapCard`s
+    wide_charts: list[SafeString] = field(default_factory=list)  # the same charts drawn for a wide screen
+    # Per chart (same order as `charts`), set by the view: its anchor on the page, the page's address
+    # showing it with its parameters, and the chart alone as an SVG file.
+    chart_links: list[dict] = field(default_factory=list)
+
+    @property
+    def boxes(self) -> list[dict]:
+        """Each chart with its wide version and its links, for the template."""
+        wide = self.wide_charts or [None] * len(self.charts)
+        links = self.chart_links or [{}] * len(self.charts)
+        return [{"svg": svg, "wide": w, **link}
+                for svg, w, link in zip(self.charts, wide, links, strict=True)]
 
     def csv_lines(self) -> Iterator[list]:
         """The table as CSV records: the column names, then each row's values, for a writer that
@@ -131,10 +164,30 @@ def latest_key_figures(rows: Sequence[Mapping]) -> dict | None:
 
 # --- Overview --------------------------------------------------------------------------------------
 
+@dataclass
+class MapCard:
+    """What a tap on a country of the map opens: its figures for the year and a link to its page."""
+
+    code: str
+    name: str
+    link: str
+    items: list[tuple[str, str, str | None]]  # (label, value for reading, glossary anchor)
+
+    @property
+    def anchor(self) -> str:
+        return f"map-card-{self.code}"
+
+
 def map_figure(rows: Sequence[Mapping], *, year: int, measure: str, countries: Mapping[str, str],
-               link: Callable[[str], str]) -> Figure:
+               link: Callable[[str], str], focus: Sequence[str] | None = None,
+               link_cards: bool = True) -> Figure:
     """Africa shaded by `measure` in `year`: each inventory country (`countries`: code -> name) with
-    its synthesis row's value, "no data" when it has no row that year or the value is empty."""
+    its synthesis row's value, "no data" when it has no row that year or the value is empty.
+
+    With `focus` (the network's countries) the map is zoomed on them, each named or keyed, and each
+    country links to its card (`Figure.cards`, shown by the page under the map), which links to its
+    page (`link_cards` False: straight to its page, for the map as a file). The classes are the
+    measure's fixed breaks (`MAP_BREAKS`) or equal intervals."""
     kind = column_kind(measure)
     by_code = {r["country"]: r for r in rows if r["year"] == year and r["country"] != "ALL"}
     codes = sorted(set(countries) | set(by_code), key=lambda c: countries.get(c, c))
@@ -142,8 +195,16 @@ def map_figure(rows: Sequence[Mapping], *, year: int, measure: str, countries: M
     label = column_label(measure)
     title = _("%(measure)s by country, %(year)s") % {"measure": label, "year": year}
     links = {code: link(code) for code in codes}
+    bins = MAP_BREAKS.get(measure)
+    shown = [measure] + [n for n in CARD_FIGURES if n != measure]
+    cards = [MapCard(code, countries.get(code, code), links[code],
+                     [(column_label(n), Cell(_value(by_code.get(code), n), column_kind(n)).text, anchor(n))
+                      for n in shown])
+             for code in codes]
     svg = africa_map.choropleth(values, title=title, legend_format=kind, legend_title=label,
-                            names=countries, links=links)
+                                names=countries, bins=bins, focus=focus,
+                                links={c.code: f"#{c.anchor}" for c in cards}
+                                if focus and link_cards else links)
     columns = [Column("country", _("Code")), Column("country_name", _("Country")), Column("year", _("Year")),
                _column(measure)]
     with_n = measure.endswith("_median")
@@ -159,7 +220,8 @@ def map_figure(rows: Sequence[Mapping], *, year: int, measure: str, countries: M
         table.append(cells)
     note = _("Countries of the inventory without a validated return that year, or whose figure cannot be "
              "computed, are hatched; the other countries are not covered by the inventory.")
-    return Figure("map", title, columns, table, [svg], note)
+    note += " " + africa_map.classes_method(bins, kind, list(values.values()))
+    return Figure("map", title, columns, table, [svg], note, cards=cards)
 
 
 def trend_figures(rows: Sequence[Mapping]) -> list[Figure]:
@@ -175,9 +237,10 @@ def trend_figures(rows: Sequence[Mapping]) -> list[Figure]:
         kind = column_kind(names[0])
         series = {column_label(n): [(r["year"], r[n]) for r in everywhere] for n in names}
         svg = charts.line_chart(series, title=titles[slug], y_format=kind)
+        wide = charts.line_chart(series, title=titles[slug], y_format=kind, **charts.WIDE)
         table = [[Cell(r["year"], "year"), *(Cell(r[n], column_kind(n)) for n in names)] for r in everywhere]
         result.append(Figure(slug, titles[slug], [Column("year", _("Year")), *map(_column, names)],
-                             table, [svg]))
+                             table, [svg], wide_charts=[wide]))
     return result
 
 
@@ -266,11 +329,12 @@ def status_figure(row: Mapping | None, *, year: int) -> Figure:
              for column, status in STATUS_COLUMNS.items()]
     title = _("Mutuals reporting in %(year)s, by status") % {"year": year}
     svg = charts.bar_chart(items, title=title)
+    wide = charts.bar_chart(items, title=title, width=charts.WIDE["width"])
     table = [[Cell(status), Cell(label), Cell(count, "integer")]
              for (label, count), status in zip(items, STATUS_COLUMNS.values(), strict=True)]
     columns = [Column("status", _("Code")), Column("status_label", _("Status"), "status"),
                Column("mutuals", _("Mutuals"))]
-    return Figure("status", title, columns, table, [svg])
+    return Figure("status", title, columns, table, [svg], wide_charts=[wide])
 
 
 def type_figure(frame: pd.DataFrame, *, year: int) -> Figure:
@@ -279,7 +343,8 @@ def type_figure(frame: pd.DataFrame, *, year: int) -> Figure:
     items = [(str(label), int(counts.get(code, 0))) for code, label in MutualType.choices]
     title = _("Mutuals reporting in %(year)s, by type") % {"year": year}
     svg = charts.bar_chart(items, title=title)
+    wide = charts.bar_chart(items, title=title, width=charts.WIDE["width"])
     table = [[Cell(code), Cell(label), Cell(count, "integer")]
              for (label, count), code in zip(items, MutualType.values, strict=True)]
     return Figure("type", title, [Column("mutual_type", _("Code")), Column("type_label", _("Type")),
-                                  Column("mutuals", _("Mutuals"))], table, [svg])
+                                  Column("mutuals", _("Mutuals"))], table, [svg], wide_charts=[wide])

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Count
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from portal.reference.models import Country
 
 from ..contract import schema
 from ..models import Mutual, YearlyReturn
-from ..opendata import figures
+from ..opendata import drawing, figures
 from ..opendata.exports import format_cell
 from ..opendata.glossary import ENTRIES, column_label
 from ..opendata.synthesis import current_synthesis, returns_frame, synthesis_rows
@@ -72,11 +72,17 @@ class OverviewForm(forms.Form):
         return data.get("measure") or figures.DEFAULT_MEASURE, year
 
 
-def _map(rows, measure, year) -> figures.Figure:
+def _network_codes() -> list[str]:
+    return list(Country.objects.in_network().values_list("code", flat=True))
+
+
+def _map(rows, measure, year, *, link=_country_link, link_cards=True) -> figures.Figure:
     figure = figures.map_figure(rows, year=year, measure=measure, countries=_inventory_countries(),
-                                link=_country_link)
-    figure.csv_url = reverse("inventory:overview_csv", args=["map"]) + "?" + urlencode(
-        {"measure": measure, "year": year})
+                                link=link, focus=_network_codes(), link_cards=link_cards)
+    query = "?" + urlencode({"measure": measure, "year": year})
+    figure.csv_url = reverse("inventory:overview_csv", args=["map"]) + query
+    figure.chart_links = [{"id": "map-chart", "share": reverse("inventory:overview") + query + "#map-chart",
+                           "download": reverse("inventory:overview_svg", args=["map"]) + query}]
     return figure
 
 
@@ -84,6 +90,9 @@ def _trends(rows) -> list[figures.Figure]:
     result = figures.trend_figures(rows)
     for figure in result:
         figure.csv_url = reverse("inventory:overview_csv", args=[figure.slug])
+        figure.chart_links = [{"id": f"trend-{figure.slug}",
+                               "share": reverse("inventory:overview") + f"#trend-{figure.slug}",
+                               "download": reverse("inventory:overview_svg", args=[figure.slug])}]
     return result
 
 
@@ -117,25 +126,67 @@ def _csv_response(figure: figures.Figure, filename: str) -> StreamingHttpRespons
     return response
 
 
-@require_safe
-def overview_csv(request, slug):
-    """The figures of one of the overview's charts as CSV (the map's for `measure` and `year`)."""
-    require(request, "download_public_data")
-    rows = _rows()
+def _bad_request(form) -> HttpResponseBadRequest:
+    problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+    return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
+
+
+def _svg_response(request, svg: str, figure: figures.Figure, position: int, filename: str, *,
+                  title: str = "") -> HttpResponse:
+    """The chart as a file to share: its title above, below it the source and the page it is on."""
+    links = figure.chart_links[position] if figure.chart_links else {}
+    page = request.build_absolute_uri(links["share"]) if links.get("share") else ""
+    source = _("Source: the inventory of mutual health organizations of West and Central Africa, "
+               "validated returns. %(page)s") % {"page": page}
+    response = HttpResponse(drawing.standalone_svg(svg, title=title or figure.title, source=source.strip()),
+                            content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-cache"  # changes with every validation
+    return response
+
+
+def _overview_figure(request, slug, rows, *, for_file=False):
+    """(figure, file name stem) of one of the overview's charts, the map's for the query's `measure`
+    and `year`; a 400 response instead when the query is not valid."""
     if slug == "map":
         year_list = figures.years(rows)
         form = OverviewForm(request.GET or None, years=year_list)
         if form.is_bound and not form.is_valid():
-            problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
-            return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
+            return _bad_request(form), ""
         measure, year = form.choice(year_list)
         if year is None:
             raise Http404(_("No validated return yet."))
-        return _csv_response(_map(rows, measure, year), f"inventory-map-{measure}-{year}.csv")
-    trends = {f.slug: f for f in figures.trend_figures(rows)}
+        if for_file:  # a file has no cards to open: each country links to its page
+            figure = _map(rows, measure, year, link_cards=False,
+                          link=lambda code: request.build_absolute_uri(_country_link(code)))
+        else:
+            figure = _map(rows, measure, year)
+        return figure, f"inventory-map-{measure}-{year}"
+    trends = {f.slug: f for f in _trends(rows)}
     if slug not in trends:
         raise Http404(_("There is no such chart."))
-    return _csv_response(trends[slug], f"inventory-trend-{slug}.csv")
+    return trends[slug], f"inventory-trend-{slug}"
+
+
+@require_safe
+def overview_csv(request, slug):
+    """The figures of one of the overview's charts as CSV (the map's for `measure` and `year`)."""
+    require(request, "download_public_data")
+    figure, stem = _overview_figure(request, slug, _rows())
+    if isinstance(figure, HttpResponse):
+        return figure
+    return _csv_response(figure, f"{stem}.csv")
+
+
+@require_safe
+def overview_svg(request, slug):
+    """One of the overview's charts alone, as an SVG file (the map's for `measure` and `year`, its
+    countries linking to their pages); the wide drawing where there is one."""
+    require(request, "download_public_data")
+    figure, stem = _overview_figure(request, slug, _rows(), for_file=True)
+    if isinstance(figure, HttpResponse):
+        return figure
+    return _svg_response(request, (figure.wide_charts or figure.charts)[0], figure, 0, f"{stem}.svg")
 
 
 # --- A country ----------------------------------------------------------------------------------
@@ -157,8 +208,17 @@ def _country_figures(country: Country, rows: list[dict]) -> dict:
         "status": figures.status_figure(figures.row_for(own, country.code, latest), year=latest),
         "type": figures.type_figure(frame, year=latest),
     }
+    page = reverse("inventory:country", args=[country.code])
     for slug in ("synthesis", "distributions", "status", "type"):
         result[slug].csv_url = reverse("inventory:country_csv", args=[country.code, slug])
+    for slug in ("status", "type"):
+        result[slug].chart_links = [{"id": f"chart-{slug}", "share": f"{page}#chart-{slug}",
+                                     "download": reverse("inventory:country_svg", args=[country.code, slug])}]
+    svg = reverse("inventory:country_svg", args=[country.code, "distributions"])
+    result["distributions"].chart_links = [
+        {"id": f"chart-{name}", "share": f"{page}#chart-{name}",
+         "download": svg + "?" + urlencode({"indicator": name})}
+        for name in figures.DISTRIBUTED]
     result["years"], result["groups"] = figures.synthesis_table(own)
     return result
 
@@ -218,6 +278,32 @@ def country_csv(request, code, slug):
     if slug not in ("synthesis", "distributions", "status", "type") or found["latest"] is None:
         raise Http404(_("There is no such chart."))
     return _csv_response(found[slug], f"inventory-{country.code}-{slug}.csv")
+
+
+@require_safe
+def country_svg(request, code, slug):
+    """One of a country page's charts alone, as an SVG file; for the distributions, the chart of the
+    `indicator` asked for (a 400 naming the indicators when it is missing or unknown)."""
+    require(request, "download_public_data")
+    country = _country_or_404(code)
+    if slug not in ("distributions", "status", "type"):
+        raise Http404(_("There is no such chart."))
+    found = _country_figures(country, _rows())
+    if found["latest"] is None:
+        raise Http404(_("There is no such chart."))
+    figure = found[slug]
+    position = 0
+    if slug == "distributions":
+        indicator = request.GET.get("indicator", "")
+        if indicator not in figures.DISTRIBUTED:
+            return HttpResponseBadRequest(
+                _("indicator: give one of %(names)s.") % {"names": ", ".join(figures.DISTRIBUTED)},
+                content_type="text/plain; charset=utf-8")
+        position = figures.DISTRIBUTED.index(indicator)
+        slug = f"{slug}-{indicator}"
+    return _svg_response(request, (figure.wide_charts or figure.charts)[position], figure, position,
+                         f"inventory-{country.code}-{slug}-{found['latest']}.svg",
+                         title=_("%(country)s: %(chart)s") % {"country": country.name, "chart": figure.title})
 
 
 @require_safe

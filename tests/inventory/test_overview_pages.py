@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import statistics
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
@@ -19,6 +20,7 @@ from inventory.contract.choices import RegistrationState, ReturnState
 from inventory.models import OrganizationRole, OrganizationRoleKind, SupportingOrganization
 from inventory.opendata import drawing
 from inventory.opendata.glossary import BY_ANCHOR
+from inventory.opendata.glossary import anchor as figure_anchor
 from portal.reference.models import Country
 from tests.factories import CountryFactory, MutualFactory, ReturnFactory
 
@@ -198,7 +200,8 @@ def test_overview_key_figures_are_those_of_the_latest_year(client, inventory, la
         assert drawing.format_value(want["response_rate"], "percent") in html
     # 3500 members: grouped the reader's way.
     assert ("3\xa0500" if language == "fr" else "3,500") in shown["members"]
-    assert html.count('role="img"') == 4  # the map and three trends
+    # Three trends, each drawn for a phone and for a wide screen; the map, holding links, is a group.
+    assert html.count('role="img"') == 6 and html.count('role="group"') == 1
 
 
 def test_independent_expectations_are_what_the_data_says():
@@ -220,7 +223,15 @@ def test_overview_map_shades_each_inventory_country(client, inventory):
     svg = figure.charts[0]
     assert "<title>Senegal: 1,500</title>" in svg and "<title>Burkina Faso: No data</title>" in svg
     assert "<title>Kenya: Outside the inventory</title>" in svg
-    assert reverse("inventory:country", args=["SN"]) in svg
+    # Senegal opens its card (under the map), which links to its page.
+    assert 'href="#map-card-SN"' in svg
+    card = next(c for c in figure.cards if c.code == "SN")
+    assert card.link == reverse("inventory:country", args=["SN"])
+    assert card.items[0][1] == "1,500"  # the measure first, then the card's figures
+    names = ("members", "mutuals_known", "mutuals_reporting", "response_rate", "beneficiaries")
+    assert [anchor for _label, _value, anchor in card.items] == [figure_anchor(n) for n in names]
+    html = response.content.decode()
+    assert 'id="map-card-SN"' in html and f'href="{card.link}"' in html.split('id="map-card-SN"', 1)[1]
 
 
 def test_the_year_and_measure_are_chosen_in_a_plain_form(client, inventory):
@@ -400,6 +411,96 @@ def test_country_without_validated_returns_and_unknown_csv(client, inventory):
     assert "No return of this country has been validated yet." in response.content.decode()
     assert client.get(url("country_csv", "en", "BF", "synthesis")).status_code == 404
     assert client.get(url("country_csv", "en", "SN", "nothing")).status_code == 404
+
+
+# --- Each chart's link and SVG file ------------------------------------------------------------
+
+def svg_of(response, title: str | None = None) -> ET.Element:
+    """The chart of an SVG download: a file of its own, well-formed, sized in pixels, no script."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="inventory-')
+    assert response["Content-Disposition"].endswith('.svg"')
+    root = ET.fromstring(response.content)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    width, height = root.get("viewBox").split()[2:]
+    assert (root.get("width"), root.get("height")) == (width, height)
+    assert not any(el.tag.endswith("script") for el in root.iter())
+    if title is not None:
+        assert root.find("{http://www.w3.org/2000/svg}title").text == title
+    return root
+
+
+def test_each_overview_chart_has_a_link_and_an_svg_file(client, inventory):
+    query = {"measure": "members", "year": "2023"}
+    page = client.get(url("overview", "en"), query)
+    html = page.content.decode().replace("&amp;", "&")
+    figures = [page.context["map"], *page.context["trends"]]
+    for figure in figures:
+        (links,) = figure.chart_links
+        assert f'id="{links["id"]}"' in html
+        assert f'href="{links["share"]}"' in html and f'href="{links["download"]}" download' in html
+        svg_of(client.get(links["download"]), figure.title)
+    # The map's link and file keep the measure and the year; the link leads back to the same chart.
+    share = figures[0].chart_links[0]["share"]
+    assert share == f"{url('overview', 'en')}?measure=members&year=2023#map-chart"
+    again = client.get(share.split("#")[0])
+    assert again.context["map"].title == figures[0].title == "Members (paying) by country, 2023"
+    root = svg_of(client.get(figures[0].chart_links[0]["download"]), figures[0].title)
+    # In a file of its own each country links to its page (there is no card to open).
+    hrefs = {a.get("href") for a in root.iter("{http://www.w3.org/2000/svg}a")}
+    assert "http://testserver" + url("country", "en", "SN") in hrefs
+    assert not any(h.startswith("#") for h in hrefs)
+    # A trend's file is its wide drawing.
+    trend = svg_of(client.get(url("overview_svg", "en", "people")))
+    assert float(trend.get("width")) >= 900
+
+
+@pytest.mark.parametrize("query", [{"measure": "average_income"}, {"year": "1990"}, {"year": "<b>"}])
+def test_a_bad_chart_address_is_a_400_with_the_reason(client, inventory, query):
+    response = client.get(url("overview_svg", "en", "map"), query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_country_charts_have_a_link_and_an_svg_file(client, inventory):
+    page = client.get(url("country", "en", "SN"))
+    html = page.content.decode().replace("&amp;", "&")
+    distributions = page.context["distributions"]
+    assert len(distributions.chart_links) == len(distributions.charts) == 11
+    for figure in (distributions, page.context["status"], page.context["type"]):
+        for links in figure.chart_links:
+            assert f'id="{links["id"]}"' in html and f'href="{links["share"]}"' in html
+            assert f'href="{links["download"]}" download' in html
+    claims = next(links for links in distributions.chart_links if links["id"] == "chart-claims_ratio")
+    assert claims["share"] == url("country", "en", "SN") + "#chart-claims_ratio"
+    root = svg_of(client.get(claims["download"]), f"Senegal: {distributions.title}")
+    chart = root.find("{http://www.w3.org/2000/svg}svg")  # the page's chart, nested whole
+    assert chart.get("class") == "chart chart-distribution"
+    assert chart.find("{http://www.w3.org/2000/svg}title").text == "Claims ratio"
+    status = svg_of(client.get(page.context["status"].chart_links[0]["download"]),
+                    f"Senegal: {page.context['status'].title}")
+    children = list(status)
+    below = children[children.index(status.find("{http://www.w3.org/2000/svg}svg")) + 1:]
+    source = " ".join("".join(line.itertext()) for line in below)  # the source and the chart's page
+    assert source.startswith("Source: the inventory of mutual health organizations")
+    assert source.endswith("http://testserver" + url("country", "en", "SN") + "#chart-status")
+    # The indicator is required and checked; unknown charts and countries without data are 404.
+    for query in ({}, {"indicator": "members"}, {"indicator": "<script>"}):
+        response = client.get(url("country_svg", "en", "SN", "distributions"), query)
+        assert response.status_code == 400
+        assert "indicator: give one of penetration_rate, growth_rate" in response.content.decode()
+        assert "<script>" not in response.content.decode()
+    assert client.get(url("country_svg", "en", "SN", "synthesis")).status_code == 404
+    assert client.get(url("country_svg", "en", "BF", "status")).status_code == 404
+    assert client.get(url("country_svg", "en", "ZZ", "status")).status_code == 404
+
+
+def test_the_ten_year_table_says_it_scrolls(client, inventory):
+    html = client.get(url("country", "en", "SN")).content.decode()
+    wrap = html.split('<table class="synthesis-table">', 1)[0].rsplit("<div", 1)[1]
+    assert "table-wrap scroll-cue" in wrap and 'tabindex="0"' in wrap and 'role="region"' in wrap
 
 
 # --- Glossary -------------------------------------------------------------------------------------
