@@ -72,8 +72,9 @@ class NewsletterIssuePage(BasePage):
         if self.pk:
             same = same.exclude(pk=self.pk)
         if self.number is not None and same.exists():
-            raise ValidationError({"number": _("Issue No %(number)s exists already.")
-                                   % {"number": self.number}})
+            raise ValidationError({"number": _(
+                "Issue No %(number)s was published already: give this issue another number.")
+                % {"number": self.number}})
 
     @property
     def delivery_reference(self) -> str:

@@ -111,7 +111,8 @@ def _received_language(language: str, pages: dict, fallback: str) -> str:
 
 def _fallback_language(issue: NewsletterIssuePage, pages: dict) -> str:
     """The language sent to subscribers whose own is not published: the issue's source language."""
-    return issue.locale.language_code if issue.locale.language_code in pages or not pages else next(iter(pages))
+    source = issue.locale.language_code
+    return source if source in pages or not pages else next(iter(pages))
 
 
 def issue_send_plan(issue: NewsletterIssuePage) -> list[dict]:
