@@ -66,6 +66,15 @@ def test_the_newsletter_page_offers_a_new_issue_with_the_next_number(client, iss
     assert label and label.group(1) == "Numéro"  # not "Nombre", a quantity
 
 
+def test_the_archive_page_in_pages_has_the_button_too(client, issues, secretariat):
+    archive = NewsletterIndexPage.objects.get(locale__language_code="fr")
+    client.force_login(secretariat)
+    for url in (reverse("wagtailadmin_explore", args=[archive.pk]),
+                reverse("wagtailadmin_pages:edit", args=[archive.pk])):
+        content = client.get(url).content.decode()
+        assert "Nouveau numéro (n° 42)" in content and add_url() in content, url
+
+
 def test_the_first_issue_is_number_one(client, secretariat, db):
     from tests.factories import site_skeleton
 
