@@ -41,6 +41,17 @@ def _subscribers_url(request) -> str | None:
     return reverse(subscriber_viewset.get_url_name("index")) if can_see_subscribers(request.user) else None
 
 
+def _answer(row) -> str:
+    """The "server's answer" column: the mail server's own words for a refusal; for an interrupted
+    sending, what the engine noted (in English, in the row) said in the admin's language."""
+    if row.state != RecipientState.UNCERTAIN:
+        return row.error
+    answer = _("The sending stopped while this message was handed to the server: it is not sent again, "
+               "to avoid a duplicate.")
+    detail = row.error.removeprefix("connection lost: ") if row.error.startswith("connection lost: ") else ""
+    return f"{answer} ({detail})" if detail else answer
+
+
 def new_issue(user) -> dict | None:
     """The "new issue" button: the editor of a new issue under the archive in the default language,
     its number proposed (`number`, prefilled by `prefill_issue_number`); None for who may not add one."""
@@ -124,6 +135,6 @@ def issue(request, page_id):
     if delivery is not None:
         context["report"] = delivery.report()
         context["unsubscribed_since"] = services.unsubscribed_since(delivery)
-        context["problems"] = delivery.recipients.filter(
-            state__in=[RecipientState.FAILED, RecipientState.UNCERTAIN]).order_by("address")[:FAILED_LISTED]
+        context["problems"] = [(row, _answer(row)) for row in delivery.recipients.filter(
+            state__in=[RecipientState.FAILED, RecipientState.UNCERTAIN]).order_by("address")[:FAILED_LISTED]]
     return render(request, "newsletter/admin/issue.html", context)

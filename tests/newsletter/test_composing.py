@@ -155,6 +155,22 @@ def test_an_issue_only_in_french_says_before_sending_that_english_readers_get_fr
     assert all(m.extra_headers["Content-Language"] == "fr" and "n° 41" in m.subject for m in english_readers)
 
 
+def test_an_interrupted_sending_is_explained_in_french_in_the_report(client, issues, readers, secretariat,
+                                                                     tasks_wait_in_queue):
+    from portal.newsletter import delivery
+
+    issue = issues[41]
+    sent, _ = services.issue_send_to_subscribers(issue=issue, user=secretariat)
+    sent.recipients.filter(address="abonnee.dakar@example.org").update(state=delivery.RecipientState.SENDING,
+                                                                       claimed_by="gone:1:x", claimed_at=None)
+    delivery.release_stale_claims()  # a worker that died while handing the message over
+    client.force_login(secretariat)
+    content = client.get(reverse("newsletter_admin:issue", args=[issue.pk])).content.decode()
+    assert "abonnee.dakar@example.org" in content
+    assert "il n’est pas renvoyé, pour éviter un doublon" in content
+    assert "The sending process stopped" not in content
+
+
 # The "published since the previous issue" panel ---------------------------------------------------
 
 def test_the_panel_lists_content_not_the_sites_structure(issues, guide):
