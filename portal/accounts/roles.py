@@ -39,6 +39,12 @@ ROLE_LABELS = {
     Role.SECRETARIAT: _("Secretariat"),
 }
 _WAGTAIL_DEFAULT_GROUPS = {"Moderators": Role.SECRETARIAT, "Editors": Role.FOCAL_POINT}
+# The moderation workflow and its one task, which the secretariat approves. Wagtail's migration names
+# both after the group ("Moderators approval") and shows the name as it is stored, in every language
+# ("Soumettre à Moderators approval"): stored data has one language, the site's first. The admin's
+# submit button says "Submit to the secretariat" in each language instead (wagtail_hooks.py).
+MODERATION_NAME = "Validation du secrétariat"
+_WAGTAIL_DEFAULT_MODERATION_NAME = "Moderators approval"
 
 # Wagtail admin permissions per role: (app_label, codename) for model permissions.
 _MODEL_PERMISSIONS = {
@@ -150,6 +156,15 @@ def ensure_role_groups(using="default"):
                     GroupCollectionPermission.objects.using(using).create(
                         group=group, collection=root_collection, permission=perm
                     )
+    _name_moderation(using)
+
+
+def _name_moderation(using):
+    """Wagtail's default workflow and task take the secretariat's name (left alone once renamed)."""
+    from wagtail.models import Task, Workflow
+
+    for model in (Workflow, Task):
+        model.objects.using(using).filter(name=_WAGTAIL_DEFAULT_MODERATION_NAME).update(name=MODERATION_NAME)
 
 def roles_of(user) -> set[Role]:
     """The roles a user holds: visitor when anonymous; else `AUTHENTICATED` plus one role per

@@ -16,10 +16,10 @@ permission (`portal.accounts.permissions`) and validated its form:
     submit_for_moderation(page=page, user=request.user, parent=index_page)
 
 creates the page NOT live under `parent`, owned by the member, saves a revision by them and starts
-the page's workflow (Wagtail's default "Moderators approval", whose task the secretariat approves:
-`portal/accounts/roles.py` turns Wagtail's *Moderators* group into the *Secretariat*). Called again
-with an existing page whose changes were requested, it saves the new revision and starts the
-workflow again (a re-submission).
+the page's workflow (Wagtail's default one, renamed "Validation du secrétariat", whose task the
+secretariat approves: `portal/accounts/roles.py` turns Wagtail's *Moderators* group into the
+*Secretariat*). Called again with an existing page whose changes were requested, it saves the new
+revision and starts the workflow again (a re-submission).
 
 What editors do in the Wagtail admin and what the contributor receives (in their language, through
 `portal/mail.py`, once the transaction commits; templates `templates/core/email/contribution_*`):

@@ -357,19 +357,20 @@ def load_directory(report):
 def load_moderation(report):
     """Members' contributions wait in Wagtail's default moderation workflow, which a data migration
     makes; a database flushed since (the browser tests') has none: put it back as the migration made
-    it. The role groups' page rights hang on the tree's root, which a flush's post-migrate step could
-    not find: give them again now that the page tree exists. Both are no-ops on a migrated database."""
+    it, with the secretariat's name (`roles.MODERATION_NAME`). The role groups' page rights hang on the
+    tree's root, which a flush's post-migrate step could not find: give them again now that the page
+    tree exists. Both are no-ops on a migrated database."""
     from django.contrib.auth.models import Group
     from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
 
-    from portal.accounts.roles import GROUP_NAMES, Role, ensure_role_groups
+    from portal.accounts.roles import GROUP_NAMES, MODERATION_NAME, Role, ensure_role_groups
 
     ensure_role_groups()
     if Workflow.objects.filter(active=True).exists():
         return
-    task = GroupApprovalTask.objects.create(name="Moderators approval")
+    task = GroupApprovalTask.objects.create(name=MODERATION_NAME)
     task.groups.set([Group.objects.get(name=GROUP_NAMES[Role.SECRETARIAT])])
-    workflow = Workflow.objects.create(name="Moderators approval")
+    workflow = Workflow.objects.create(name=MODERATION_NAME)
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.create(workflow=workflow, page=Page.get_first_root_node())
     report.add("Moderation workflow created (the secretariat approves).")

@@ -14,7 +14,7 @@ from portal.accounts.permissions import require
 
 from . import services
 from .delivery import Delivery, RecipientState
-from .models import NewsletterIssuePage, Subscriber, SubscriberState
+from .models import NewsletterIndexPage, NewsletterIssuePage, Subscriber, SubscriberState, next_issue_number
 from .viewsets import can_see_subscribers, subscriber_viewset
 
 FAILED_LISTED = 200
@@ -41,17 +41,52 @@ def _subscribers_url(request) -> str | None:
     return reverse(subscriber_viewset.get_url_name("index")) if can_see_subscribers(request.user) else None
 
 
+def _answer(row) -> str:
+    """The "server's answer" column: the mail server's own words for a refusal; for an interrupted
+    sending, what the engine noted (in English, in the row) said in the admin's language."""
+    if row.state != RecipientState.UNCERTAIN:
+        return row.error
+    answer = _("The sending stopped while this message was handed to the server: it is not sent again, "
+               "to avoid a duplicate.")
+    detail = row.error.removeprefix("connection lost: ") if row.error.startswith("connection lost: ") else ""
+    return f"{answer} ({detail})" if detail else answer
+
+
+def new_issue(user) -> dict | None:
+    """The "new issue" button: the editor of a new issue under the archive in the default language,
+    its number proposed (`number`, prefilled by `prefill_issue_number`); None for who may not add one."""
+    archive = NewsletterIndexPage.objects.filter(locale=Locale.get_default()).first()
+    if archive is None or not archive.permissions_for_user(user).can_add_subpage():
+        return None
+    return {"url": reverse("wagtailadmin_pages:add", args=["newsletter", "newsletterissuepage", archive.pk]),
+            "number": next_issue_number(archive.locale_id)}
+
+
+def prefill_issue_number(sender, page, parent, **kwargs):
+    """Wagtail's `init_new_page` (the editor of a new page, before its form): a new issue gets the next
+    number of its language, wherever it is added from (the button, the archive's "add child page")."""
+    if isinstance(page, NewsletterIssuePage) and page.number is None:
+        page.number = next_issue_number(parent.locale_id)
+
+
 @require_safe
 def index(request):
     require(request, "send_newsletter")
-    issues = list(NewsletterIssuePage.objects.filter(locale__language_code="fr").order_by("-number"))
+    issues = list(NewsletterIssuePage.objects.filter(locale__language_code="fr").order_by("-number", "-pk"))
+    published_numbers = {i.number for i in issues if i.first_published_at is not None}
     deliveries = {d.reference: d for d in Delivery.objects.filter(reference__in=[i.delivery_reference
                                                                                   for i in issues])}
-    rows = [{"issue": issue, "delivery": deliveries.get(issue.delivery_reference),
-             "report": deliveries[issue.delivery_reference].report()
-             if issue.delivery_reference in deliveries else None} for issue in issues]
+    rows = []
+    for issue in issues:
+        delivery = deliveries.get(issue.delivery_reference)
+        if delivery is not None and not issue.sent_by(delivery):
+            delivery = None  # another page's: this one is an abandoned draft with the same number
+        rows.append({"issue": issue, "delivery": delivery, "report": delivery.report() if delivery else None,
+                     "abandoned": issue.first_published_at is None and delivery is None
+                     and issue.number in published_numbers})
     return render(request, "newsletter/admin/index.html", {
         "page_title": _("Newsletter"), "header_icon": "mail", "rows": rows,
+        "new_issue": new_issue(request.user),
         "subscribers": _subscriber_counts(), "subscribers_url": _subscribers_url(request)})
 
 
@@ -89,15 +124,17 @@ def issue(request, page_id):
             messages.error(request, _("Unknown action."))
         return redirect("newsletter_admin:issue", issue.pk)
 
-    delivery = Delivery.objects.filter(reference=issue.delivery_reference).first()
+    delivery = issue.delivery()
+    plan = services.issue_send_plan(issue)
     context = {
         "page_title": _("Send issue No %(number)s") % {"number": issue.number}, "header_icon": "mail",
         "issue": issue, "translations": services.issue_translations(issue),
         "subscribers": _subscriber_counts(), "delivery": delivery,
+        "plan": plan, "missing": [row for row in plan if row["missing"] and row["count"]],
     }
     if delivery is not None:
         context["report"] = delivery.report()
         context["unsubscribed_since"] = services.unsubscribed_since(delivery)
-        context["problems"] = delivery.recipients.filter(
-            state__in=[RecipientState.FAILED, RecipientState.UNCERTAIN]).order_by("address")[:FAILED_LISTED]
+        context["problems"] = [(row, _answer(row)) for row in delivery.recipients.filter(
+            state__in=[RecipientState.FAILED, RecipientState.UNCERTAIN]).order_by("address")[:FAILED_LISTED]]
     return render(request, "newsletter/admin/issue.html", context)

@@ -82,10 +82,8 @@ def live_figures(language: str) -> dict | None:
 
 def figures_for(issue) -> dict | None:
     """The figures an issue shows: those that went out with it once sent, else today's."""
-    from .delivery import Delivery
-
     language = issue.locale.language_code
-    delivery = Delivery.objects.filter(reference=issue.delivery_reference).first()
+    delivery = issue.delivery() if issue.pk else None
     if delivery is not None and language in delivery.payload.get("figures", {}):
         return delivery.payload["figures"][language]
     return live_figures(language)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
@@ -42,7 +43,9 @@ class NewsletterIndexPage(BasePage):
 class NewsletterIssuePage(BasePage):
     """A numbered issue: its web page in the archive, and the e-mail the secretariat sends."""
 
-    number = models.PositiveIntegerField(_("number"), help_text=_("The issue's number, e.g. 41."))
+    # "number" alone is the catalogue's quantity ("nombre"): an issue's number has its own context.
+    number = models.PositiveIntegerField(pgettext_lazy("newsletter issue", "number"),
+                                         help_text=_("The issue's number, e.g. 41."))
     issue_date = models.DateField(_("date"), default=timezone.localdate)
     editorial = RichTextField(_("editorial"), blank=True, features=RICH_TEXT_FEATURES)
     sections = StreamField(IssueSectionsBlock(), blank=True, verbose_name=_("sections"))
@@ -65,20 +68,31 @@ class NewsletterIssuePage(BasePage):
 
     def clean(self):
         super().clean()
-        same = NewsletterIssuePage.objects.filter(number=self.number, locale_id=self.locale_id)
+        same = numbered_issues(self.locale_id).filter(number=self.number)
         if self.pk:
             same = same.exclude(pk=self.pk)
         if self.number is not None and same.exists():
-            raise ValidationError({"number": _("Issue No %(number)s exists already.")
-                                   % {"number": self.number}})
+            raise ValidationError({"number": _(
+                "Issue No %(number)s was published already: give this issue another number.")
+                % {"number": self.number}})
 
     @property
     def delivery_reference(self) -> str:
         return f"newsletter-issue-{self.number}"
 
+    def delivery(self):
+        """The delivery that sent this issue, or None (not the one of another page that has the same
+        number: an abandoned draft)."""
+        delivery = Delivery.objects.filter(reference=self.delivery_reference).first()
+        return delivery if delivery is not None and self.sent_by(delivery) else None
+
+    def sent_by(self, delivery) -> bool:
+        pages = (delivery.payload or {}).get("pages")
+        return not pages or self.pk in pages.values()
+
     def previous_issue(self):
-        """The issue before this one in the same language (by number), or None."""
-        issues = NewsletterIssuePage.objects.filter(locale_id=self.locale_id)
+        """The issue before this one in the same language (by number, published ones only), or None."""
+        issues = numbered_issues(self.locale_id)
         if self.number is not None:
             issues = issues.filter(number__lt=self.number)
         if self.pk:
@@ -91,6 +105,20 @@ class NewsletterIssuePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["inventory_figures"] = figures_for(self)
         return context
+
+
+def numbered_issues(locale_id):
+    """The issues of a language that hold their number: those published at least once (live, or
+    published then unpublished; a sent issue was published). A draft never published holds none: an
+    abandoned attempt (Wagtail autosaves one as soon as the form is touched) must not block its number
+    for the issue written next, which may reuse it; the draft is then refused if someone publishes it."""
+    return NewsletterIssuePage.objects.filter(locale_id=locale_id, first_published_at__isnull=False)
+
+
+def next_issue_number(locale_id) -> int:
+    """The number proposed for a new issue of this language: one more than the highest published."""
+    highest = numbered_issues(locale_id).aggregate(highest=models.Max("number"))["highest"]
+    return (highest or 0) + 1
 
 
 class SubscriberState(models.TextChoices):

@@ -13,7 +13,7 @@ from portal.mail import absolute_url, templated_email
 
 from . import delivery as deliveries
 from .composing import issue_message, render_issue, test_subject, unsubscribe_url
-from .models import NewsletterIssuePage, Subscriber, SubscriberState
+from .models import LANGUAGES, NewsletterIssuePage, Subscriber, SubscriberState
 from .tasks import send_delivery
 
 CONFIRM_SALT = "newsletter.confirm"
@@ -102,6 +102,37 @@ def issue_translations(issue: NewsletterIssuePage) -> dict[str, NewsletterIssueP
     return pages
 
 
+IN_LANGUAGE = {"fr": gettext_lazy("in French"), "en": gettext_lazy("in English")}
+
+
+def _received_language(language: str, pages: dict, fallback: str) -> str:
+    return language if language in pages else fallback
+
+
+def _fallback_language(issue: NewsletterIssuePage, pages: dict) -> str:
+    """The language sent to subscribers whose own is not published: the issue's source language."""
+    source = issue.locale.language_code
+    return source if source in pages or not pages else next(iter(pages))
+
+
+def issue_send_plan(issue: NewsletterIssuePage) -> list[dict]:
+    """What "send to subscribers" would do now, per language a subscriber chose: how many confirmed
+    subscribers chose it, and the language they receive — theirs when the issue is published in it,
+    else the issue's source language (`missing` True then: the admin says so before sending)."""
+    from django.db.models import Count
+
+    pages = issue_translations(issue)
+    fallback = _fallback_language(issue, pages)
+    counts = dict(Subscriber.objects.confirmed().values_list("language").annotate(n=Count("pk")))
+    plan = []
+    for code, name in LANGUAGES:
+        received = _received_language(code, pages, fallback)
+        plan.append({"language": code, "name": name, "in_language": IN_LANGUAGE[code],
+                     "count": counts.get(code, 0), "receives": received, "in_received": IN_LANGUAGE[received],
+                     "missing": received != code})
+    return plan
+
+
 def issue_test_send(*, issue: NewsletterIssuePage, user) -> list[str]:
     """The issue in each of its languages to `user` alone, subject marked as a test; returns the
     languages sent. Uses the latest revision (drafts included) so an issue can be checked before
@@ -138,9 +169,9 @@ def issue_send_to_subscribers(*, issue: NewsletterIssuePage, user) -> tuple[deli
 
     figures = {language: live_figures(language) for language in pages}
     messages = {language: render_issue(page, figures[language]) for language, page in pages.items()}
-    fallback = issue.locale.language_code if issue.locale.language_code in pages else next(iter(pages))
+    fallback = _fallback_language(issue, pages)
     recipients = [
-        deliveries.Recipient(s.email, s.language if s.language in pages else fallback, {"subscriber": s.pk})
+        deliveries.Recipient(s.email, _received_language(s.language, pages, fallback), {"subscriber": s.pk})
         for s in Subscriber.objects.confirmed().order_by("pk")
     ]
     delivery, created = deliveries.delivery_create(

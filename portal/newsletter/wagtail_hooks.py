@@ -7,7 +7,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from portal.accounts.permissions import can
 
 from . import admin_views
-from .models import NewsletterIssuePage
+from .models import NewsletterIndexPage, NewsletterIssuePage, next_issue_number
 from .viewsets import can_see_subscribers, subscriber_viewset
 
 admin_urlpatterns = [
@@ -56,9 +56,20 @@ def _send_button(page, user, priority):
                            icon_name="mail", priority=priority, page=page)
 
 
+def _new_issue_button(page, user, priority):
+    """On the archive: "New issue (No N)", the editor of a new issue with its number prefilled."""
+    is_archive = page.specific_class is not None and issubclass(page.specific_class, NewsletterIndexPage)
+    if is_archive and page.permissions_for_user(user).can_add_subpage():
+        label = _("New issue (No %(number)s)") % {"number": next_issue_number(page.locale_id)}
+        yield PageMenuItem(label, reverse("wagtailadmin_pages:add",
+                                          args=["newsletter", "newsletterissuepage", page.pk]),
+                           icon_name="plus", priority=priority, page=page)
+
+
 @hooks.register("register_page_header_buttons")
 def newsletter_header_button(page, user, view_name, next_url=None):
     yield from _send_button(page, user, 25)
+    yield from _new_issue_button(page, user, 5)
 
 
 @hooks.register("register_page_listing_more_buttons")
