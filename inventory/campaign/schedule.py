@@ -110,7 +110,8 @@ def reporters_by_mutual(mutuals) -> dict[int, list]:
 # --- Opening and closing -----------------------------------------------------------------------
 
 @transaction.atomic
-def campaign_open(*, year: int, deadline: datetime.date, message: str = "", user) -> Campaign:
+def campaign_open(*, year: int, deadline: datetime.date, message: str = "", user,
+                  provisional_days: int | None = None) -> Campaign:
     """Open the campaign of `year` (the secretariat's). One campaign per year, one open at a time.
 
     Raises PermissionDenied, or ValidationError naming the field (`year`, `deadline`).
@@ -136,7 +137,8 @@ def campaign_open(*, year: int, deadline: datetime.date, message: str = "", user
     try:
         with transaction.atomic():
             campaign = Campaign.objects.create(
-                year=year, deadline=deadline, message=message.strip(), opened_by=user
+                year=year, deadline=deadline, message=message.strip(), opened_by=user,
+                **({} if provisional_days is None else {"provisional_days": provisional_days}),
             )
     except IntegrityError:  # the same year opened at the same moment by someone else
         raise ValidationError(

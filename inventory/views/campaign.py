@@ -19,6 +19,7 @@ from portal.reference.models import Country
 
 from ..campaign import schedule as campaigns
 from ..models import Campaign, CampaignMessage
+from ..models.campaigns import DEFAULT_PROVISIONAL_DAYS
 from ..registry.selectors import (
     COMPLETION_LABELS,
     COMPLETION_STATES,
@@ -41,6 +42,12 @@ class CampaignOpenForm(forms.Form):
         label=gettext_lazy("Message to the mutuals"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Optional: added to every e-mail of the campaign."),
+    )
+    provisional_days = forms.IntegerField(
+        label=gettext_lazy("Figures provisional for (days after closing)"), min_value=0, max_value=366,
+        initial=DEFAULT_PROVISIONAL_DAYS,
+        help_text=gettext_lazy("The public pages mark the year's figures provisional while the campaign "
+                               "is open and for this many days after you close it."),
     )
 
     def clean_year(self):
