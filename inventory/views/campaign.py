@@ -45,7 +45,7 @@ class CampaignOpenForm(forms.Form):
     )
     provisional_days = forms.IntegerField(
         label=gettext_lazy("Figures provisional for (days after closing)"), min_value=0, max_value=366,
-        initial=DEFAULT_PROVISIONAL_DAYS,
+        initial=DEFAULT_PROVISIONAL_DAYS, required=False,
         help_text=gettext_lazy("The public pages mark the year's figures provisional while the campaign "
                                "is open and for this many days after you close it."),
     )

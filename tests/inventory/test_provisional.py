@@ -218,3 +218,26 @@ def test_the_two_rates_have_two_names(client, open_2025):
     glossary = _get(client, "inventory:glossary")
     assert 'id="response_rate"' in glossary and 'id="campaign_progress"' in glossary
     assert 'id="provisional"' in glossary
+
+
+@pytest.mark.django_db
+def test_the_secretariat_chooses_how_long_a_closed_campaign_stays_provisional(client):
+    from portal.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(roles=[Role.SECRETARIAT]))
+    year = timezone.localdate().year - 1
+    with translation.override("en"):
+        path = reverse("inventory:campaigns")
+    deadline = (timezone.localdate() + 30 * DAY).isoformat()
+    response = client.post(path, {"year": year, "deadline": deadline, "provisional_days": "10"})
+    assert response.status_code == 302
+    assert Campaign.objects.get(year=year).provisional_days == 10
+    assert "provisional until 10 days after closing" in client.get(path).content.decode()
+    # Left empty, the default applies; out of range, the form says so.
+    Campaign.objects.all().update(closed_at=timezone.now())
+    assert client.post(path, {"year": year - 1, "deadline": deadline}).status_code == 302
+    assert Campaign.objects.get(year=year - 1).provisional_days == 30
+    Campaign.objects.all().update(closed_at=timezone.now())
+    response = client.post(path, {"year": year - 2, "deadline": deadline, "provisional_days": "400"})
+    assert response.status_code == 400
