@@ -146,6 +146,7 @@ def test_the_overview_shows_the_final_year_first_and_the_provisional_one_a_link_
     assert 'class="provisional-badge">Provisional</strong>' in html
     assert "validated so far (response rate 25.0\u00a0%) and will change" in html
     assert "See the final figures for 2024" in html
+    assert re.search(r'<h2 id="map">[^<]*2025 <span class="provisional-badge">provisional</span></h2>', html)
     # The trends mark 2025 provisional in their chart and their table.
     assert ", 2025: 2,100 (provisional)</title>" in html  # beneficiaries' hollow point
     assert "Provisional (campaign under way)" in html
@@ -171,7 +172,8 @@ def test_the_country_page_shows_the_final_year_and_marks_the_provisional_column(
     assert "2024<br>" not in head
     html = _get(client, "inventory:country", "SN", year="2025")
     assert "Key figures for 2025 (provisional)</h2>" in html
-    assert "Mutuals reporting in 2025, by status" in html
+    assert ('Mutuals reporting in 2025, by status <span class="provisional-badge">provisional</span></h2>'
+            in html)
 
 
 @pytest.mark.django_db
