@@ -164,6 +164,21 @@ def campaign_close(*, campaign: Campaign, user) -> Campaign:
     return campaign
 
 
+def campaign_set_provisional_days(*, campaign: Campaign, days: int, user) -> Campaign:
+    """How many days after closing the campaign's figures stay provisional (the secretariat's; 0: final
+    as soon as it closes). Open or closed, the public pages follow at once (`provisional.py`)."""
+    if not can(user, "manage_campaign"):
+        raise PermissionDenied
+    if not 0 <= days <= 366:
+        raise ValidationError(_("Give a number of days between 0 and 366."))
+    before = campaign.provisional_days
+    campaign.provisional_days = days
+    campaign.save(update_fields=["provisional_days"])
+    audit.log(campaign, "portal.campaign.provisional_days", user=user,
+              data={"year": campaign.year, "before": before, "after": days})
+    return campaign
+
+
 def current_campaign_year() -> int:
     """The year the dashboards show by default: the open campaign's, else the latest campaign's,
     else last year."""

@@ -151,6 +151,29 @@ def campaign_close(request, year):
     return redirect("inventory:campaigns")
 
 
+class ProvisionalDaysForm(forms.Form):
+    provisional_days = forms.IntegerField(
+        label=gettext_lazy("Days provisional after closing"), min_value=0, max_value=366)
+
+
+@require_POST
+@permission_required("manage_campaign")
+def campaign_provisional_days(request, year):
+    """Change how many days after closing the campaign's figures stay provisional."""
+    campaign = get_object_or_404(Campaign, year=year)
+    form = ProvisionalDaysForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["provisional_days"]))
+        return redirect("inventory:campaigns")
+    campaigns.campaign_set_provisional_days(
+        campaign=campaign, days=form.cleaned_data["provisional_days"], user=request.user)
+    messages.success(request, ngettext(
+        "The %(year)s figures stay provisional %(days)s day after the campaign closes.",
+        "The %(year)s figures stay provisional %(days)s days after the campaign closes.",
+        campaign.provisional_days) % {"year": year, "days": campaign.provisional_days})
+    return redirect("inventory:campaigns")
+
+
 # Not atomic: each e-mail's log row must be committed before it is sent (see send_due_messages).
 @transaction.non_atomic_requests
 @require_POST

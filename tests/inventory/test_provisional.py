@@ -243,3 +243,23 @@ def test_the_secretariat_chooses_how_long_a_closed_campaign_stays_provisional(cl
     Campaign.objects.all().update(closed_at=timezone.now())
     response = client.post(path, {"year": year - 2, "deadline": deadline, "provisional_days": "400"})
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_secretariat_can_make_a_closed_year_final_at_once_and_only_the_secretariat(client, open_2025):
+    from portal.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    open_2025.closed_at = timezone.now() - 2 * DAY
+    open_2025.save()
+    assert provisional_years() == {2025}  # closed two days ago, 30 days by default
+    with translation.override("en"):
+        path = reverse("inventory:campaign_provisional_days", args=[2025])
+    client.force_login(UserFactory(roles=[Role.FOCAL_POINT]))
+    assert client.post(path, {"provisional_days": "0"}).status_code == 403
+    client.force_login(UserFactory(roles=[Role.SECRETARIAT]))
+    assert client.post(path, {"provisional_days": "-1"}).status_code == 302
+    assert provisional_years() == {2025}  # refused: nothing changed
+    assert client.post(path, {"provisional_days": "0"}).status_code == 302
+    assert provisional_years() == frozenset()
+    assert "Key figures for 2025</h2>" in _get(client, "inventory:overview")
