@@ -30,6 +30,10 @@ audit.register("portal.campaign.opened", gettext_lazy("Open a campaign"),
                gettext_lazy("Campaign %(year)s opened (deadline %(deadline)s)"))
 audit.register("portal.campaign.closed", gettext_lazy("Close a campaign"),
                gettext_lazy("Campaign %(year)s closed"))
+audit.register("portal.campaign.provisional_days",
+               gettext_lazy("Change how long a campaign's figures stay provisional"),
+               gettext_lazy("Campaign %(year)s: figures provisional %(after)s days after closing "
+                            "(were %(before)s)"))
 audit.register("portal.campaign.emails_sent", gettext_lazy("Send the campaign's e-mails now"),
                gettext_lazy("Campaign e-mails sent now: %(sent)s sent, %(failed)s failed"))
 

@@ -50,6 +50,8 @@ urlpatterns = [
     path(_("campaigns/"), campaign.campaign_list, name="campaigns"),
     path(_("campaigns/<year:year>/close/"), campaign.campaign_close, name="campaign_close"),
     path(_("campaigns/<year:year>/send/"), campaign.campaign_send, name="campaign_send"),
+    path(_("campaigns/<year:year>/provisional/"), campaign.campaign_provisional_days,
+         name="campaign_provisional_days"),
     path(_("dashboard/"), campaign.dashboard, name="dashboard"),
     path(_("dashboard/<str:country>/"), campaign.country_dashboard, name="country_dashboard"),
     # Mutuals asking to be listed (anyone logged in) and the focal points' decisions

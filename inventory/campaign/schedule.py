@@ -110,7 +110,8 @@ def reporters_by_mutual(mutuals) -> dict[int, list]:
 # --- Opening and closing -----------------------------------------------------------------------
 
 @transaction.atomic
-def campaign_open(*, year: int, deadline: datetime.date, message: str = "", user) -> Campaign:
+def campaign_open(*, year: int, deadline: datetime.date, message: str = "", user,
+                  provisional_days: int | None = None) -> Campaign:
     """Open the campaign of `year` (the secretariat's). One campaign per year, one open at a time.
 
     Raises PermissionDenied, or ValidationError naming the field (`year`, `deadline`).
@@ -136,7 +137,8 @@ def campaign_open(*, year: int, deadline: datetime.date, message: str = "", user
     try:
         with transaction.atomic():
             campaign = Campaign.objects.create(
-                year=year, deadline=deadline, message=message.strip(), opened_by=user
+                year=year, deadline=deadline, message=message.strip(), opened_by=user,
+                **({} if provisional_days is None else {"provisional_days": provisional_days}),
             )
     except IntegrityError:  # the same year opened at the same moment by someone else
         raise ValidationError(
@@ -159,6 +161,21 @@ def campaign_close(*, campaign: Campaign, user) -> Campaign:
         raise ValidationError(_("The %(year)s campaign is already closed.") % {"year": campaign.year})
     campaign.closed_at, campaign.closed_by = now, user
     audit.log(campaign, "portal.campaign.closed", user=user, data={"year": campaign.year})
+    return campaign
+
+
+def campaign_set_provisional_days(*, campaign: Campaign, days: int, user) -> Campaign:
+    """How many days after closing the campaign's figures stay provisional (the secretariat's; 0: final
+    as soon as it closes). Open or closed, the public pages follow at once (`provisional.py`)."""
+    if not can(user, "manage_campaign"):
+        raise PermissionDenied
+    if not 0 <= days <= 366:
+        raise ValidationError(_("Give a number of days between 0 and 366."))
+    before = campaign.provisional_days
+    campaign.provisional_days = days
+    campaign.save(update_fields=["provisional_days"])
+    audit.log(campaign, "portal.campaign.provisional_days", user=user,
+              data={"year": campaign.year, "before": before, "after": days})
     return campaign
 
 

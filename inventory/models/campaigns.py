@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .registry import Mutual
 
+# How long a year stays provisional after its campaign closes, unless the secretariat says otherwise.
+DEFAULT_PROVISIONAL_DAYS = 30
+
 
 class CampaignQuerySet(models.QuerySet):
     def open(self):
@@ -32,6 +35,12 @@ class Campaign(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provisional_days = models.PositiveSmallIntegerField(
+        _("provisional for (days after closing)"), default=DEFAULT_PROVISIONAL_DAYS,
+        validators=[MaxValueValidator(366)],
+        help_text=_("The year's figures are published as provisional while the campaign is open and "
+                    "for this many days after it closes (late validations still change them)."),
     )
 
     objects = CampaignQuerySet.as_manager()

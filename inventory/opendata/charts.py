@@ -10,7 +10,7 @@ table beside it: the charts are a reading aid, never the only place a figure app
 """
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -47,8 +47,13 @@ WIDE = {"width": 1000, "plot_height": 300}
 
 def line_chart(series: Mapping[str, Sequence[tuple[int, float | None]]], *, title: str,
                y_format: Format = "number", description: str = "", width: int = 440,
-               plot_height: int = 240, zero_based: bool = True) -> SafeString:
+               plot_height: int = 240, zero_based: bool = True,
+               provisional: Collection[int] = ()) -> SafeString:
     """Trends over years: one line per series (at most five), each with its colour and dash.
+
+    Years in `provisional` (`campaign.provisional`) are drawn apart: a hollow marker reached by a
+    dotted segment, and a legend entry "provisional" — a collection still under way must not read as
+    a fall.
 
     `series`: {name: [(year, value or None), …]}. A missing value, or a year absent between two
     present ones, breaks the line; every point has a marker with a `<title>` (series, year, value), so
@@ -64,7 +69,8 @@ def line_chart(series: Mapping[str, Sequence[tuple[int, float | None]]], *, titl
     }
     years = sorted({y for points in cleaned.values() for y, _v in points})
     present = [v for points in cleaned.values() for _y, v in points if v is not None]
-    uid = chart_id("line", title, sorted(cleaned.items()), y_format, width)
+    provisional = {int(y) for y in provisional} & set(years)
+    uid = chart_id("line", title, sorted(cleaned.items()), y_format, width, sorted(provisional))
 
     body = []
     y = 23
@@ -73,6 +79,13 @@ def line_chart(series: Mapping[str, Sequence[tuple[int, float | None]]], *, titl
         body.append(f'<line x1="4" y1="{y}" x2="48" y2="{y}" stroke="{LINE_COLOURS[n]}" '
                     f'stroke-width="3"{dash}/>')
         lines = wrap_text(name, font, width - 60)
+        body.append(text_lines(56, y + 6, lines, 21))
+        y += 5 + 21 * len(lines)
+    if provisional:  # --- provisional: the legend's entry for the hollow, dotted points
+        body.append(f'<line x1="4" y1="{y}" x2="48" y2="{y}" stroke="{MUTED}" stroke-width="3" '
+                    f'stroke-dasharray="{PROVISIONAL_DASH}" stroke-linecap="round"/>')
+        body.append(f'<circle cx="44" cy="{y}" r="5" fill="#fff" stroke="{MUTED}" stroke-width="2"/>')
+        lines = wrap_text(_("Provisional (campaign under way)"), font, width - 60)
         body.append(text_lines(56, y + 6, lines, 21))
         y += 5 + 21 * len(lines)
     top = y + 1
@@ -126,14 +139,26 @@ def line_chart(series: Mapping[str, Sequence[tuple[int, float | None]]], *, titl
             previous_year = year
         if len(current) > 1:
             segments.append(current)
+        segments, dotted = _split_provisional(segments, provisional)
         for segment in segments:
             d = "M" + " L".join(f"{coord(x_of(y))} {coord(y_of(v))}" for y, v in segment)
             body.append(f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="3" '
                         f'stroke-linejoin="round"{dash}/>')
+        for (ya, va), (yb, vb) in dotted:
+            d = f"M{coord(x_of(ya))} {coord(y_of(va))} L{coord(x_of(yb))} {coord(y_of(vb))}"
+            body.append(f'<path d="{d}" '
+                        f'fill="none" stroke="{colour}" stroke-width="3" stroke-linecap="round" '
+                        f'stroke-dasharray="{PROVISIONAL_DASH}" class="provisional"/>')
         for year, value in points:
             if value is None:
                 continue
             reading = f"{name}, {year}: {format_value(value, y_format)}"
+            if year in provisional:
+                reading = f"{reading} ({_('provisional')})"
+                body.append(f'<circle cx="{coord(x_of(year))}" cy="{coord(y_of(value))}" r="5" fill="#fff" '
+                            f'stroke="{colour}" stroke-width="2.5" class="provisional">'
+                            f"<title>{escape(reading)}</title></circle>")
+                continue
             body.append(f'<circle cx="{coord(x_of(year))}" cy="{coord(y_of(value))}" r="4" fill="{colour}">'
                         f"<title>{escape(reading)}</title></circle>")
 
@@ -149,6 +174,28 @@ def line_chart(series: Mapping[str, Sequence[tuple[int, float | None]]], *, titl
                 parts.append(_("%(series)s: no data") % {"series": name})
         description = "; ".join(parts) + "."
     return svg_element(uid, width, height, title, description, body, "chart-line", font)
+
+
+PROVISIONAL_DASH = "1 7"
+
+
+def _split_provisional(segments, provisional):
+    """`segments` (runs of consecutive (year, value)) cut where a provisional year begins or ends a
+    step: (the runs of final years, the steps (two points) touching a provisional year)."""
+    solid, dotted = [], []
+    for segment in segments:
+        run = [segment[0]]
+        for before, point in zip(segment, segment[1:], strict=False):
+            if before[0] in provisional or point[0] in provisional:
+                dotted.append((before, point))
+                if len(run) > 1:
+                    solid.append(run)
+                run = [point]
+            else:
+                run.append(point)
+        if len(run) > 1:
+            solid.append(run)
+    return solid, dotted
 
 
 # --- Counts by category ------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from ..campaign.provisional import PROVISIONAL
 from ..contract import schema
 from ..contract.choices import MutualStatus, MutualType
 from . import africa_map, charts, drawing
@@ -58,6 +60,7 @@ TRENDS = {
     "people": ["members", "beneficiaries"],
     "rates": ["response_rate", "penetration_rate"],
 }
+STATUS_LABELS = {"provisional": gettext_lazy("provisional"), "final": gettext_lazy("final")}
 DISTRIBUTED = ["penetration_rate", "growth_rate", "renewal_rate", "collection_rate", "utilisation_rate",
                "average_episode_cost", "claims_ratio", "expense_ratio", "own_resources_coverage",
                "subsidy_dependence", "reserve_cover_months"]
@@ -75,6 +78,8 @@ class Cell:
     def text(self) -> str:
         if self.value is None:
             return "—"
+        if self.kind == "status":  # year_status: the CSV keeps the code, the page reads it
+            return str(STATUS_LABELS.get(self.value, self.value))
         if self.kind == "text":
             return str(self.value)
         if self.kind == "year":
@@ -83,7 +88,7 @@ class Cell:
 
     @property
     def numeric(self) -> bool:
-        return self.kind not in ("text", "year")
+        return self.kind not in ("text", "year", "status")
 
 
 @dataclass
@@ -152,14 +157,56 @@ def key_figures(row: Mapping | None) -> list[dict]:
     return result
 
 
-def latest_key_figures(rows: Sequence[Mapping]) -> dict | None:
-    """The key figures of all countries together for the latest year with validated returns,
-    `{"year", "items"}` (items as `key_figures`); None when no return is validated yet."""
-    validated_years = years(rows)
-    if not validated_years:
+def is_provisional(row: Mapping | None) -> bool:
+    """Whether a synthesis row's year is provisional (its `year_status`, `campaign.provisional`)."""
+    return row is not None and row.get("year_status") == PROVISIONAL
+
+
+def provisional_years(rows: Sequence[Mapping]) -> set[int]:
+    return {r["year"] for r in rows if is_provisional(r)}
+
+
+def default_year(rows: Sequence[Mapping], country: str = "ALL") -> int | None:
+    """The year the pages show first for `country`: its latest final year with validated returns;
+    its latest year when every one is provisional; None when it has none."""
+    own = [r for r in rows if r["country"] == country]
+    final = [r["year"] for r in own if not is_provisional(r)]
+    if final:
+        return max(final)
+    return max((r["year"] for r in own), default=None)
+
+
+def _year_facts(row: Mapping) -> dict:
+    return {"year": row["year"], "provisional": is_provisional(row),
+            "response_rate": Cell(row.get("response_rate"), "percent").text}
+
+
+def headline(rows: Sequence[Mapping], country: str = "ALL", year: int | None = None) -> dict | None:
+    """A country's (or, with ALL, every country's) key figures for `year` — by default the latest
+    final year — with what says whether to trust them: `{"year", "provisional", "response_rate",
+    "items", "other"}`. `other` is the one click away: the latest year when it is provisional and
+    not the one shown, or the latest final year when the one shown is provisional (else None).
+    None when the country has no validated return."""
+    own = {r["year"]: r for r in rows if r["country"] == country}
+    if not own:
         return None
-    year = validated_years[-1]
-    return {"year": year, "items": key_figures(row_for(rows, "ALL", year))}
+    shown = year if year in own else default_year(rows, country)
+    row = own[shown]
+    latest = max(own)
+    other = None
+    if shown != latest and is_provisional(own[latest]):
+        other = own[latest]
+    elif is_provisional(row):
+        finals = [y for y, r in own.items() if not is_provisional(r)]
+        other = own[max(finals)] if finals else None
+    return {**_year_facts(row), "items": key_figures(row),
+            "other": _year_facts(other) if other is not None else None}
+
+
+def latest_key_figures(rows: Sequence[Mapping]) -> dict | None:
+    """The key figures of all countries together for the latest final year (`headline`), with the
+    provisional year one click away; None when no return is validated yet."""
+    return headline(rows, "ALL")
 
 
 # --- Overview --------------------------------------------------------------------------------------
@@ -227,6 +274,7 @@ def map_figure(rows: Sequence[Mapping], *, year: int, measure: str, countries: M
 def trend_figures(rows: Sequence[Mapping]) -> list[Figure]:
     """The overview's trends over the years, for all countries together (the ALL rows)."""
     everywhere = sorted((r for r in rows if r["country"] == "ALL"), key=lambda r: r["year"])
+    provisional = provisional_years(everywhere)
     titles = {
         "mutuals": _("Mutuals known, reporting and functional"),
         "people": _("Members and beneficiaries of the functional mutuals"),
@@ -236,10 +284,13 @@ def trend_figures(rows: Sequence[Mapping]) -> list[Figure]:
     for slug, names in TRENDS.items():
         kind = column_kind(names[0])
         series = {column_label(n): [(r["year"], r[n]) for r in everywhere] for n in names}
-        svg = charts.line_chart(series, title=titles[slug], y_format=kind)
-        wide = charts.line_chart(series, title=titles[slug], y_format=kind, **charts.WIDE)
-        table = [[Cell(r["year"], "year"), *(Cell(r[n], column_kind(n)) for n in names)] for r in everywhere]
-        result.append(Figure(slug, titles[slug], [Column("year", _("Year")), *map(_column, names)],
+        svg = charts.line_chart(series, title=titles[slug], y_format=kind, provisional=provisional)
+        wide = charts.line_chart(series, title=titles[slug], y_format=kind, provisional=provisional,
+                                 **charts.WIDE)
+        table = [[Cell(r["year"], "year"), *(Cell(r[n], column_kind(n)) for n in names),
+                  Cell(r.get("year_status"), "status")] for r in everywhere]
+        result.append(Figure(slug, titles[slug], [Column("year", _("Year")), *map(_column, names),
+                                                  Column("year_status", _("Status"), "provisional")],
                              table, [svg], wide_charts=[wide]))
     return result
 
@@ -286,7 +337,8 @@ def synthesis_table(rows: Sequence[Mapping]) -> tuple[list[int], list[tuple[str,
 def synthesis_figure(rows: Sequence[Mapping], columns: Sequence[str]) -> Figure:
     """A country's synthesis rows as the contract's CSV (the download beside the sideways table)."""
     ordered = sorted(rows, key=lambda r: r["year"])
-    kinds = {name: ("text" if name == "country" else "year" if name == "year" else column_kind(name))
+    kinds = {name: ("text" if name == "country" else "year" if name == "year"
+                    else "status" if name == "year_status" else column_kind(name))
              for name in columns}
     table = [[Cell(r[name], kinds[name]) for name in columns] for r in ordered]
     return Figure("synthesis", _("Synthesis by year"), [Column(n, n) for n in columns], table)

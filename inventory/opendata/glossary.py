@@ -52,10 +52,33 @@ ENTRIES = [
           reading=_("Every other figure of the year comes from these returns only: keep this count in "
                     "mind when comparing a country's figures from one year to the next.")),
     Entry("response_rate", own_title=_("Response rate"),
-          definition=_("The share of the mutuals known that reported for the year."),
-          formula=_("mutuals reporting / mutuals known; empty when no mutual is known."),
+          definition=_("The share of the mutuals known whose return for the year was validated by the "
+                       "focal point: the rate of the public pages and downloads."),
+          formula=_("mutuals reporting (validated returns) / mutuals known; empty when no mutual is "
+                    "known."),
           reading=_("A low rate means the figures describe only part of the country's mutuals: the "
-                    "sums of members and beneficiaries then understate the whole.")),
+                    "sums of members and beneficiaries then understate the whole. Not to be confused "
+                    "with the progress of the campaign, which also counts the returns still awaiting "
+                    "validation.")),
+    Entry("campaign_progress", own_title=_("Progress of the campaign"),
+          definition=_("How far the year's collection has come: the share of the mutuals expected to "
+                       "report whose return has been submitted or validated. The completion dashboards "
+                       "of the secretariat and the focal points show it."),
+          formula=_("(submitted returns + validated returns) / mutuals expected; the mutuals expected "
+                    "are the approved mutuals created by that year and not closed before it."),
+          reading=_("It runs ahead of the response rate: a submitted return counts here as soon as the "
+                    "mutual sends it, but enters the public figures only once the focal point has "
+                    "validated it.")),
+    Entry("provisional", own_title=_("Provisional and final figures"),
+          definition=_("A year's figures are provisional while its campaign is open, and for a few "
+                       "days after the secretariat closes it (the secretariat chooses how many): "
+                       "returns are still arriving and being validated. Every other year is final."),
+          formula=_("The pages show the latest final year by default; the provisional year is one "
+                    "click away, marked “provisional” with its response rate. Charts draw it with a "
+                    "hollow point on a dashed line; tables and downloads say it in the year_status "
+                    "column."),
+          reading=_("Do not read a fall in a provisional year as a real change: the sums grow as the "
+                    "remaining returns are validated.")),
     Entry("status", own_title=_("Mutuals by status"),
           definition=_("How the reporting mutuals describe themselves in the year: in project, being "
                        "set up, functional (paying benefits), in difficulty or dormant, closed."),

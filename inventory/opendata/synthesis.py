@@ -260,10 +260,17 @@ def current_synthesis() -> pd.DataFrame:
 
 # --- Rows and CSV ----------------------------------------------------------------------------------
 
-def synthesis_rows(frame: pd.DataFrame | None = None) -> Iterator[dict]:
-    """The table's rows as dicts in the schema's column order, None for empty cells, integers as
-    int and numbers as float (ready for `exports.format_cell` or JSON)."""
+def synthesis_rows(frame: pd.DataFrame | None = None, provisional=None) -> Iterator[dict]:
+    """The table's rows as dicts in the published column order, None for empty cells, integers as
+    int and numbers as float (ready for `exports.format_cell` or JSON).
+
+    After the contract's columns, `year_status` (`synthesis.extension.json`): "provisional" or
+    "final" by `campaign.provisional` — read at each call, not stored with the cached table, since a
+    year turns final with time alone. `provisional`: the provisional years (by default, now's)."""
+    from ..campaign.provisional import provisional_years, year_status
+
     frame = current_synthesis() if frame is None else frame
+    provisional = provisional_years() if provisional is None else provisional
     columns = synthesis_columns()
     kinds = {f["name"]: f["type"] for f in schema.fields("synthesis")}
     for record in frame.to_dict("records"):
@@ -278,15 +285,17 @@ def synthesis_rows(frame: pd.DataFrame | None = None) -> Iterator[dict]:
                 row[name] = float(value)
             else:
                 row[name] = value
+        row["year_status"] = year_status(row["year"], provisional)
         yield row
 
 
 def write_synthesis_csv(stream, frame: pd.DataFrame | None = None) -> int:
-    """Write the synthesis table as the contract's CSV to a text stream; returns the row count."""
+    """Write the synthesis table as published (the contract's columns, then `year_status`) to a
+    text stream; returns the row count."""
     from .exports import format_cell
 
     writer = csv_writer(stream, format_value=format_cell, lineterminator="\n")
-    columns = synthesis_columns()
+    columns = schema.published_column_names("synthesis")
     writer.writerow(columns)
     count = 0
     for row in synthesis_rows(frame):

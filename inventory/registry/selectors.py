@@ -83,8 +83,9 @@ class Completion:
         return self.counts.get(ReturnState.SUBMITTED, 0) + self.counts.get(ReturnState.VALIDATED, 0)
 
     @property
-    def response_rate(self) -> float | None:
-        """(submitted + validated) / expected; None when nothing is expected."""
+    def campaign_progress(self) -> float | None:
+        """The progress of the campaign: (submitted + validated) / expected; None when nothing is
+        expected. Not the public pages' response rate (validated / known, the synthesis table's)."""
         return self.responded / self.expected if self.expected else None
 
 

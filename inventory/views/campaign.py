@@ -19,6 +19,7 @@ from portal.reference.models import Country
 
 from ..campaign import schedule as campaigns
 from ..models import Campaign, CampaignMessage
+from ..models.campaigns import DEFAULT_PROVISIONAL_DAYS
 from ..registry.selectors import (
     COMPLETION_LABELS,
     COMPLETION_STATES,
@@ -41,6 +42,12 @@ class CampaignOpenForm(forms.Form):
         label=gettext_lazy("Message to the mutuals"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Optional: added to every e-mail of the campaign."),
+    )
+    provisional_days = forms.IntegerField(
+        label=gettext_lazy("Figures provisional for (days after closing)"), min_value=0, max_value=366,
+        initial=DEFAULT_PROVISIONAL_DAYS, required=False,
+        help_text=gettext_lazy("The public pages mark the year's figures provisional while the campaign "
+                               "is open and for this many days after you close it."),
     )
 
     def clean_year(self):
@@ -141,6 +148,29 @@ def campaign_close(request, year):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The %(year)s campaign is closed.") % {"year": year})
+    return redirect("inventory:campaigns")
+
+
+class ProvisionalDaysForm(forms.Form):
+    provisional_days = forms.IntegerField(
+        label=gettext_lazy("Days provisional after closing"), min_value=0, max_value=366)
+
+
+@require_POST
+@permission_required("manage_campaign")
+def campaign_provisional_days(request, year):
+    """Change how many days after closing the campaign's figures stay provisional."""
+    campaign = get_object_or_404(Campaign, year=year)
+    form = ProvisionalDaysForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["provisional_days"]))
+        return redirect("inventory:campaigns")
+    campaigns.campaign_set_provisional_days(
+        campaign=campaign, days=form.cleaned_data["provisional_days"], user=request.user)
+    messages.success(request, ngettext(
+        "The %(year)s figures stay provisional %(days)s day after the campaign closes.",
+        "The %(year)s figures stay provisional %(days)s days after the campaign closes.",
+        campaign.provisional_days) % {"year": year, "days": campaign.provisional_days})
     return redirect("inventory:campaigns")
 
 

@@ -58,22 +58,29 @@ class OverviewForm(forms.Form):
     measure = forms.ChoiceField(label=gettext_lazy("Shade the map by"), required=False)
     year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int, required=False, empty_value=None)
 
-    def __init__(self, data, *, years):
-        # Unbound, the form shows what the page shows: the default measure and the latest year.
-        super().__init__(data, initial={"measure": figures.DEFAULT_MEASURE,
-                                        "year": years[-1] if years else None})
+    def __init__(self, data, *, years, default_year=None, provisional=()):
+        # Unbound, the form shows what the page shows: the default measure and the latest final year.
+        self.default_year = default_year if default_year is not None else (years[-1] if years else None)
+        super().__init__(data, initial={"measure": figures.DEFAULT_MEASURE, "year": self.default_year})
         self.fields["measure"].choices = [(m, column_label(m)) for m in figures.MAP_MEASURES]
-        self.fields["year"].choices = [(y, str(y)) for y in reversed(years)]
+        self.fields["year"].choices = [
+            (y, _("%(year)s (provisional)") % {"year": y} if y in provisional else str(y))
+            for y in reversed(years)]
 
     def choice(self, year_list):
         """(measure, year) asked for, the defaults for what is missing or invalid."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        year = data.get("year") or (year_list[-1] if year_list else None)
+        year = data.get("year") or self.default_year
         return data.get("measure") or figures.DEFAULT_MEASURE, year
 
 
 def _network_codes() -> list[str]:
     return list(Country.objects.in_network().values_list("code", flat=True))
+
+
+def _overview_form(data, rows) -> OverviewForm:
+    return OverviewForm(data, years=figures.years(rows), default_year=figures.default_year(rows),
+                        provisional=figures.provisional_years(rows))
 
 
 def _map(rows, measure, year, *, link=_country_link, link_cards=True) -> figures.Figure:
@@ -98,23 +105,34 @@ def _trends(rows) -> list[figures.Figure]:
 
 @require_safe
 def overview(request):
-    """Key figures for a year (the latest by default), Africa shaded by a chosen measure, and the
-    trends over every year, each chart with its table and CSV."""
+    """Key figures for a year (the latest final year by default, the provisional one a click away),
+    Africa shaded by a chosen measure, and the trends over every year, each chart with its table
+    and CSV."""
     rows = _rows()
     year_list = figures.years(rows)
-    form = OverviewForm(request.GET or None, years=year_list)
+    form = _overview_form(request.GET or None, rows)
     valid = not form.is_bound or form.is_valid()
     measure, year = form.choice(year_list)
     context = {"form": form, "year": year, "inventory_section": True}
     if year is not None:
-        everywhere = figures.row_for(rows, "ALL", year)
+        headline = figures.headline(rows, "ALL", year)
+        kept = {"measure": measure} if measure != figures.DEFAULT_MEASURE else {}
         context.update(
-            key_figures=figures.key_figures(everywhere),
-            response_rate=figures.Cell(everywhere["response_rate"], "percent").text,
+            headline=headline,
+            other_url=_other_year_url(headline, kept),
+            key_figures=headline["items"],
+            response_rate=headline["response_rate"],
             map=_map(rows, measure, year),
             trends=_trends(rows),
         )
     return render(request, "inventory/overview.html", context, status=200 if valid else 400)
+
+
+def _other_year_url(headline: dict, query: dict) -> str:
+    """The link to the other year of `headline` (its provisional or its final year), on this page."""
+    if not headline["other"]:
+        return ""
+    return "?" + urlencode({**query, "year": headline["other"]["year"]}) + "#key-figures"
 
 
 def _csv_response(figure: figures.Figure, filename: str) -> StreamingHttpResponse:
@@ -150,7 +168,7 @@ def _overview_figure(request, slug, rows, *, for_file=False):
     and `year`; a 400 response instead when the query is not valid."""
     if slug == "map":
         year_list = figures.years(rows)
-        form = OverviewForm(request.GET or None, years=year_list)
+        form = _overview_form(request.GET or None, rows)
         if form.is_bound and not form.is_valid():
             return _bad_request(form), ""
         measure, year = form.choice(year_list)
@@ -191,19 +209,23 @@ def overview_svg(request, slug):
 
 # --- A country ----------------------------------------------------------------------------------
 
-def _country_figures(country: Country, rows: list[dict]) -> dict:
-    """Everything a country page draws, from its synthesis rows and its latest year's returns."""
+def _country_figures(country: Country, rows: list[dict], year: int | None = None) -> dict:
+    """Everything a country page draws, from its synthesis rows and one year's returns: `year` if it
+    has validated returns, else its latest final year (`figures.headline`)."""
     own = [r for r in rows if r["country"] == country.code]
     if not own:
         return {"latest": None}
-    latest = max(r["year"] for r in own)
+    headline = figures.headline(own, country.code, year)
+    latest = headline["year"]
     frame = returns_frame(YearlyReturn.objects.public().filter(mutual__country=country, year=latest))
     currencies = frame["currency"].dropna()
     currency = currencies.mode().iloc[0] if not currencies.empty else country.currency
     result = {
         "latest": latest,
+        "headline": headline,
         "latest_row": figures.row_for(own, country.code, latest),
-        "synthesis": figures.synthesis_figure(own, schema.column_names("synthesis")),
+        "provisional_years": figures.provisional_years(own),
+        "synthesis": figures.synthesis_figure(own, schema.published_column_names("synthesis")),
         "distributions": figures.distributions_figure(frame, year=latest, currency=currency),
         "status": figures.status_figure(figures.row_for(own, country.code, latest), year=latest),
         "type": figures.type_figure(frame, year=latest),
@@ -211,6 +233,8 @@ def _country_figures(country: Country, rows: list[dict]) -> dict:
     page = reverse("inventory:country", args=[country.code])
     for slug in ("synthesis", "distributions", "status", "type"):
         result[slug].csv_url = reverse("inventory:country_csv", args=[country.code, slug])
+        if slug != "synthesis" and year is not None and year == latest:
+            result[slug].csv_url += "?" + urlencode({"year": latest})
     for slug in ("status", "type"):
         result[slug].chart_links = [{"id": f"chart-{slug}", "share": f"{page}#chart-{slug}",
                                      "download": reverse("inventory:country_svg", args=[country.code, slug])}]
@@ -260,13 +284,21 @@ def country(request, code):
         "mutuals": list(mutuals[:MUTUALS_LISTED]),
         "mutuals_count": mutuals.count(),
         "directory_url": reverse("inventory:mutual_list") + "?" + urlencode({"country": country.code}),
-        **_country_figures(country, _rows()),
+        **_country_figures(country, _rows(), _year_asked(request)),
         "sections": country_sections.sections(country, request),
     }
     if context["latest"] is not None:
-        context["key_figures"] = figures.key_figures(context["latest_row"])
-        context["response_rate"] = figures.Cell(context["latest_row"]["response_rate"], "percent").text
+        context["key_figures"] = context["headline"]["items"]
+        context["other_url"] = _other_year_url(context["headline"], {})
+        context["response_rate"] = context["headline"]["response_rate"]
     return render(request, "inventory/country.html", context)
+
+
+def _year_asked(request) -> int | None:
+    """The `year` of a country page's query string; None (the default year) when absent or not a
+    year the country has figures for."""
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and len(value) == 4 else None
 
 
 @require_safe
@@ -274,7 +306,7 @@ def country_csv(request, code, slug):
     """The figures of one of a country page's tables or charts as CSV."""
     require(request, "download_public_data")
     country = _country_or_404(code)
-    found = _country_figures(country, _rows())
+    found = _country_figures(country, _rows(), _year_asked(request))
     if slug not in ("synthesis", "distributions", "status", "type") or found["latest"] is None:
         raise Http404(_("There is no such chart."))
     return _csv_response(found[slug], f"inventory-{country.code}-{slug}.csv")

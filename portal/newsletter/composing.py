@@ -63,8 +63,9 @@ def unsubscribe_url(subscriber, language: str) -> str:
 # --- Inventory figures --------------------------------------------------------------------------
 
 def live_figures(language: str) -> dict | None:
-    """The overview's key figures for the latest year with validated returns, labels in `language`;
-    None when nothing is validated yet."""
+    """The overview's key figures as the overview shows them first — the latest final year, the
+    provisional one a link away (`figures.headline`) — labels in `language`; None when nothing is
+    validated yet. Plain data: it is stored with a sent issue."""
     from inventory.opendata import figures
     from inventory.opendata.synthesis import current_synthesis, synthesis_rows
 
@@ -72,11 +73,18 @@ def live_figures(language: str) -> dict | None:
         latest = figures.latest_key_figures(list(synthesis_rows(current_synthesis())))
         if latest is None:
             return None
+        overview_url = absolute_url("inventory:overview", language=language)
+        other = latest["other"]
+        if other is not None:
+            other = {**other, "url": f"{overview_url}?year={other['year']}#key-figures"}
         return {
             "year": latest["year"],
+            "provisional": latest["provisional"],
+            "response_rate": latest["response_rate"],
+            "other": other,
             "items": [{"label": str(item["label"]), "value": item["value"], "anchor": item["anchor"]}
                       for item in latest["items"]],
-            "overview_url": absolute_url("inventory:overview", language=language),
+            "overview_url": overview_url,
         }
 
 

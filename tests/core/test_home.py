@@ -70,6 +70,8 @@ def test_home_shows_the_inventorys_key_figures_of_the_latest_validated_year(clie
                   status="functional", members=999_999)
     cache.clear()
     inventory = _panel(client.get("/fr/").content.decode(), "inventory-heading")
-    assert "Chiffres clés 2024, d’après les déclarations validées par les points focaux" in inventory
+    # No campaign: every year is final, and the panel says so.
+    assert ("Chiffres clés 2024 (définitifs), d’après les déclarations validées par les points focaux"
+            in inventory)
     members = re.search(r"<strong>([^<]+)</strong> <a href=\"/fr/inventaire/glossaire/#members\"", inventory)
     assert members.group(1).replace("\u202f", " ").replace("\xa0", " ") == "1 500"

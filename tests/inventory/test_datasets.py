@@ -104,8 +104,10 @@ def test_returns_table_ends_with_the_eur_columns():
         "contribution_amount", "contributions_due", "contributions_collected", "benefits_paid",
         "operating_expenses", "subsidies", "other_income", "reserves", "average_episode_cost"}]
     assert added[2:] == [f"{name}_eur" for name in money]
-    # The synthesis sums no money: nothing added, and its description says why.
-    assert schema.extension_names("synthesis") == []
+    # The synthesis sums no money: no EUR column, and its description says why; its one addition
+    # is the year's status (provisional or final).
+    assert schema.extension_names("synthesis") == ["year_status"]
+    assert schema.enum("year_status", "synthesis") == ["provisional", "final"]
     assert "never summed across currencies" in schema.published("synthesis")["description"]
 
 

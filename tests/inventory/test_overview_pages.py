@@ -19,6 +19,7 @@ from inventory.contract import schema
 from inventory.contract.choices import RegistrationState, ReturnState
 from inventory.models import OrganizationRole, OrganizationRoleKind, SupportingOrganization
 from inventory.opendata import drawing
+from inventory.opendata.figures import STATUS_LABELS
 from inventory.opendata.glossary import BY_ANCHOR
 from inventory.opendata.glossary import anchor as figure_anchor
 from portal.reference.models import Country
@@ -179,6 +180,9 @@ def assert_csv_is_the_table(records, table, figure, language):
                     assert text == "—"
                 elif cell.kind in ("text", "year"):
                     assert text == value
+                elif cell.kind == "status":  # the code in the CSV, its word on the page
+                    assert value in ("provisional", "final")
+                    assert text == str(STATUS_LABELS[value])
                 else:
                     assert text == drawing.format_value(float(value), cell.kind), (record, shown)
 
@@ -275,8 +279,8 @@ def test_each_overview_csv_is_what_its_table_shows(client, inventory, language):
         assert_csv_is_the_table(csv_of(client.get(figure.csv_url)), tables[figure.title], figure, language)
     # The trends' CSV, read independently: one row per year of validated returns.
     people = csv_of(client.get(url("overview_csv", language, "people")))
-    assert people[0] == ["year", "members", "beneficiaries"]
-    assert people[1:] == [["2023", "1000", "4000"], ["2024", "3500", "7900"]]
+    assert people[0] == ["year", "members", "beneficiaries", "year_status"]
+    assert people[1:] == [["2023", "1000", "4000", "final"], ["2024", "3500", "7900", "final"]]
     rates = csv_of(client.get(url("overview_csv", language, "rates")))
     assert float(rates[2][2]) == pytest.approx(expected(None, 2024)["penetration_rate"])
 
@@ -361,7 +365,8 @@ def test_each_country_csv_is_what_its_table_shows(client, inventory, language):
         assert_csv_is_the_table(csv_of(client.get(figure.csv_url)), tables[figure.title], figure, language)
     # The synthesis CSV: the published synthesis columns, one row per year, the figures of the table.
     records = csv_of(client.get(page.context["synthesis"].csv_url))
-    assert records[0] == schema.column_names("synthesis")
+    assert records[0] == schema.published_column_names("synthesis")
+    assert records[0][-1] == "year_status" and [r[-1] for r in records[1:]] == ["final", "final"]
     assert [r[:2] for r in records[1:]] == [["SN", "2023"], ["SN", "2024"]]
     by_year = {int(r[1]): dict(zip(records[0], r, strict=True)) for r in records[1:]}
     for year in (2023, 2024):

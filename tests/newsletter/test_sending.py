@@ -137,6 +137,29 @@ def test_the_inventory_figures_go_out_with_the_issue_and_stay_on_its_page(client
     assert "2025" in page
 
 
+def test_an_issue_sent_during_a_campaign_gives_the_final_year_and_links_the_provisional_one(client, issue,
+                                                                                          secretariat):
+    import datetime
+
+    from inventory.models import Campaign
+    from tests.factories import MutualFactory, ReturnFactory
+
+    mutuals = [MutualFactory(), MutualFactory()]
+    for mutual in mutuals:
+        ReturnFactory(mutual=mutual, year=2024, state="validated", status="functional", members=1000)
+    ReturnFactory(mutual=mutuals[0], year=2025, state="validated", status="functional", members=600)
+    Campaign.objects.create(year=2025, deadline=datetime.date.today() + datetime.timedelta(days=30))
+    d, _ = services.issue_send_to_subscribers(issue=issue, user=secretariat)
+    assert d.payload["figures"]["en"]["year"] == 2024 and not d.payload["figures"]["en"]["provisional"]
+    text = d.payload["messages"]["en"]["text"]
+    assert "Key figures for 2024 (final):" in text and "Key figures for 2025" not in text
+    assert "See the provisional figures for 2025 (response rate so far 50.0\u00a0%): http" in text
+    assert "?year=2025#key-figures" in d.payload["messages"]["en"]["html"]
+    # The issue's web page (French) says the same, with the figures that went out.
+    page = client.get(issue.url).content.decode()
+    assert "/fr/inventaire/?year=2025#key-figures" in page and "Chiffres clés 2024 (définitifs)" in page
+
+
 def test_a_subscriber_refused_in_two_issues_is_bounced_and_gets_nothing_more(issues, readers, secretariat,
                                                                             settings):
     from tests.newsletter.test_delivery import ScriptedBackend
