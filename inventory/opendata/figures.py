@@ -16,6 +16,8 @@ import pandas as pd
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from portal.i18n import by_name
+
 from ..contract import schema
 from ..contract.choices import MutualStatus, MutualType
 from . import africa_map, charts, drawing
@@ -137,7 +139,7 @@ def map_figure(rows: Sequence[Mapping], *, year: int, measure: str, countries: M
     its synthesis row's value, "no data" when it has no row that year or the value is empty."""
     kind = column_kind(measure)
     by_code = {r["country"]: r for r in rows if r["year"] == year and r["country"] != "ALL"}
-    codes = sorted(set(countries) | set(by_code), key=lambda c: countries.get(c, c))
+    codes = by_name(set(countries) | set(by_code), name=lambda c: countries.get(c, c))
     values = {code: _value(by_code.get(code), measure) for code in codes}
     label = column_label(measure)
     title = _("%(measure)s by country, %(year)s") % {"measure": label, "year": year}

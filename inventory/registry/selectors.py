@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from portal.i18n import by_name
 from portal.reference.models import Country
 
 from ..campaign.schedule import expected_mutuals, reporters_by_mutual
@@ -107,7 +108,7 @@ def completion_by_country(year: int, countries=None) -> list[Completion]:
     if countries is None:
         countries = Country.objects.filter(Q(in_network=True) | Q(code__in=list(figures)))
     result = []
-    for country in countries.order_by("name_fr"):
+    for country in by_name(countries):
         row = dict(figures.get(country.code, {}))
         expected = row.pop("expected", 0)
         result.append(Completion(country, expected, row))
