@@ -1,5 +1,6 @@
 """Small language helpers shared by every app (no models, no pages)."""
 
+import re
 import unicodedata
 
 from django import forms
@@ -100,3 +101,34 @@ def keys_by_name(queryset, *fields) -> list:
     since neither SQLite nor PostgreSQL's default collation sorts accents as a reader does."""
     rows = queryset.order_by().values_list("pk", *fields)
     return [row[0] for row in sorted(rows, key=lambda row: (*map(collation_key, row[1:]), row[0]))]
+
+
+# --- French typography that depends on the words ------------------------------------------------
+
+# "de" before a word opening with a vowel (or a mute-looking h is left alone: "de Hann" is right).
+_DE_BEFORE_VOWEL = re.compile(r"\b([Dd])e ([AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒaeiouyàâäéèêëîïôöùûüœ])")
+
+
+def elide(text: str) -> str:
+    """French elision of "de" before a vowel in a text that joined "de" to a name ("la déclaration
+    de Aar Sa Jaboot" -> "la déclaration d’Aar Sa Jaboot"), with the typographic apostrophe of the
+    catalogue. Only in French: an English text is returned as it is."""
+    if is_english() or not text:
+        return text
+    return _DE_BEFORE_VOWEL.sub(lambda match: f"{match.group(1)}’{match.group(2)}", text)
+
+
+def ordinal(number: int, *, feminine: bool = False) -> tuple[str, str]:
+    """The ordinal of `number` in the active language, as its figure and its suffix (shown raised):
+    ("4", "e") and ("1", "re") for a feminine French noun ("1re édition"), ("4", "th"), ("22", "nd")."""
+    figure = str(number)
+    if not is_english():
+        return figure, ("re" if feminine else "er") if number == 1 else "e"
+    if number % 100 in (11, 12, 13):
+        return figure, "th"
+    return figure, {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+def french_colon() -> str:
+    """":" after a label, with the no-break space (U+00A0) French typography puts before it."""
+    return ":" if is_english() else "\u00a0:"
