@@ -109,13 +109,16 @@ def keys_by_name(queryset, *fields) -> list:
 _DE_BEFORE_VOWEL = re.compile(r"\b([Dd])e ([AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒaeiouyàâäéèêëîïôöùûüœ])")
 
 
-def elide(text: str) -> str:
+def elide_french(text: str) -> str:
     """French elision of "de" before a vowel in a text that joined "de" to a name ("la déclaration
     de Aar Sa Jaboot" -> "la déclaration d’Aar Sa Jaboot"), with the typographic apostrophe of the
-    catalogue. Only in French: an English text is returned as it is."""
-    if is_english() or not text:
-        return text
-    return _DE_BEFORE_VOWEL.sub(lambda match: f"{match.group(1)}’{match.group(2)}", text)
+    catalogue."""
+    return _DE_BEFORE_VOWEL.sub(lambda match: f"{match.group(1)}’{match.group(2)}", text or "")
+
+
+def elide(text: str) -> str:
+    """`elide_french` in French; an English text is returned as it is."""
+    return text if is_english() or not text else elide_french(text)
 
 
 def ordinal(number: int, *, feminine: bool = False) -> tuple[str, str]:

@@ -10,6 +10,7 @@ import random
 
 from inventory.contract import schema
 from portal.core.spreadsheets import csv_writer
+from portal.i18n import elide_french
 
 LABEL = " (démo)"
 YEARS = range(2016, 2026)
@@ -72,7 +73,8 @@ def demo_rows(generated_per_country: int = 20, seed: int = 2026) -> list[dict]:
     for country, (_currency, regions) in COUNTRIES.items():
         for _n in range(generated_per_country):
             region = rng.choice(regions)
-            identities.append((country, f"Mutuelle de santé de {region} n° {rng.randint(1, 99)}", "", region))
+            name = elide_french(f"Mutuelle de santé de {region} n° {rng.randint(1, 99)}")
+            identities.append((country, name, "", region))
     rows = []
     for country, name, acronym, region in identities:
         numbers[country] += 1
