@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.extraction import EXPECTED, check_size, check_upload
+from portal.i18n import ByNameMultipleChoiceField
 from portal.reference.models import Country, Language, Theme
 
 from .models import ResourceType, validate_year
@@ -17,11 +18,11 @@ class ProposalForm(forms.Form):
         help_text=_("What the document is about, in a few sentences (at most 3,000 characters)."),
     )
     resource_type = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *ResourceType.choices])
-    themes = forms.ModelMultipleChoiceField(
+    themes = ByNameMultipleChoiceField(
         label=_("Themes"), queryset=Theme.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    countries = forms.ModelMultipleChoiceField(
+    countries = ByNameMultipleChoiceField(
         label=_("Countries"), queryset=Country.objects.in_network(), required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The countries the document is about, if any."),

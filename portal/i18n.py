@@ -1,5 +1,10 @@
 """Small language helpers shared by every app (no models, no pages)."""
 
+import re
+import unicodedata
+
+from django import forms
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -34,3 +39,99 @@ def local_path_in(path: str, code: str) -> str:
         and url_has_allowed_host_and_scheme(translated, allowed_hosts=None)
     )
     return translated if is_local else language_home(code)
+
+
+# --- Names in the order a reader expects ------------------------------------------------------
+
+def collation_key(text) -> tuple[str, str]:
+    """The key that sorts names as a dictionary does, in French as in English: accents and case
+    count only to break a tie ("Bénin" before "Burkina Faso", "Éthiopie" among the E's), where a
+    sort by code point puts every accented or lower-case initial after "Z". Needs no system locale
+    (Unicode decomposition, then case folding)."""
+    text = str(text or "")
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    base = "".join(char for char in folded if not unicodedata.combining(char))
+    return base, text
+
+
+def by_name(items, name=str) -> list:
+    """`items` sorted by `name(item)` (their `str` by default) with `collation_key`; `name` may give
+    a tuple of names (a country's, then a mutual's)."""
+
+    def key(item):
+        value = name(item)
+        return tuple(map(collation_key, value)) if isinstance(value, tuple) else collation_key(value)
+
+    return sorted(items, key=key)
+
+
+class ByLabelChoiceIterator(ModelChoiceIterator):
+    """A model choice field's options in the order of their labels (`collation_key`), whatever the
+    query's order; the empty choice (and any other that is not a record) stays first."""
+
+    def __iter__(self):
+        head, records = [], []
+        for choice in super().__iter__():
+            (records if isinstance(choice[0], ModelChoiceIteratorValue) else head).append(choice)
+        yield from head
+        yield from sorted(records, key=lambda choice: collation_key(choice[1]))
+
+
+class ByNameChoiceField(forms.ModelChoiceField):
+    """A model choice field offering its records in the order of their names."""
+
+    iterator = ByLabelChoiceIterator
+
+
+class ByNameMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple model choice field offering its records in the order of their names."""
+
+    iterator = ByLabelChoiceIterator
+
+
+def name_field(prefix: str = "") -> str:
+    """The field holding a bilingual record's name in the reader's language (`prefix`: a relation,
+    e.g. "country__")."""
+    return f"{prefix}name_en" if is_english() else f"{prefix}name_fr"
+
+
+def keys_by_name(queryset, *fields) -> list:
+    """The primary keys of `queryset` in the order of `fields` (names, compared with
+    `collation_key`; the key breaks ties): what a paginated list sorts before reading one page,
+    since neither SQLite nor PostgreSQL's default collation sorts accents as a reader does."""
+    rows = queryset.order_by().values_list("pk", *fields)
+    return [row[0] for row in sorted(rows, key=lambda row: (*map(collation_key, row[1:]), row[0]))]
+
+
+# --- French typography that depends on the words ------------------------------------------------
+
+# "de" before a word opening with a vowel (or a mute-looking h is left alone: "de Hann" is right).
+_DE_BEFORE_VOWEL = re.compile(r"\b([Dd])e ([AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒaeiouyàâäéèêëîïôöùûüœ])")
+
+
+def elide_french(text: str) -> str:
+    """French elision of "de" before a vowel in a text that joined "de" to a name ("la déclaration
+    de Aar Sa Jaboot" -> "la déclaration d’Aar Sa Jaboot"), with the typographic apostrophe of the
+    catalogue."""
+    return _DE_BEFORE_VOWEL.sub(lambda match: f"{match.group(1)}’{match.group(2)}", text or "")
+
+
+def elide(text: str) -> str:
+    """`elide_french` in French; an English text is returned as it is."""
+    return text if is_english() or not text else elide_french(text)
+
+
+def ordinal(number: int, *, feminine: bool = False) -> tuple[str, str]:
+    """The ordinal of `number` in the active language, as its figure and its suffix (shown raised):
+    ("4", "e") and ("1", "re") for a feminine French noun ("1re édition"), ("4", "th"), ("22", "nd")."""
+    figure = str(number)
+    if not is_english():
+        return figure, ("re" if feminine else "er") if number == 1 else "e"
+    if number % 100 in (11, 12, 13):
+        return figure, "th"
+    return figure, {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+def french_colon() -> str:
+    """":" after a label, with the no-break space (U+00A0) French typography puts before it."""
+    return ":" if is_english() else "\u00a0:"

@@ -17,6 +17,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.i18n import by_name
+
 from ..campaign.provisional import PROVISIONAL
 from ..contract import schema
 from ..contract.choices import MutualStatus, MutualType
@@ -237,7 +239,7 @@ def map_figure(rows: Sequence[Mapping], *, year: int, measure: str, countries: M
     measure's fixed breaks (`MAP_BREAKS`) or equal intervals."""
     kind = column_kind(measure)
     by_code = {r["country"]: r for r in rows if r["year"] == year and r["country"] != "ALL"}
-    codes = sorted(set(countries) | set(by_code), key=lambda c: countries.get(c, c))
+    codes = by_name(set(countries) | set(by_code), name=lambda c: countries.get(c, c))
     values = {code: _value(by_code.get(code), measure) for code in codes}
     label = column_label(measure)
     title = _("%(measure)s by country, %(year)s") % {"measure": label, "year": year}

@@ -165,6 +165,19 @@ ENTRIES = [
           formula=_("reserves / (benefits paid / 12)."),
           reading=_("A few months of cover lets a mutual weather a bad year; without reserves any rise "
                     "in claims puts it in difficulty.")),
+    Entry("disclosure_score", own_title=_("Disclosure score"),
+          definition=_("How complete and checked a mutual's record of one year is, in five diamonds: "
+                       "identity and status; people (target population, members, beneficiaries); "
+                       "product (membership unit, contribution, how providers are paid, services "
+                       "covered); money (contributions due and collected, benefits paid, operating "
+                       "expenses); validation by the country's focal point."),
+          formula=_("One diamond for each group whose figures are all given in the year's validated "
+                    "return. The directory shows every mutual's score for the same year, the latest "
+                    "whose campaign is closed; a mutual without a validated return that year scores "
+                    "0."),
+          reading=_("It says how much a mutual discloses, not how well it is run. A mutual that "
+                    "stopped reporting scores 0, however complete its earlier records; the missing "
+                    "diamonds say what to add.")),
     Entry("median", own_title=_("Median and number of returns (n)"),
           definition=_("The synthesis sums up each indicator by its median over the functional mutuals "
                        "for which it can be computed; n says how many returns that is."),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.db.models.signals import post_delete, post_save
 
+from portal.i18n import by_name
 from portal.reference.models import Country
 
 from ..models import Mutual, OrganizationRole, OrganizationRoleKind, SupportingOrganization, Union
@@ -105,7 +106,7 @@ def _public_mutuals_count():
 def directory_organizations(*, country: Country | None = None, role: str = ""):
     """Organizations shown in the directory, with their roles and countries prefetched and the
     number of public mutuals they support, filtered by country (active there or holding a role
-    there) and by role."""
+    there) and by role; a list in the order of their names (`portal.i18n.by_name`)."""
     organizations = SupportingOrganization.objects.in_directory()
     if country is not None:
         organizations = organizations.filter(
@@ -116,23 +117,24 @@ def directory_organizations(*, country: Country | None = None, role: str = ""):
         if country is not None:
             roles = roles.filter(Q(country=country) | Q(country=None))
         organizations = organizations.filter(pk__in=roles.values("organization_id"))
-    return (
+    organizations = (
         organizations.distinct()
         .annotate(mutuals_count=_public_mutuals_count())
         .prefetch_related(
             Prefetch("roles", queryset=OrganizationRole.objects.select_related("country")),
             "countries",
         )
-        .order_by("name")
     )
+    return by_name(organizations, name=lambda organization: organization.name)
 
 
 def directory_unions(*, country: Country | None = None):
-    """Unions and networks of mutuals, with their number of public mutuals."""
+    """Unions and networks of mutuals, with their number of public mutuals; a list by country, then
+    by name, in the reader's language (`portal.i18n.by_name`)."""
     unions = Union.objects.select_related("country").annotate(mutuals_count=_public_mutuals_count())
     if country is not None:
         unions = unions.filter(country=country)
-    return unions.order_by("country__name_fr", "name")
+    return by_name(unions, name=lambda union: (union.country.name, union.name))
 
 
 @dataclass

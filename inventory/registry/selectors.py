@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from portal.i18n import by_name
 from portal.reference.models import Country
 
 from ..campaign.schedule import expected_mutuals, reporters_by_mutual
 from ..contract.choices import ReturnState
-from ..models import Mutual, YearlyReturn
+from ..models import Campaign, Mutual, YearlyReturn
 from ..opendata.exports import return_row
 from ..returns.disclosure import diamonds, disclosure_score
 from .filters import SERVICES
@@ -25,33 +26,50 @@ def public_mutuals():
     return Mutual.objects.public().select_related("country", "union").annotate(**annotations)
 
 
-def mutual_profile(mutual: Mutual) -> dict:
+def with_latest_figures(mutuals):
+    """`mutuals` (from `public_mutuals()`) with the members and beneficiaries of their latest validated
+    return (`latest_members`, `latest_beneficiaries`): the figures the directory's table shows."""
+    latest = YearlyReturn.objects.validated().filter(mutual=OuterRef("pk")).order_by("-year")
+    return mutuals.annotate(latest_members=Subquery(latest.values("members")[:1]),
+                            latest_beneficiaries=Subquery(latest.values("beneficiaries")[:1]))
+
+
+def mutual_profile(mutual: Mutual, year: int | None = None) -> dict:
     """What a mutual's public page shows: its validated years as rows of the returns table
-    (indicators included, oldest first), the latest of them, and its disclosure diamonds and score."""
+    (indicators included, oldest first), the latest of them, and the disclosure diamonds and score
+    of its record for `year` (`disclosure_year()` when None): none earned without a validated
+    return that year."""
     validated = list(mutual.returns.validated().order_by("year"))
     by_year = {r.year: r for r in validated}
     rows = [return_row(r, by_year.get(r.year - 1)) for r in validated]
     latest = rows[-1] if rows else None
-    latest_diamonds = diamonds(latest) if latest else []
-    return {"rows": rows, "latest": latest, "diamonds": latest_diamonds,
-            "score": sum(d.earned for d in latest_diamonds)}
+    year = year or disclosure_year()
+    record = next((row for row in rows if row["year"] == year), None)
+    year_diamonds = diamonds(record or {})
+    return {"rows": rows, "latest": latest, "diamonds": year_diamonds, "disclosure_year": year,
+            "disclosure_record": record, "score": sum(d.earned for d in year_diamonds)}
 
 
 # --- Disclosure scores on public pages --------------------------------------------------------
 
-def latest_disclosure_scores(mutuals) -> dict[int, int]:
-    """Mutual pk -> disclosure score of its latest validated return, for mutuals from
-    `public_mutuals()` (their `latest_year` annotation says which return); one query."""
-    wanted = Q()
-    by_pk = {}
-    for mutual in mutuals:
-        if mutual.latest_year:
-            wanted |= Q(mutual_id=mutual.pk, year=mutual.latest_year)
-            by_pk[mutual.pk] = mutual
-    if not by_pk:
-        return {}
-    scores = {}
-    for ret in YearlyReturn.objects.validated().filter(wanted):
+def disclosure_year() -> int | None:
+    """The year whose records the public disclosure scores describe: the latest year with validated
+    returns, leaving out a year whose campaign is still open (its records are still coming in, and a
+    mutual that has not reported yet would look silent). One year for every mutual: a mutual that
+    stopped reporting does not keep the score of its last record forever."""
+    returns = YearlyReturn.objects.validated().order_by("-year").values_list("year", flat=True)
+    final = returns.exclude(year__in=Campaign.objects.open().values("year")).first()
+    return final or returns.first()
+
+
+def disclosure_scores(mutuals, year: int | None) -> dict[int, int]:
+    """Mutual pk -> disclosure score (0 to 5) of its validated return of `year`, 0 without one, for
+    mutuals from `public_mutuals()`; one query."""
+    by_pk = {mutual.pk: mutual for mutual in mutuals}
+    scores = dict.fromkeys(by_pk, 0)
+    if not by_pk or year is None:
+        return scores
+    for ret in YearlyReturn.objects.validated().filter(year=year, mutual_id__in=list(by_pk)):
         ret.mutual = by_pk[ret.mutual_id]  # already loaded, with its union
         scores[ret.mutual_id] = disclosure_score(return_row(ret))
     return scores
@@ -108,7 +126,7 @@ def completion_by_country(year: int, countries=None) -> list[Completion]:
     if countries is None:
         countries = Country.objects.filter(Q(in_network=True) | Q(code__in=list(figures)))
     result = []
-    for country in countries.order_by("name_fr"):
+    for country in by_name(countries):
         row = dict(figures.get(country.code, {}))
         expected = row.pop("expected", 0)
         result.append(Completion(country, expected, row))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from portal.accounts.permissions import require
 from portal.core import country_sections
 from portal.core.spreadsheets import csv_stream
+from portal.i18n import by_name, keys_by_name
 from portal.reference.models import Country
 
 from ..contract import schema
@@ -262,7 +263,7 @@ def country_list(request):
     counts = dict(
         Mutual.objects.public().filter(country__in=codes).values_list("country").annotate(n=Count("pk"))
     )
-    countries = sorted(Country.objects.filter(code__in=codes), key=lambda c: c.name)
+    countries = by_name(Country.objects.filter(code__in=codes))
     for item in countries:
         item.mutuals_count = counts.get(item.code, 0)
     return render(request, "inventory/country_list.html",
@@ -277,12 +278,14 @@ def country(request, code):
     country = _country_or_404(code)
     if code != country.code:
         return redirect("inventory:country", country.code)
-    mutuals = public_mutuals().filter(country=country).order_by("name", "mutual_id")
+    mutuals = public_mutuals().filter(country=country)
+    keys = keys_by_name(mutuals, "name")
+    listed = mutuals.in_bulk(keys[:MUTUALS_LISTED])
     context = {
         "country": country,
         "inventory_section": True,
-        "mutuals": list(mutuals[:MUTUALS_LISTED]),
-        "mutuals_count": mutuals.count(),
+        "mutuals": [listed[key] for key in keys[:MUTUALS_LISTED]],
+        "mutuals_count": len(keys),
         "directory_url": reverse("inventory:mutual_list") + "?" + urlencode({"country": country.code}),
         **_country_figures(country, _rows(), _year_asked(request)),
         "sections": country_sections.sections(country, request),

@@ -2,9 +2,16 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from portal.accounts.permissions import can
+from portal.i18n import keys_by_name, name_field
 
 from ..registry.filters import SERVICES, MutualFilter
-from ..registry.selectors import latest_disclosure_scores, mutual_profile, public_mutuals
+from ..registry.selectors import (
+    disclosure_scores,
+    disclosure_year,
+    mutual_profile,
+    public_mutuals,
+    with_latest_figures,
+)
 
 PER_PAGE = 50
 # The columns of a mutual's evolution table (contract names, in this order).
@@ -19,12 +26,15 @@ def mutual_list(request):
     filterset = MutualFilter(request.GET or None, queryset=public_mutuals())
     valid = filterset.is_valid() if filterset.is_bound else True
     mutuals = filterset.qs if valid else public_mutuals().none()
-    page = Paginator(mutuals.order_by("country__name_fr", "name"), PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    scores = latest_disclosure_scores(page.object_list)
+    page = Paginator(keys_by_name(mutuals, name_field("country__"), "name"), PER_PAGE).get_page(
+        request.GET.get("page"))
+    listed = with_latest_figures(mutuals).in_bulk(page.object_list)
+    page.object_list = [listed[key] for key in page.object_list]
+    year = disclosure_year()
+    scores = disclosure_scores(page.object_list, year)
     for mutual in page.object_list:
         mutual.disclosure_score = scores.get(mutual.pk)
-    context = {"filter": filterset, "page": page}
+    context = {"filter": filterset, "page": page, "disclosure_year": year}
     return render(request, "inventory/mutual_list.html", context, status=200 if valid else 400)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.accounts.permissions import can, permission_required
 from portal.core.throttle import client_address
+from portal.i18n import ByNameChoiceField, by_name
 from portal.reference.models import Country
 
 from ..contract.choices import LegalStatus, MutualType, RegistrationState
@@ -34,7 +35,7 @@ def _clean_phone(value: str) -> str:
 class MutualRegistrationForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name of the mutual"), max_length=255, min_length=3)
     acronym = forms.CharField(label=gettext_lazy("Acronym"), max_length=40, required=False)
-    country = forms.ModelChoiceField(
+    country = ByNameChoiceField(
         label=gettext_lazy("Country"), queryset=Country.objects.in_network(),
         empty_label=gettext_lazy("— choose —"),
     )
@@ -78,7 +79,7 @@ class MutualRegistrationForm(forms.Form):
         groups = {}
         for union in Union.objects.filter(country__in_network=True).select_related("country"):
             groups.setdefault(union.country.name, []).append((union.pk, str(union)))
-        self.fields["union"].choices = [("", _("None")), *sorted(groups.items())]
+        self.fields["union"].choices = [("", _("None")), *by_name(groups.items(), name=lambda g: g[0])]
         organizations = registration.supporting_organizations_of(user)
         if organizations.exists():
             self.fields["supporting_organization"] = forms.ModelChoiceField(

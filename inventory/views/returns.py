@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from portal.accounts.permissions import can, require
 from portal.core.converters import bounded_int
+from portal.i18n import by_name
 
 from ..contract import schema
 from ..contract.choices import ReturnState
@@ -64,7 +65,7 @@ def reported_mutuals(user):
 def my_mutuals(request):
     """The reporter's home: their mutuals, each year's return and its state, the year to fill in."""
     year = reporting_year()
-    mutuals = list(reported_mutuals(request.user))
+    mutuals = by_name(reported_mutuals(request.user), name=lambda mutual: (mutual.country.name, mutual.name))
     returns = YearlyReturn.objects.filter(mutual__in=mutuals).order_by("-year")
     by_mutual = {}
     for ret in returns:

@@ -1,12 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.i18n import ByLabelChoiceIterator, ByNameMultipleChoiceField
 from portal.reference.models import Country, Theme
 
 from .models import LANGUAGE_CHOICES, User
 
 
 class CountryChoiceField(forms.ModelChoiceField):
+    iterator = ByLabelChoiceIterator
+
     def label_from_instance(self, obj):
         return obj.name
 
@@ -22,7 +25,7 @@ class ProfileForm(forms.ModelForm):
         choices=LANGUAGE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
         label=_("Languages you read"),
     )
-    interests = forms.ModelMultipleChoiceField(
+    interests = ByNameMultipleChoiceField(
         queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
         label=_("Themes of interest"),
     )

@@ -23,6 +23,7 @@ from wagtail.users.views.bulk_actions import (
 from wagtail.users.views.groups import GroupViewSet
 from wagtail.users.views.users import CreateView, DeleteView, EditView, UserViewSet
 
+from portal.i18n import ByNameMultipleChoiceField
 from portal.reference.models import Country
 
 from .permissions import can, require
@@ -31,7 +32,7 @@ _EXTRA_FIELDS = ["organization", "country", "focal_point_countries"]
 
 
 class _PortalFieldsMixin(forms.ModelForm):
-    focal_point_countries = forms.ModelMultipleChoiceField(
+    focal_point_countries = ByNameMultipleChoiceField(
         queryset=Country.objects.in_network(), required=False, widget=forms.CheckboxSelectMultiple,
         label=_("Focal point for"),
     )

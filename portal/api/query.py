@@ -30,6 +30,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.i18n import ByLabelChoiceIterator
+
 from .http import MAX_PAGE_SIZE, ApiError
 
 MAX_VALUES = 100
@@ -79,10 +81,17 @@ class YearField(forms.IntegerField):
             self.validators.append(MaxValueValidator(self.max_value))
 
 
+class _ByLabelIterator(ByLabelChoiceIterator, django_filters.fields.ModelChoiceIterator):
+    pass
+
+
 class CodeChoiceField(django_filters.fields.ModelChoiceField):
     """One record named by its code or slug (`to_field_name`, else its key), labelled by its `name`
-    (in the reader's language). `upper` reads `ml` as `ML` (`lower`, `Financing` as `financing`),
-    and the form then shows that one chosen."""
+    (in the reader's language), offered in the order of the names (`portal.i18n.collation_key`).
+    `upper` reads `ml` as `ML` (`lower`, `Financing` as `financing`), and the form then shows that
+    one chosen."""
+
+    iterator = _ByLabelIterator
 
     def __init__(self, *args, upper=False, lower=False, **kwargs):
         self.upper, self.lower = upper, lower

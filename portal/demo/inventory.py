@@ -10,6 +10,7 @@ import random
 
 from inventory.contract import schema
 from portal.core.spreadsheets import csv_writer
+from portal.i18n import elide_french
 
 LABEL = " (démo)"
 YEARS = range(2016, 2026)
@@ -54,6 +55,14 @@ _CONTRIBUTION = {"XOF": 4000, "XAF": 4000, "GNF": 60000, "MRU": 250, "CDF": 1500
                  "BIF": 8000}
 
 
+# Cells a mutual often leaves empty, and the share of mutuals with that habit.
+_GAPS = (
+    (("operating_expenses", "contributions_due"), 0.25),
+    (("target_population",), 0.15),
+    (("payment_mode",), 0.1),
+)
+
+
 def demo_rows(generated_per_country: int = 20, seed: int = 2026) -> list[dict]:
     """Rows (strings, as in a file) of the demo inventory, in the returns table's columns."""
     rng = random.Random(seed)
@@ -64,7 +73,8 @@ def demo_rows(generated_per_country: int = 20, seed: int = 2026) -> list[dict]:
     for country, (_currency, regions) in COUNTRIES.items():
         for _n in range(generated_per_country):
             region = rng.choice(regions)
-            identities.append((country, f"Mutuelle de santé de {region} n° {rng.randint(1, 99)}", "", region))
+            name = elide_french(f"Mutuelle de santé de {region} n° {rng.randint(1, 99)}")
+            identities.append((country, name, "", region))
     rows = []
     for country, name, acronym, region in identities:
         numbers[country] += 1
@@ -85,6 +95,12 @@ def _mutual_rows(rng, mutual_id, country, name, acronym, region, currency):
     }
     members = rng.randint(80, 3000)
     fee = _CONTRIBUTION[currency] * rng.uniform(0.6, 1.6)
+    # Records are not all complete: a mutual without bookkeeping of its expenses, without an estimate
+    # of its target population, or unsure how providers are paid leaves those cells empty most years
+    # (so the disclosure score tells mutuals apart). Drawn from their own generator: the figures
+    # that are given stay those of `rng`.
+    gaps_rng = random.Random(mutual_id)
+    habits = {columns: gaps_rng.random() < share for columns, share in _GAPS}
     status = "setup" if created >= 2016 else "functional"
     rows = []
     for year in YEARS:
@@ -131,6 +147,9 @@ def _mutual_rows(rng, mutual_id, country, name, acronym, region, currency):
             # The latest year is still being checked by the focal points for some mutuals.
             "validation_status": "submitted" if latest and rng.random() < 0.3 else "validated",
         })
+        for columns, habit in habits.items():
+            if habit and gaps_rng.random() < 0.8:
+                rows[-1].update(dict.fromkeys(columns, ""))
     return rows
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from inventory.models import Mutual, OrganizationRoleKind, SupportingOrganization
 from inventory.registry.organizations import directory_organizations, directory_unions
 from portal.core import organization_sections
+from portal.i18n import keys_by_name
 
 from .filters import DirectoryFilter
 
@@ -37,11 +38,13 @@ def organization_detail(request, pk):
     organization = get_object_or_404(
         SupportingOrganization.objects.in_directory().prefetch_related("countries", "roles__country"), pk=pk,
     )
-    mutuals = Mutual.objects.public().filter(supporting_organizations=organization).order_by("name")
+    mutuals = Mutual.objects.public().filter(supporting_organizations=organization)
+    keys = keys_by_name(mutuals, "name")
+    listed = mutuals.select_related("country").in_bulk(keys[:MUTUALS_LISTED])
     context = {
         "organization": organization,
-        "mutuals_count": mutuals.count(),
-        "mutuals": list(mutuals.select_related("country")[:MUTUALS_LISTED]),
+        "mutuals_count": len(keys),
+        "mutuals": [listed[key] for key in keys[:MUTUALS_LISTED]],
         "sections": organization_sections.sections(organization, request),
     }
     return render(request, "directory/organization_detail.html", context)

@@ -2,10 +2,11 @@
 
 Format decisions: one VEVENT per event; its UID is the event's translation key, so the French and
 English pages of one event are the same event in a reader's calendar and the UID never changes when
-the page is edited or moved. Exact dates are written in the event's own time zone (DTSTART;TZID=…
-with the VTIMEZONE that `add_missing_timezones` builds from the IANA data; icalendar writes a zone
-that is UTC all year, such as Africa/Dakar, as UTC times — the same instants); an event known only to
-the month or the year gets all-day DATE values. Text is plain: the rich-text description is
+the page is edited or moved. Exact dates and times are written in the event's own time zone
+(DTSTART;TZID=… with the VTIMEZONE that `add_missing_timezones` builds from the IANA data; icalendar
+writes a zone that is UTC all year, such as Africa/Dakar, as UTC times — the same instants); an event
+whose times are unknown (known to the day, the month or the year) gets all-day DATE values, never
+invented hours. Text is plain: the rich-text description is
 reduced to its text, entities decoded (portal.core.text.plain_text). LAST-MODIFIED is the page's
 last publication. Each event's URL is on the public address (SITE_URL, portal.site_url), never
 the host the file was asked through: a subscribed calendar keeps the links it was given, and the UID

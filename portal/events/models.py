@@ -37,9 +37,11 @@ class EventKind(models.TextChoices):
 
 
 class DatePrecision(models.TextChoices):
-    """How much of an event's dates is known: the early forums are known to the month or the year."""
+    """How much of an event's dates is known: the early forums are known to the day (times lost), the
+    month or the year. Only exact times are shown with hours; the others are all-day in calendars."""
 
     EXACT = "exact", _("Exact dates and times")
+    DAY = "day", _("Days only (times unknown)")
     MONTH = "month", _("Month only")
     YEAR = "year", _("Year only")
 
@@ -108,7 +110,8 @@ class EventPage(BasePage):
     )
     date_precision = models.CharField(
         _("dates known"), max_length=10, choices=DatePrecision.choices, default=DatePrecision.EXACT,
-        help_text=_("For past events whose exact dates are lost: only the month or the year is shown."),
+        help_text=_("For past events whose exact dates or times are lost: only the days, the month or "
+                    "the year are shown."),
     )
     city = models.CharField(_("city"), max_length=120, blank=True)
     venue = models.CharField(_("venue"), max_length=255, blank=True)
@@ -203,6 +206,12 @@ class EventPage(BasePage):
     @property
     def is_past(self) -> bool:
         return self.end < timezone.now()
+
+    @property
+    def offers_calendar_file(self) -> bool:
+        """Whether the page offers "add to my calendar": an event still to come whose days are known
+        (with its times, or as all-day days)."""
+        return not self.is_past and self.date_precision in (DatePrecision.EXACT, DatePrecision.DAY)
 
     def language_names(self) -> list[str]:
         names = dict(EVENT_LANGUAGES)

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from portal.api.query import CodeChoiceFilter, QueryFilterSet
+from portal.i18n import by_name
 from portal.reference.models import Country, Theme
 
 from .models import ArticlePage, Kind
@@ -68,11 +69,11 @@ class NewsFilter(QueryFilterSet):
 
     def country_choices(self):
         """The countries the filter accepts (`offered_countries`), by name."""
-        return sorted(((c.code, c.name) for c in self.form.fields["country"].queryset),
-                      key=lambda pair: pair[1])
+        return by_name(((c.code, c.name) for c in self.form.fields["country"].queryset),
+                       name=lambda pair: pair[1])
 
     def theme_choices(self):
-        return sorted(((t.slug, t.name) for t in Theme.objects.all()), key=lambda pair: pair[1])
+        return by_name(((t.slug, t.name) for t in Theme.objects.all()), name=lambda pair: pair[1])
 
     def kind_choices(self):
         return self.form.fields["kind"].choices

@@ -5,6 +5,7 @@ from wagtail.images.fields import WagtailImageField
 
 from portal.core import antispam
 from portal.core.extraction import check_upload
+from portal.i18n import ByLabelChoiceIterator
 from portal.reference.models import Country, Language, Theme
 
 from .models import Frequency, Kind
@@ -13,6 +14,8 @@ BODY_MAX_CHARS = 30_000
 
 
 class NamedChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ByLabelChoiceIterator
+
     def label_from_instance(self, obj):
         return obj.name
 

@@ -44,10 +44,14 @@ def test_visitor_finds_next_months_training_in_their_country_and_downloads_its_i
     results.first.click()
     assert page.locator("h1").inner_text() == seminar.title
     body = page.locator("main").inner_text()
-    assert "Africa/Dakar (UTC+00:00)" in body
+    assert "heure de Dakar (UTC)" in body and "Africa/Dakar" not in body
     assert page.locator(".event-modules > li").count() == 3
     assert no_sideways_scroll(page)
     page.screenshot(path=shots / "calendar-seminar-360.png", full_page=True)
+    # Issue 14: the registration was at the very bottom of this 4,400 px page; now it follows the
+    # dates and the place, in the first two screens.
+    registration = page.locator("#registration-heading").bounding_box()
+    assert registration["y"] < 2 * PHONE["height"]
 
     with page.expect_download() as download_info:
         page.locator(f"a[download][href$=\"/{seminar.pk}/event.ics\"]").click()

@@ -76,3 +76,15 @@ def test_demo_accounts_can_try_the_round_trip(client):
     assert all(m.name in page.replace("&#x27;", "'") for m in mutuals)
     load_people(Report())  # a second run changes nothing
     assert get_user_model().objects.filter(email__endswith=".demo@example.org").count() == 3
+
+
+def test_the_demo_records_are_unevenly_complete_so_the_disclosure_scores_spread():
+    """Issue 14: every demo mutual showed 5 of 5 diamonds, so the score told nothing."""
+    from collections import Counter
+
+    from inventory.returns.disclosure import disclosure_score
+
+    rows = [row for row in demo_rows() if row["year"] == "2024"]
+    scores = Counter(disclosure_score(row) for row in rows)
+    assert len(scores) >= 3 and scores[5] < 0.75 * len(rows)
+    assert all("Mutuelle de santé de A" not in row["mutual_name"] for row in demo_rows())  # d’Atlantique

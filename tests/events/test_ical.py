@@ -113,6 +113,19 @@ def test_event_known_to_the_month_is_an_all_day_entry(client, make_event):
     assert vevent.decoded("DTSTART") == datetime.date(2002, 9, 1)
 
 
+def test_event_known_to_the_day_is_all_day_without_invented_hours(client, make_event):
+    from django.utils import timezone
+
+    from portal.events.models import DatePrecision, ForumPage
+
+    forum = make_event("Quatrième forum, Dakar 2007", model=ForumPage, edition=4, length=1,
+                       date_precision=DatePrecision.DAY,
+                       days=(datetime.date(2007, 11, 26) - timezone.localdate()).days)
+    vevent = next(iter(_events(client.get(f"/fr/agenda/{forum.pk}/event.ics")).values()))
+    assert vevent.decoded("DTSTART") == datetime.date(2007, 11, 26)
+    assert vevent.decoded("DTEND") == datetime.date(2007, 11, 28)  # the day after the last, as RFC 5545 says
+
+
 def test_unpublished_event_has_no_ics(client, make_event):
     event = make_event("Brouillon")
     event.unpublish()

@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from portal.events.forms import EventPageForm
@@ -60,12 +61,61 @@ def test_admin_form_reads_typed_times_in_the_events_time_zone(index_fr):
     assert again.initial["start"] == datetime.datetime(2031, 3, 10, 9, 0)
 
 
-def test_event_page_shows_dates_in_its_zone_with_the_zone_named(client, make_event):
+def test_event_page_shows_dates_in_its_zone_with_the_zone_named(client, make_event, translate_event):
     event = make_event("Webinaire de Kinshasa", zone="Africa/Kinshasa", online_url="https://example.org/w",
                        city="")
     html = client.get(event.url).content.decode()
     assert "09:00" in html and "17:00" in html
-    assert "Africa/Kinshasa (UTC+01:00)" in html
+    assert "heure de Kinshasa (UTC+1)" in html and "Africa/Kinshasa" not in html
+    assert "Kinshasa time (UTC+1)" in client.get(translate_event(event).url).content.decode()
+
+
+@pytest.mark.parametrize("zone,french,english", [
+    ("Africa/Abidjan", "heure d’Abidjan (UTC)", "Abidjan time (UTC)"),
+    ("Africa/Ndjamena", "heure de N’Djaména (UTC+1)", "Ndjamena time (UTC+1)"),
+    ("America/New_York", "heure de New York (UTC-5)", "New York time (UTC-5)"),
+    ("Asia/Kolkata", "heure de Kolkata (UTC+5:30)", "Kolkata time (UTC+5:30)"),
+    ("UTC", "UTC", "UTC"),
+])
+def test_time_zones_are_named_as_people_say_them(zone, french, english):
+    from portal.events.templatetags.events_tags import zone_name
+
+    winter = datetime.datetime(2031, 1, 15, 12, tzinfo=zoneinfo.ZoneInfo(zone))
+    with translation.override("fr"):
+        assert zone_name(zone, winter) == french
+    with translation.override("en"):
+        assert zone_name(zone, winter) == english
+
+
+def test_event_known_to_the_day_shows_no_invented_hours_and_past_events_no_calendar_button(
+        client, make_event):
+    from portal.events.models import DatePrecision
+
+    forum = make_event("Quatrième forum, Dakar 2007", model=ForumPage, edition=4, length=1,
+                       date_precision=DatePrecision.DAY, days=-400)
+    html = client.get(forum.url).content.decode()
+    assert "09:00" not in html and "17:00" not in html and "heure de Dakar" not in html
+    assert "Ajouter à mon agenda" not in html  # over: nothing to add to a calendar
+    upcoming = make_event("Atelier à venir", date_precision=DatePrecision.DAY, days=30)
+    assert "Ajouter à mon agenda" in client.get(upcoming.url).content.decode()
+    assert "Ajouter à mon agenda" in client.get(make_event("Atelier exact", days=30).url).content.decode()
+    assert "Ajouter à mon agenda" not in client.get(make_event("Atelier passé", days=-3).url).content.decode()
+
+
+def test_the_forum_edition_is_an_ordinal(client, make_event, translate_event):
+    forum = make_event("Quatrième forum", model=ForumPage, edition=4, participants_count=300, days=-400)
+    assert "<strong>4<sup>e</sup></strong> édition" in client.get(forum.url).content.decode()
+    english = translate_event(forum, title="Fourth Forum")
+    assert "<strong>4<sup>th</sup></strong> edition" in client.get(english.url).content.decode()
+    first = make_event("Premier forum", model=ForumPage, edition=1, participants_count=80, days=-900)
+    assert "<strong>1<sup>re</sup></strong> édition" in client.get(first.url).content.decode()
+
+
+def test_the_registration_comes_right_after_the_dates_and_the_place(client, make_event):
+    event = make_event("Atelier avec inscription", registration_open=True, capacity=30,
+                       description="<p>" + "Programme détaillé. " * 200 + "</p>")
+    html = client.get(event.url).content.decode()
+    assert html.index("Où") < html.index('id="registration-heading"') < html.index("Programme détaillé")
 
 
 def test_upcoming_list_filters_by_country_kind_and_theme(client, make_event, index_fr):
@@ -157,7 +207,8 @@ def test_event_dates_shown_in_zone_for_dst_zone(make_event):
     event.start = datetime.datetime(2031, 7, 1, 9, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
     from portal.events.templatetags.events_tags import event_zone
 
-    assert event_zone(event) == "Europe/Paris (UTC+02:00)"
+    with translation.override("en"):
+        assert event_zone(event) == "Paris time (UTC+2)"
 
 
 def test_list_queries_do_not_grow_with_the_number_of_events(client, make_event, index_fr):

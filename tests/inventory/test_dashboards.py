@@ -240,7 +240,7 @@ def test_the_default_year_is_the_open_campaigns_else_the_latest_else_last_year(c
 
 # --- The disclosure score on public pages ----------------------------------------------------
 
-def test_the_directory_and_profile_show_the_latest_validated_years_diamonds(client):
+def test_the_directory_and_profile_show_the_diamonds_of_the_latest_validated_year(client):
     thies = MutualFactory(name="Mutuelle de Thiès", region="Thiès")
     ReturnFactory(mutual=thies, year=YEAR - 1, state=ReturnState.VALIDATED, status="functional",
                   target_population=10000, members=800, beneficiaries=3000)
@@ -259,6 +259,45 @@ def test_the_directory_and_profile_show_the_latest_validated_years_diamonds(clie
     for label in ("Identity and status", "People", "Product", "Money", "Validated by the focal point"):
         assert label in html
     assert html.count("(missing)") == 2  # product and money
+
+
+FULL = {"status": "functional", "target_population": 10000, "members": 800, "beneficiaries": 3000,
+        "membership_unit": "family", "contribution_amount": 500, "contribution_period": "month",
+        "payment_mode": "third_party", "covers_drugs": True, "contributions_due": 1,
+        "contributions_collected": 1, "benefits_paid": 1, "operating_expenses": 1}
+
+
+def test_the_disclosure_score_is_every_mutuals_record_of_one_year_not_its_best_one(client):
+    """Issue 14: every mutual showed 5 of 5, the score of its own latest validated return, however
+    old. Now one year for all, the latest whose campaign is closed: a mutual that stopped reporting
+    scores 0, and a year still being collected does not count yet."""
+    region = MutualFactory(name="Mutuelle régulière", region="Thiès", mutual_type="community")
+    ReturnFactory(mutual=region, year=YEAR - 1, state=ReturnState.VALIDATED, **FULL)
+    ReturnFactory(mutual=region, year=YEAR, state=ReturnState.VALIDATED,
+                  **{**FULL, "operating_expenses": None, "payment_mode": ""})
+    silent = MutualFactory(name="Mutuelle silencieuse", region="Thiès", mutual_type="community")
+    ReturnFactory(mutual=silent, year=YEAR - 3, state=ReturnState.VALIDATED, **FULL)
+    partial = MutualFactory(name="Mutuelle partielle", region="Thiès", mutual_type="community")
+    ReturnFactory(mutual=partial, year=YEAR - 1, state=ReturnState.VALIDATED,
+                  **{**FULL, "contributions_due": None})
+    Campaign.objects.create(year=YEAR, deadline=TODAY)  # open: YEAR's records are still coming in
+
+    response = client.get(url("mutual_list"))
+    assert response.context["disclosure_year"] == YEAR - 1
+    scores = {m.name: m.disclosure_score for m in response.context["page"].object_list}
+    assert scores == {"Mutuelle régulière": 5, "Mutuelle silencieuse": 0, "Mutuelle partielle": 4}
+    html = response.content.decode()
+    assert f"Disclosure score {YEAR - 1}" in html and "#disclosure_score" in html
+    assert ">800<" in html  # the lead's promise: the latest validated members are in the table
+
+    html = client.get(url("mutual_detail", silent.mutual_id)).content.decode()
+    assert "0 of 5" in html and f"No validated return for {YEAR - 1}" in html
+    glossary = client.get(url("glossary")).content.decode()
+    assert 'id="disclosure_score"' in glossary and "not how well it is run" in glossary
+
+    Campaign.objects.filter(year=YEAR).update(closed_at=timezone.now())
+    scores = {m.name: m.disclosure_score for m in client.get(url("mutual_list")).context["page"].object_list}
+    assert scores == {"Mutuelle régulière": 3, "Mutuelle silencieuse": 0, "Mutuelle partielle": 0}
 
 
 def test_the_directory_computes_scores_in_one_query_per_page(client):

@@ -4,14 +4,47 @@ from django import template
 from django.template.defaultfilters import date as format_date
 from django.utils.translation import gettext as _
 
+from portal.i18n import elide, is_english
+
 from ..models import DatePrecision
 
 register = template.Library()
 
 
+# The French names of the cities that name the IANA zones an event of the network may use, where
+# they differ from the English ones (the id's own spelling, underscores as spaces, is the English).
+FRENCH_CITIES = {
+    "Algiers": "Alger", "Cairo": "Le Caire", "Cape Verde": "Cap-Vert", "Brussels": "Bruxelles",
+    "London": "Londres", "Geneva": "Genève", "Lisbon": "Lisbonne", "New York": "New York",
+    "Sao Tome": "São Tomé", "Addis Ababa": "Addis-Abeba", "Dar es Salaam": "Dar es Salam",
+    "El Aaiun": "Laâyoune", "Ndjamena": "N’Djaména", "Lome": "Lomé", "Bangui": "Bangui",
+}
+
+
 def _offset(moment) -> str:
-    offset = moment.strftime("%z")  # +0100
-    return f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    """"UTC+1", "UTC-3:30", "UTC" (a zone at UTC that day)."""
+    offset = moment.utcoffset()
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
+    hours, rest = divmod(minutes, 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def zone_city(time_zone: str) -> str:
+    """The city that names an IANA zone, in the active language: "Africa/Porto-Novo" -> "Porto-Novo",
+    "America/New_York" -> "New York", "Africa/Ndjamena" -> "N’Djaména" in French."""
+    city = time_zone.rsplit("/", 1)[-1].replace("_", " ")
+    return city if is_english() else FRENCH_CITIES.get(city, city)
+
+
+def zone_name(time_zone: str, moment) -> str:
+    """A time zone as people say it, with its offset at `moment`: "Kinshasa time (UTC+1)", "heure de
+    Kinshasa (UTC+1)", "heure d’Abidjan (UTC)"; a zone that is no city ("UTC") is its offset."""
+    if "/" not in time_zone:
+        return _offset(moment)
+    return elide(_("%(city)s time (%(offset)s)") % {"city": zone_city(time_zone), "offset": _offset(moment)})
 
 
 @register.simple_tag
@@ -23,6 +56,12 @@ def event_dates(event) -> str:
         return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
     if event.date_precision == DatePrecision.MONTH:
         return format_date(start, "F Y")
+    if event.date_precision == DatePrecision.DAY:  # no invented hours: "26–27 novembre 2007"
+        if start.date() == end.date():
+            return format_date(start, "l j F Y")
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{format_date(start, 'j')}–{format_date(end, 'j F Y')}"
+        return f"{format_date(start, 'j F Y')} – {format_date(end, 'j F Y')}"
     if start.date() == end.date():
         return _("%(day)s, %(start)s–%(end)s") % {
             "day": format_date(start, "l j F Y"), "start": format_date(start, "H:i"),
@@ -33,8 +72,8 @@ def event_dates(event) -> str:
 
 @register.simple_tag
 def event_zone(event) -> str:
-    """"Africa/Dakar (UTC+00:00)": the zone the times are given in."""
-    return f"{event.time_zone} ({_offset(event.local_start())})"
+    """"heure de Dakar (UTC)", "Kinshasa time (UTC+1)": the zone the times are given in."""
+    return zone_name(event.zone.key, event.local_start())
 
 
 @register.filter
