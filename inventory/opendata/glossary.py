@@ -173,8 +173,8 @@ ENTRIES = [
                        "expenses); validation by the country's focal point."),
           formula=_("One diamond for each group whose figures are all given in the year's validated "
                     "return. The directory shows every mutual's score for the same year, the latest "
-                    "whose campaign is closed; a mutual without a validated return that year scores "
-                    "0."),
+                    "final one (not provisional); a mutual without a validated return that year "
+                    "scores 0."),
           reading=_("It says how much a mutual discloses, not how well it is run. A mutual that "
                     "stopped reporting scores 0, however complete its earlier records; the missing "
                     "diamonds say what to add.")),

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from portal.i18n import by_name
 from portal.reference.models import Country
 
+from ..campaign.provisional import latest_final, provisional_years
 from ..campaign.schedule import expected_mutuals, reporters_by_mutual
 from ..contract.choices import ReturnState
-from ..models import Campaign, Mutual, YearlyReturn
+from ..models import Mutual, YearlyReturn
 from ..opendata.exports import return_row
 from ..returns.disclosure import diamonds, disclosure_score
 from .filters import SERVICES
@@ -53,13 +54,13 @@ def mutual_profile(mutual: Mutual, year: int | None = None) -> dict:
 # --- Disclosure scores on public pages --------------------------------------------------------
 
 def disclosure_year() -> int | None:
-    """The year whose records the public disclosure scores describe: the latest year with validated
-    returns, leaving out a year whose campaign is still open (its records are still coming in, and a
-    mutual that has not reported yet would look silent). One year for every mutual: a mutual that
+    """The year whose records the public disclosure scores describe: the latest *final* year with
+    validated returns (the provisional rule of inventory/campaign/provisional.py: a year whose
+    campaign is open or closed only lately has records still coming in, and a mutual that has not
+    reported yet would look silent), else the latest year. One year for every mutual: a mutual that
     stopped reporting does not keep the score of its last record forever."""
-    returns = YearlyReturn.objects.validated().order_by("-year").values_list("year", flat=True)
-    final = returns.exclude(year__in=Campaign.objects.open().values("year")).first()
-    return final or returns.first()
+    years = set(YearlyReturn.objects.validated().values_list("year", flat=True).distinct())
+    return latest_final(years, provisional_years()) or max(years, default=None)
 
 
 def disclosure_scores(mutuals, year: int | None) -> dict[int, int]:

@@ -295,7 +295,11 @@ def test_the_disclosure_score_is_every_mutuals_record_of_one_year_not_its_best_o
     glossary = client.get(url("glossary")).content.decode()
     assert 'id="disclosure_score"' in glossary and "not how well it is run" in glossary
 
+    # Closed today: its figures stay provisional for the campaign's delay, so do the scores' year…
     Campaign.objects.filter(year=YEAR).update(closed_at=timezone.now())
+    assert client.get(url("mutual_list")).context["disclosure_year"] == YEAR - 1
+    # …and once the year is final (no delay), every mutual is scored on it.
+    Campaign.objects.filter(year=YEAR).update(provisional_days=0)
     scores = {m.name: m.disclosure_score for m in client.get(url("mutual_list")).context["page"].object_list}
     assert scores == {"Mutuelle régulière": 3, "Mutuelle silencieuse": 0, "Mutuelle partielle": 0}
 
