@@ -95,9 +95,12 @@ def coord(value: float) -> str:
 
 def svg_element(uid: str, width: float, height: float, title: str, description: str, body: list[str],
          css_class: str, font_size: int) -> SafeString:
+    # An image has no parts to reach: a chart whose parts are links (the map's countries) is a group
+    # instead, so that its links stay reachable and no link sits inside an image (axe: nested-interactive).
+    role = "group" if any("<a " in part for part in body) else "img"
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {coord(width)} {coord(height)}" width="100%" '
-        f'class="chart {css_class}" role="img" aria-labelledby="{uid}-t {uid}-d" '
+        f'class="chart {css_class}" role="{role}" aria-labelledby="{uid}-t {uid}-d" '
         f'font-size="{font_size}" font-family="system-ui, sans-serif" fill="{INK}">'
         f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(description)}</desc>'
     )

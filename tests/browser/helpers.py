@@ -55,3 +55,11 @@ def answer_second_factor(page):
 
 def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def open_menu(page):
+    """On a phone the site's menus wait behind the header's "Menu" button (a popover): open it. Nothing
+    to do on a wider screen, where the menus are always shown."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible() and not page.locator("#site-menu").is_visible():
+        toggle.click()
