@@ -3,11 +3,9 @@
 1024 to 1920 px, and key figures that neither overflow their card nor break across lines, nor push the
 page sideways, from 320 to 1920 px."""
 
-from decimal import Decimal
-
 import pytest
 
-from tests.browser.helpers import logged_in_page, open_menu, person
+from tests.browser.helpers import logged_in_page, open_menu, person, validated_figures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,21 +16,7 @@ HEADER_BUDGET = 200  # px: a quarter of a 360 x 800 phone's first screen
 
 @pytest.fixture
 def inventory_figures(demo_site):
-    """Validated returns of two countries, big enough to fill the cards: 1 062 218 beneficiaries overflowed
-    its card at every desktop width before."""
-    from inventory.contract.choices import ReturnState
-    from portal.reference.models import Country
-    from tests.factories import MutualFactory, ReturnFactory
-
-    for code, members, beneficiaries in (("SN", 301_452, 1_062_218), ("ML", 98_765, 432_100)):
-        country = Country.objects.get(code=code)
-        for n in range(3):
-            mutual = MutualFactory(name=f"Mutuelle {code} {n}", country=country)
-            share = beneficiaries // 3 + (n == 0) * (beneficiaries % 3)
-            ReturnFactory(mutual=mutual, year=2024, state=ReturnState.VALIDATED, status="functional",
-                          members=members // 3, beneficiaries=share,
-                          target_population=beneficiaries * 3, contributions_due=Decimal("9000000"),
-                          contributions_collected=Decimal("7200000"), currency="XOF")
+    validated_figures()
 
 
 def header_height(page) -> float:
