@@ -9,7 +9,8 @@ Run it against a portal serving the demo content (`make run` in another terminal
 
 The demo manager's password is read from var/demo-admin.txt (written by `manage.py load_demo`), or
 given with --manager-password. Each shot is the first screen (what a reader sees before scrolling);
-the overview and the country page also get a taller desktop shot of their figures. Images are reduced
+the overview (desktop and phone) and the country page (desktop) also get a taller shot of their
+figures, and the phone's home page a shot with its menu open. Images are reduced
 to 256 colours (sharp text, a third of the size) so that the folder stays small. Needs the development
 set (Playwright) and Debian's chromium (/usr/bin/chromium), as the browser tests do.
 """
@@ -33,7 +34,8 @@ PAGES = {
     "country-senegal": {"fr": "/fr/inventaire/pays/SN/", "en": "/en/inventory/countries/SN/"},
     "library": {"fr": "/fr/bibliotheque/", "en": "/en/library/"},
 }
-TALL = {"inventory": 2400, "country-senegal": 2400}  # desktop shots that show more than one screen
+# Shots that show more than the first screen: the figures below the fold.
+TALL = {"desktop": {"inventory": 2400, "country-senegal": 2400}, "phone": {"inventory": 1800}}
 MY_MUTUALS = {"fr": "/fr/inventaire/espace-declarant/", "en": "/en/inventory/reporting/"}
 
 
@@ -110,9 +112,14 @@ def main(argv=None) -> int:
                     target = args.out / f"{name}-{language}-{size}.png"
                     save(page, target)
                     written.append(target)
-                    if size == "desktop" and name in TALL:
+                    if name in TALL[size]:
                         target = args.out / f"{name}-{language}-{size}-long.png"
-                        save(page, target, height=TALL[name])
+                        save(page, target, height=TALL[size][name])
+                        written.append(target)
+                    if size == "phone" and name == "home":  # the header's menu, opened
+                        page.locator(".menu-toggle").click()
+                        target = args.out / f"{name}-{language}-{size}-menu.png"
+                        save(page, target)
                         written.append(target)
                 context.close()
                 # The return, as its manager sees it (a fresh context: logged in).
