@@ -198,7 +198,8 @@ def test_overview_key_figures_are_those_of_the_latest_year(client, inventory, la
         assert drawing.format_value(want["response_rate"], "percent") in html
     # 3500 members: grouped the reader's way.
     assert ("3\xa0500" if language == "fr" else "3,500") in shown["members"]
-    assert html.count('role="img"') == 4  # the map and three trends
+    assert html.count('role="img"') == 3  # three trends; the map, whose countries are links, is a group
+    assert html.count('class="chart chart-map" role="group"') == 1
 
 
 def test_independent_expectations_are_what_the_data_says():
