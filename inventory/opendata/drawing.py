@@ -96,9 +96,12 @@ def coord(value: float) -> str:
 
 def svg_element(uid: str, width: float, height: float, title: str, description: str, body: list[str],
          css_class: str, font_size: int, origin: tuple[float, float] = (0, 0),
-         role: str = "img") -> SafeString:
+         role: str | None = None) -> SafeString:
     """The `<svg>` around `body`; its view box starts at `origin` (a map zoomed on part of its outlines).
-    `role` "group" for a drawing with links inside (an image's content is not reachable)."""
+    `role` "group" for a drawing with links inside (an image's content is not reachable, and a link
+    inside an image is axe's nested-interactive); by default, "group" exactly when `body` holds a link."""
+    if role is None:
+        role = "group" if any("<a " in part for part in body) else "img"
     x, y = origin
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" '

@@ -55,3 +55,31 @@ def answer_second_factor(page):
 
 def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def open_menu(page):
+    """On a phone the site's menus wait behind the header's "Menu" button (a popover): open it. Nothing
+    to do on a wider screen, where the menus are always shown."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible() and not page.locator("#site-menu").is_visible():
+        toggle.click()
+
+
+def validated_figures():
+    """Validated 2024 returns of three mutuals in Senegal and three in Mali, big enough to fill the key
+    figures' cards (Senegal: 1 062 218 beneficiaries, the figure that overflowed its card before)."""
+    from decimal import Decimal
+
+    from inventory.contract.choices import ReturnState
+    from portal.reference.models import Country
+    from tests.factories import MutualFactory, ReturnFactory
+
+    for code, members, beneficiaries in (("SN", 301_452, 1_062_218), ("ML", 98_765, 432_100)):
+        country = Country.objects.get(code=code)
+        for n in range(3):
+            mutual = MutualFactory(name=f"Mutuelle {code} {n}", country=country)
+            share = beneficiaries // 3 + (n == 0) * (beneficiaries % 3)
+            ReturnFactory(mutual=mutual, year=2024, state=ReturnState.VALIDATED, status="functional",
+                          members=members // 3, beneficiaries=share, target_population=beneficiaries * 3,
+                          contributions_due=Decimal("9000000"), contributions_collected=Decimal("7200000"),
+                          currency="XOF")

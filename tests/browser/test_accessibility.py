@@ -103,3 +103,28 @@ def test_the_news_pages_and_the_article_form_have_no_serious_accessibility_viola
     problems = serious_violations(page, live_server, pages)
     page.context.close()
     assert problems == {}
+
+
+def test_the_inventory_pages_and_the_open_phone_menu_have_no_serious_accessibility_violation(
+    page, live_server, demo_site
+):
+    """The overview (its map's countries are links: no "nested-interactive"), a country page, and the
+    header's menu and search opened on a phone."""
+    from tests.browser.helpers import open_menu, validated_figures
+
+    validated_figures()
+    pages = [("/fr/inventaire/", False), ("/en/inventory/", False), ("/fr/inventaire/pays/SN/", False)]
+    problems = serious_violations(page, live_server, [(path, path, send) for path, send in pages])
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(f"{live_server.url}/fr/")
+    axe = Axe()
+    for toggle in ("menu", "search"):
+        if toggle == "menu":
+            open_menu(page)
+        else:
+            page.locator(".search-toggle").click()
+        violations = axe.run(page).response["violations"]
+        serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+        if serious:
+            problems[toggle] = serious
+    assert problems == {}

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from tests.browser.helpers import PHONE, no_sideways_scroll
+from tests.browser.helpers import PHONE, no_sideways_scroll, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +26,7 @@ def test_visitor_finds_next_months_training_in_their_country_and_downloads_its_i
     context = browser.new_context(locale="fr-FR", viewport=PHONE, accept_downloads=True)
     page = context.new_page()
     page.goto(f"{live_server.url}/fr/")
+    open_menu(page)
     page.locator(".main-nav a", has_text="Agenda").click()
     assert page.locator("h1").inner_text() == "Agenda"
     assert no_sideways_scroll(page)

@@ -3,6 +3,7 @@
 import pytest
 
 from portal.demo import content
+from tests.browser.helpers import open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +22,7 @@ def test_home_page_language_switch_round_trip(page, live_server, demo_site):
 
     # Move to an inner page in English, then back to French: the switcher keeps the page.
     network = content.PAGES[0]
+    open_menu(page)  # on a phone the menu waits behind its button
     page.get_by_role("navigation", name="Main menu").get_by_role(
         "link", name=network["en"]["title"]
     ).click()

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser.helpers import PHONE, logged_in_page, no_sideways_scroll, person
+from tests.browser.helpers import PHONE, logged_in_page, no_sideways_scroll, open_menu, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,6 +38,7 @@ def test_return_round_trip_between_manager_and_focal_point(browser, live_server,
 
     # The manager finds the year to fill in and a form pre-filled from last year.
     page = logged_in_page(browser, live_server, "gerant@example.org")
+    open_menu(page)
     page.get_by_role("link", name="Mes mutuelles").click()
     page.get_by_role("link", name=re.compile("2025")).click()
     members = page.get_by_label("Adhérents", exact=True)

@@ -195,6 +195,10 @@ def test_choropleth_fills_legend_and_titles():
     assert "No data: Togo" in root.find(f"{SVG}desc").text
 
 
+def test_a_map_without_links_stays_an_image():
+    assert_accessible(parse(africa_map.choropleth({"SN": 1.0}, title="Members")), "Members")
+
+
 def test_choropleth_without_missing_value_has_no_no_data_row():
     root = parse(africa_map.choropleth(dict.fromkeys(africa_map.africa()["paths"], 1.0), title="t"))
     legend = texts(root.find(f".//{SVG}g[@class='legend']"), "text")

@@ -206,6 +206,7 @@ def test_overview_key_figures_are_those_of_the_latest_year(client, inventory, la
     assert ("3\xa0500" if language == "fr" else "3,500") in shown["members"]
     # Three trends, each drawn for a phone and for a wide screen; the map, holding links, is a group.
     assert html.count('role="img"') == 6 and html.count('role="group"') == 1
+    assert html.count('class="chart chart-map" role="group"') == 1
 
 
 def test_independent_expectations_are_what_the_data_says():

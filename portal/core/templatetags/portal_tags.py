@@ -78,3 +78,12 @@ def public_target_filter(page):
     from portal.core.models import public_target
 
     return public_target(page)
+
+
+@register.filter(is_safe=True)
+def unbroken(value):
+    """A short figure typed by an editor ("+ de 1 300") kept on one line: its spaces become
+    non-breaking, as the thousands separator of the numbers the portal formats itself."""
+    if value is None:
+        return ""
+    return str(value).replace(" ", "\u00a0")
