@@ -122,7 +122,8 @@ def country_items(query_terms: list[str]) -> list[Item]:
         "code", "name_fr", "name_en")
     found = [(code, fr, en) for code, fr, en in rows if matches(query_terms, code, fr, en)]
     found.sort(key=lambda row: fold(row[2] if english else row[1]))
-    return [Item(en if english else fr, reverse("inventory:country", args=[code]), detail=code)
+    detail = str(_("The country's page of the inventory"))
+    return [Item(en if english else fr, reverse("inventory:country", args=[code]), detail=detail)
             for code, fr, en in found]
 
 
