@@ -182,3 +182,21 @@ def test_a_page_in_the_other_language_only_is_said_to_be(client, django_capture_
     hrefs = [href for href, _text in links(library) if "q=" not in href]
     assert hrefs == [french.specific.url]
     assert 'hreflang="en"' not in library
+
+
+def test_a_page_without_a_translation_tells_the_other_language_readers(client, home_fr,
+                                                                      django_capture_on_commit_callbacks):
+    """Following such a result opens the English site (its address is /en/…): the page says so in
+    French, with the way back; a page that has a French translation says nothing."""
+    with django_capture_on_commit_callbacks(execute=True):
+        english = resource(library_index_get_or_create(language="en"), title="Zanzibar health insurance",
+                           ref="zanzibar", language="en")
+    html = client.get(english.url).content.decode()
+    notice = re.search(r'<p class="translation-notice" lang="fr">(.*?)</p>', html, re.S)
+    assert notice and "Cette page n’existe qu’en anglais." in notice.group(1)
+    assert '<a href="/fr/" hreflang="fr">Retour au site en français</a>' in notice.group(1)
+    assert "translation-notice" not in client.get(home_fr.url).content.decode()
+    # The library's own page marks the hit the same way.
+    library = client.get(library_index_get_or_create(language="fr").url, {"q": "zanzibar"}).content.decode()
+    assert f'<a href="{english.url}" hreflang="en" lang="en">Zanzibar health insurance</a>' in library
+    assert "page en anglais uniquement" in library
