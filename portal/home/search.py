@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page
+from wagtail.search.query import PlainText
 
 from inventory.models import Mutual, SupportingOrganization
 from inventory.opendata.glossary import ENTRIES
@@ -224,7 +225,12 @@ def page_results(kind: str, query: str):
         pages = Page.objects.not_type(ArticlePage, EventPage, ResourcePage, ProjectProfilePage)
     pages = pages.live().public().filter(locale=locale)
     typed = search_words(query)
-    return pages.search(typed) if typed else pages.none()
+    if not typed:
+        return pages.none()
+    # The words as typed (they match the pages' text, accents included), or folded (they match the
+    # folded title and summary, `FoldedSearchMixin`): "senegal" finds "Sénégal" on PostgreSQL too.
+    folded = fold(typed)
+    return pages.search(PlainText(typed) | PlainText(folded) if folded != typed else PlainText(typed))
 
 
 def page_items(pages) -> list[Item]:

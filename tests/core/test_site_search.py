@@ -200,3 +200,12 @@ def test_a_page_without_a_translation_tells_the_other_language_readers(client, h
     library = client.get(library_index_get_or_create(language="fr").url, {"q": "zanzibar"}).content.decode()
     assert f'<a href="{english.url}" hreflang="en" lang="en">Zanzibar health insurance</a>' in library
     assert "page en anglais uniquement" in library
+
+
+@pytest.mark.parametrize("typed", ["Kédougou", "kedougou", "KEDOUGOU"])
+def test_finds_articles_and_pages_without_accents(client, typed):
+    from tests.news.helpers import article
+
+    page = article("Les mutuelles de Kédougou", summary="Un réseau de mutuelles à Kédougou.")
+    articles = group(found(client, typed), "articles")
+    assert (page.url, "Les mutuelles de Kédougou") in links(articles)
