@@ -196,6 +196,12 @@ def test_a_page_without_a_translation_tells_the_other_language_readers(client, h
     assert notice and "Cette page n’existe qu’en anglais." in notice.group(1)
     assert '<a href="/fr/" hreflang="fr">Retour au site en français</a>' in notice.group(1)
     assert "translation-notice" not in client.get(home_fr.url).content.decode()
+    # And the other way round: a French-only page tells English readers, in English.
+    with django_capture_on_commit_callbacks(execute=True):
+        french = resource(library_index_get_or_create(language="fr"), title="Guide de Kolda", ref="kolda")
+    html = client.get(french.url).content.decode()
+    assert re.search(r'<p class="translation-notice" lang="en">This page exists only in French.\s*'
+                     r'<a href="/en/" hreflang="en">Back to the site in English</a></p>', html)
     # The library's own page marks the hit the same way.
     library = client.get(library_index_get_or_create(language="fr").url, {"q": "zanzibar"}).content.decode()
     assert f'<a href="{english.url}" hreflang="en" lang="en">Zanzibar health insurance</a>' in library
