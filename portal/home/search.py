@@ -35,7 +35,7 @@ from wagtail.search.query import PlainText
 
 from inventory.models import Mutual, SupportingOrganization
 from inventory.opendata.glossary import ENTRIES
-from library.models import LibraryIndexPage, ProjectProfilePage, ResourcePage
+from library.models import LibraryIndexPage, ProjectProfilePage, ResourcePage, ResourceType
 from library.search import SearchQuery, get_engine
 from library.text import fold, words
 from portal.events.models import EventPage
@@ -186,30 +186,31 @@ def library_group(query: str, limit: int) -> Group:
     language = _reader_language()
     translations = _translations([hit.ref for hit in result.results if _url_language(hit.url) != language])
     items, seen = [], set()
+    types = dict(ResourceType.choices)
     for hit in result.results:
-        url = translations.get(hit.ref, hit.url)
+        url, title = translations.get(hit.ref, (hit.url, hit.title))
         if url in seen:  # the hit and its translation were both found: once
             continue
         seen.add(url)
         page_language = _url_language(url)
-        detail = " · ".join(str(part) for part in (hit.year,) if part)
-        items.append(Item(hit.title, url, detail=detail, snippet=hit.snippet,
+        detail = " · ".join(str(part) for part in (types.get(hit.resource_type), hit.year) if part)
+        items.append(Item(title, url, detail=detail, snippet=hit.snippet,
                           language=page_language if page_language not in ("", language) else ""))
     library = LibraryIndexPage.objects.live().public().filter(locale=Locale.get_active()).first()
     more = f"{library.url}?{urlencode({'q': query})}" if library else ""
     return Group("library", result.count, items, more_url=more, more_label=str(_("Search the library")))
 
 
-def _translations(refs: list[str]) -> dict[str, str]:
-    """ref → URL of the live, public translation in the reader's language of the library pages of
-    `refs` (those that have one); three queries at most."""
+def _translations(refs: list[str]) -> dict[str, tuple[str, str]]:
+    """ref → (URL, title) of the live, public translation in the reader's language of the library
+    pages of `refs` (those that have one); three queries at most."""
     if not refs:
         return {}
     keys = {}
     for model in (ResourcePage, ProjectProfilePage):
         keys.update(model.objects.filter(ref__in=refs).values_list("translation_key", "ref"))
     pages = Page.objects.live().public().filter(translation_key__in=keys, locale=Locale.get_active())
-    return {keys[page.translation_key]: page.url for page in pages if page.url}
+    return {keys[page.translation_key]: (page.url, page.title) for page in pages if page.url}
 
 
 # --- Pages: Wagtail's search in the reader's language ---------------------------------------------
