@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal.api.query import IgnoredParameter, lenient
 from portal.reference.models import Country, Language, Theme
@@ -73,6 +74,9 @@ class Hit:
     url: str
     meta: list[str]  # type, year, language, countries: what the template joins with " · "
     snippet: str  # the engine's HTML: escaped text, matched words in <mark>
+    # The site language of the hit's page when it is not the reader's (a page of the other language's
+    # tree, without a translation): the link says so before it is followed.
+    other_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,7 @@ def _state(query: SearchQuery, page_size_given: bool) -> dict[str, list[str]]:
 
 
 def _hit(hit, labels: _Labels) -> Hit:
+    reader = (get_language() or settings.LANGUAGE_CODE)[:2]
     meta = [labels("type", hit.resource_type)]
     if hit.year is not None:
         meta.append(str(hit.year))
@@ -164,7 +169,9 @@ def _hit(hit, labels: _Labels) -> Hit:
         meta.append(labels("language", hit.language))
     if hit.countries:
         meta.append(", ".join(labels("country", code) for code in hit.countries))
-    return Hit(title=hit.title, url=hit.url, meta=meta, snippet=hit.snippet)
+    page_language = hit.url.lstrip("/").split("/", 1)[0]
+    other = page_language if page_language in dict(settings.LANGUAGES) and page_language != reader else ""
+    return Hit(title=hit.title, url=hit.url, meta=meta, snippet=hit.snippet, other_language=other)
 
 
 def _notes(ignored: list[IgnoredParameter]) -> list[Note]:

@@ -1,5 +1,6 @@
 """Text normalisation shared by the library's search engines.
 
+`fold` (case and accents away) is the kernel's (`portal.core.text`), shared with the site search.
 The embedded engine indexes and queries text that went through `normalise()`: lowercased, accents
 stripped, split into words, each word cut by a light French and English stemmer. SQLite's FTS5 and
 PostgreSQL's 'simple' configuration then only match equal words, so both databases behave the same.
@@ -11,7 +12,8 @@ forms a reader would expect to find together ("mutuelle", "mutuelles", "mutuel";
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from portal.core.text import fold
 
 # Longest query accepted (characters, words): the rest is ignored, never an error.
 MAX_QUERY_CHARS = 1000
@@ -19,7 +21,6 @@ MAX_QUERY_WORDS = 20
 
 _WORD = re.compile(r"[^\W_]+")
 _VOWELS = set("aeiouy")
-_SPECIAL = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i"})
 
 # Suffixes cut after the plural, first match wins, only when at least three letters remain.
 _SUFFIXES = ("ement", "ation", "ance", "ence", "ing", "ee", "ed", "er", "e")
@@ -32,12 +33,6 @@ STOPWORDS = frozenset(
     au aux ce ces d dans de des du en et est l la le les leur ou par pour qu que qui sa se ses sur un une
     """.split()
 )
-
-
-def fold(text: str) -> str:
-    """Lowercase `text` and strip its accents ("Sénégal" → "senegal", "Œuvre" → "oeuvre")."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def words(text: str) -> list[str]:

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal.accounts.admin_access import guard_admin_urls
 from portal.core import health
 from portal.core import views as core_views
+from portal.home import views as home_views
 
 urlpatterns = [
     # One login for everyone, allauth's: it enforces e-mail confirmation and rate limits, which
@@ -39,7 +40,7 @@ if settings.DEBUG:
 
 # Every public URL carries its language: /fr/… and /en/…; a bare / redirects to the reader's language.
 urlpatterns += i18n_patterns(
-    path(_("search/"), core_views.search, name="search"),
+    path(_("search/"), home_views.search, name="search"),
     path(_("accounts/"), include("allauth.urls")),
     path(_("accounts/"), include("portal.accounts.urls")),
     path(_("inventory/"), include("inventory.urls")),

@@ -12,9 +12,22 @@ from wagtail.search import index
 
 from . import throttle
 from .blocks import BodyBlock
+from .text import fold
 
 
-class BasePage(Page):
+class FoldedSearchMixin:
+    """A page whose title and summary are also indexed folded (lowercase, no accents: `fold`), so that
+    the site search finds "Sénégal" by "senegal" on PostgreSQL as on SQLite (whose full-text index
+    ignores accents by itself); the site search asks for the folded words too."""
+
+    FOLDED_FIELDS = ("title", "intro", "search_description")
+    folded_search_field = index.SearchField("folded_search_text")
+
+    def folded_search_text(self) -> str:
+        return fold(" ".join(str(getattr(self, name, "") or "") for name in self.FOLDED_FIELDS))
+
+
+class BasePage(FoldedSearchMixin, Page):
     """Fields every public page has: a short introduction used in listings and meta descriptions."""
 
     intro = models.TextField(
@@ -22,7 +35,7 @@ class BasePage(Page):
         help_text=_("One or two sentences, shown under the title and in search results."),
     )
 
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), FoldedSearchMixin.folded_search_field]
 
     class Meta:
         abstract = True

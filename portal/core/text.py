@@ -1,4 +1,6 @@
-"""Plain text out of whatever a field holds: for places where markup must not travel (feeds, calendars).
+"""Text helpers: `fold` (case and accents away, for searching) and `plain_text`.
+
+Plain text out of whatever a field holds: for places where markup must not travel (feeds, calendars).
 
 RSS readers render an item's description as HTML, so a summary holding `<b>` or `&lt;script&gt;` would
 be markup in the reader's application. `plain_text` gives words only: tags dropped (with the content of
@@ -6,8 +8,10 @@ be markup in the reader's application. `plain_text` gives words only: tags dropp
 tag is left (text entity-encoded twice is decoded twice), whitespace collapsed.
 """
 
+import unicodedata
 from html.parser import HTMLParser
 
+_SPECIAL = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i"})
 _INVISIBLE = {"script", "style", "template", "noscript"}
 _PASSES = 4  # more layers of encoding than this is not a summary anyone wrote
 
@@ -49,3 +53,10 @@ def plain_text(value: str | None) -> str:
             break
         text = cleaner
     return text
+
+
+def fold(text: str) -> str:
+    """Lowercase `text` and strip its accents ("Sénégal" → "senegal", "Œuvre" → "oeuvre"): the one
+    normalisation of the searches (the library's engines, the site search, the pages' folded index)."""
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))

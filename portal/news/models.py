@@ -18,6 +18,7 @@ from wagtail.models import DraftStateMixin, Orderable, Page, RevisionMixin
 from wagtail.search import index
 
 from portal.core.contributions import ContributionMixin
+from portal.core.models import FoldedSearchMixin
 from portal.reference.models import Language, Theme
 
 from .richtext import BODY_FEATURES, sanitize_html
@@ -84,7 +85,7 @@ class NewsIndexPage(Page):
         return context
 
 
-class ArticlePage(ContributionMixin, Page):
+class ArticlePage(FoldedSearchMixin, ContributionMixin, Page):
     """An article or a news item by a member: submitted from the site (or written in the admin),
     published by the secretariat through the moderation workflow (portal.core.contributions)."""
 
@@ -129,7 +130,9 @@ class ArticlePage(ContributionMixin, Page):
         FieldPanel("countries"),
         FieldPanel("themes"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body"),
+                     FoldedSearchMixin.folded_search_field]
+    FOLDED_FIELDS = ("title", "summary", "search_description")
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
 

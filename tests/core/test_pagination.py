@@ -68,4 +68,4 @@ def test_the_site_search_pages_keep_the_words(client, monkeypatch):
         article(f"Zorglub numéro {number}")
     path = "/fr/recherche/"
     per_page(monkeypatch, path, "RESULTS_PER_PAGE")
-    assert_pages_keep(client, path, {"q": "zorglub"})
+    assert_pages_keep(client, path, {"q": "zorglub", "kind": "articles"})

@@ -87,3 +87,16 @@ def unbroken(value):
     if value is None:
         return ""
     return str(value).replace(" ", "\u00a0")
+
+
+@register.simple_tag(takes_context=True)
+def untranslated_languages(context):
+    """The site's other languages in which the current page has no live translation: a reader of one of
+    them who followed a link here (a search result, a library hit) is now on the other language's
+    site, and is told so in their own language (templates/includes/translation_notice.html)."""
+    page = context.get("page")
+    if not isinstance(page, Page) or not page.locale_id:
+        return []
+    own = page.locale.language_code
+    translated = set(page.get_translations().live().values_list("locale__language_code", flat=True))
+    return [code for code, _name in settings.LANGUAGES if code != own and code not in translated]
