@@ -22,6 +22,7 @@ from portal.core import country_sections
 from portal.core.spreadsheets import csv_stream
 from portal.i18n import by_name, keys_by_name
 from portal.reference.models import Country
+from portal.site_url import public_url
 
 from ..contract import schema
 from ..models import Mutual, YearlyReturn
@@ -154,7 +155,7 @@ def _svg_response(request, svg: str, figure: figures.Figure, position: int, file
                   title: str = "") -> HttpResponse:
     """The chart as a file to share: its title above, below it the source and the page it is on."""
     links = figure.chart_links[position] if figure.chart_links else {}
-    page = request.build_absolute_uri(links["share"]) if links.get("share") else ""
+    page = public_url(links["share"]) if links.get("share") else ""
     source = _("Source: the inventory of mutual health organizations of West and Central Africa, "
                "validated returns. %(page)s") % {"page": page}
     response = HttpResponse(drawing.standalone_svg(svg, title=title or figure.title, source=source.strip()),
@@ -177,7 +178,7 @@ def _overview_figure(request, slug, rows, *, for_file=False):
             raise Http404(_("No validated return yet."))
         if for_file:  # a file has no cards to open: each country links to its page
             figure = _map(rows, measure, year, link_cards=False,
-                          link=lambda code: request.build_absolute_uri(_country_link(code)))
+                          link=lambda code: public_url(_country_link(code)))
         else:
             figure = _map(rows, measure, year)
         return figure, f"inventory-map-{measure}-{year}"
