@@ -175,7 +175,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+# After logging in, the "to do" home (portal/core/todo.py); a safe `next` still wins (allauth checks it).
+LOGIN_REDIRECT_URL = "todo"
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # Passwords are reset through allauth's form (rate-limited, the same for everyone): Wagtail's own reset
 # screens under /admin/password_reset/ answer 404.
