@@ -42,7 +42,8 @@ urlpatterns += i18n_patterns(
     path(_("search/"), core_views.search, name="search"),
     # Where everyone lands after logging in: what waits for them, per role (portal/core/todo.py).
     path(_("accounts/to-do/"), todo_views.todo_home, name="todo"),
-    path(_("accounts/"), include("allauth.urls")),
+    # allauth's pages, under paths in each language (portal/accounts/allauth_urls.py)
+    path(_("accounts/"), include("portal.accounts.allauth_urls")),
     path(_("accounts/"), include("portal.accounts.urls")),
     path(_("inventory/"), include("inventory.urls")),
     path(_("library/"), include("library.urls")),
