@@ -59,9 +59,11 @@ def test_no_english_slug_is_left_under_fr_comptes():
 
 
 def test_the_language_switcher_follows(client):
-    assert translate_url("/fr/comptes/inscription/", "en") == "/en/accounts/signup/"
+    with translation.override("fr"):
+        assert translate_url("/fr/comptes/inscription/", "en") == "/en/accounts/signup/"
     with translation.override("en"):
-        assert translate_url("/en/accounts/password/reset/", "fr") == "/fr/comptes/mot-de-passe/reinitialiser/"
+        french = translate_url("/en/accounts/password/reset/", "fr")
+    assert french == "/fr/comptes/mot-de-passe/reinitialiser/"
 
 
 @pytest.mark.parametrize(("old", "new"), [

@@ -17,7 +17,7 @@ def person(email, role, **kwargs):
 
 
 def logged_in_page(browser, live_server, email, *, javascript=True, viewport=PHONE,
-                   start="/fr/comptes/login/"):
+                   start="/fr/comptes/connexion/"):
     """A French 360 px page (or `viewport`) in a fresh browser context, logged in through the login
     form (with JavaScript turned off when `javascript` is false). `start` is the address first opened,
     which shows the login form (the login page itself, or a page that sends there, as /admin/ does).
