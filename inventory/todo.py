@@ -68,7 +68,7 @@ def returns_to_fill(person, request):
         items=[item for _order, item in rows], summary=summary,
         empty=_("You do not report for any mutual yet. If your mutual is not in the inventory, "
                 "register it; if it is, ask the secretariat to add you as one of its managers."),
-        more_url=reverse("inventory:my_mutuals"), more_label=_("All my mutuals' returns"),
+        more_url=reverse("inventory:my_mutuals"), more_label=_("Returns of every year"),
         links=[{"url": reverse("inventory:mutual_register"), "label": _("Register a mutual")}]
         if not mutuals else [],
     )

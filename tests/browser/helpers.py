@@ -47,7 +47,7 @@ def answer_second_factor(page):
     """Type the tests' authenticator code when the login asks for it (after the password)."""
     from tests.factories import totp_code
 
-    if "/2fa/authenticate/" in page.url:
+    if "/2fa/authenticate/" in page.url or "/double-authentification/verifier/" in page.url:
         page.locator("input[name=code]").fill(totp_code())
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_load_state()
