@@ -102,6 +102,8 @@ def returns_to_review(person, request):
     if countries is not None:
         waiting = waiting.filter(mutual__country__in=countries)
     total = waiting.count()
+    # The secretariat reviews too, but mostly follows: its list is short, the dashboard has the rest.
+    shown = todo.MAX_ITEMS if countries is not None else 5
     items = [
         todo.Item(
             label=_("Review the %(year)s return of %(name)s") % {"year": ret.year, "name": ret.mutual.name},
@@ -109,8 +111,7 @@ def returns_to_review(person, request):
             detail=f"{ret.mutual.mutual_id} · {ret.mutual.country.name}",
             state=_("Submitted on %(date)s") % {"date": _date(timezone.localdate(ret.updated_at))},
         )
-        for ret in waiting.select_related("mutual", "mutual__country").order_by("updated_at", "pk")[
-            : todo.MAX_ITEMS]
+        for ret in waiting.select_related("mutual", "mutual__country").order_by("updated_at", "pk")[:shown]
     ]
     return todo.section_context(
         items=items, total=total,
