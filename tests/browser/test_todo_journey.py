@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.helpers import logged_in_page, no_sideways_scroll, person
 
@@ -39,6 +40,10 @@ def test_a_manager_lands_on_the_return_to_fill_with_its_deadline(browser, live_s
     assert f"à rendre le {due}" in item.inner_text()
     assert no_sideways_scroll(page)
     page.screenshot(path=shots / "todo-manager-360.png", full_page=True)
+    violations = Axe().run(page).response["violations"]
+    serious = [(v["id"], [n["html"] for n in v["nodes"]]) for v in violations
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
 
     link.click()
     page.wait_for_load_state()
