@@ -33,7 +33,9 @@ def returns_to_fill(person, request):
 
     year = reporting_year()
     campaign = Campaign.objects.filter(year=year).first()
-    mutuals = list(reported_mutuals(person)[: todo.MAX_ITEMS + 1])
+    everyone = reported_mutuals(person)
+    mutuals = list(everyone[: todo.MAX_ITEMS])
+    total = len(mutuals) if len(mutuals) < todo.MAX_ITEMS else everyone.count()
     returns = {r.mutual_id: r for r in YearlyReturn.objects.filter(year=year, mutual__in=mutuals)}
     today = timezone.localdate()
     due = campaign.deadline if campaign and campaign.is_open else None
@@ -65,7 +67,7 @@ def returns_to_fill(person, request):
         summary = _("The %(year)s inventory is open: send each return by %(deadline)s.") % {
             "year": year, "deadline": _date(due)}
     return todo.section_context(
-        items=[item for _order, item in rows], summary=summary,
+        items=[item for _order, item in rows], total=total, summary=summary,
         empty=_("You do not report for any mutual yet. If your mutual is not in the inventory, "
                 "register it; if it is, ask the secretariat to add you as one of its managers."),
         more_url=reverse("inventory:my_mutuals"), more_label=_("Returns of every year"),

@@ -68,7 +68,8 @@ class Item:
 def section_context(*, items, empty, total: int | None = None, more_url: str = "", more_label="",
                     summary: str = "", links=()) -> dict:
     """The generic section template's context. `items` beyond MAX_ITEMS are cut (say how many there
-    are in `total`, the count of everything, when the list was cut by the query)."""
+    are in `total`, the count of everything, when the list was cut by the query: a count only when
+    the list is full keeps the number of queries bounded)."""
     items = list(items)
     total = len(items) if total is None else total
     return {
@@ -129,7 +130,9 @@ def register_contributions(model, *, key: str, order_moderate: int, order_mine: 
 
     def mine(person, request):
         allowed = may_act(request, propose_action)
-        pages = list(model.objects.filter(contributor=person).order_by("-pk")[: MAX_ITEMS + 1])
+        theirs = model.objects.filter(contributor=person)
+        pages = list(theirs.order_by("-pk")[:MAX_ITEMS])
+        total = len(pages) if len(pages) < MAX_ITEMS else theirs.count()
         if not pages and not allowed:
             return None
         statuses = contribution_statuses(pages)
@@ -143,7 +146,7 @@ def register_contributions(model, *, key: str, order_moderate: int, order_mine: 
             ))
         items.sort(key=lambda item: not item.urgent)
         return section_context(
-            items=items, empty=str(texts["mine_empty"]),
+            items=items, total=total, empty=str(texts["mine_empty"]),
             more_url=reverse(list_url_name) if pages else "",
             more_label=str(titles["mine"]),
             links=[{"url": reverse(propose_url_name), "label": str(texts["propose"])}] if allowed else [],

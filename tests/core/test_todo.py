@@ -238,3 +238,12 @@ def test_a_safe_next_still_wins_and_an_unsafe_one_is_ignored(client):
     client.logout()
     response = log_in(client, user, next="//evil.example/fr/")
     assert response["Location"] == fr("todo")
+
+
+def test_a_long_list_is_cut_and_says_how_many_more(client, campaign):
+    manager = UserFactory(roles=[Role.MUTUAL_MANAGER])
+    for _i in range(23):
+        MutualFactory(managers=[manager])
+    html = section(todo_page(client, manager), "inventory_returns_to_fill")
+    assert html.count('class="todo-item') == 20
+    assert "And 3 more." in html and en("inventory:my_mutuals") in html
