@@ -27,7 +27,7 @@ PAGES = [
     ("content page: history (en)", "/en/the-network/history/"),
     ("contact form (fr)", "/fr/contact/"),
     ("search results (fr)", "/fr/recherche/?q=mutuelle"),
-    ("registration (fr)", "/fr/comptes/signup/"),
+    ("registration (fr)", "/fr/comptes/inscription/"),
     ("directory of mutuals (fr)", "/fr/inventaire/mutuelles/"),
     ("mutual profile (fr)", "/fr/inventaire/mutuelles/SN-0001/"),
     ("inventory overview: map and trends (fr)", "/fr/inventaire/"),
@@ -109,11 +109,11 @@ def log_in(context, port, email, path):
     import re
 
     base = f"http://127.0.0.1:{port}"
-    form = context.request.get(f"{base}/fr/comptes/login/").text()
+    form = context.request.get(f"{base}/fr/comptes/connexion/").text()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    context.request.post(f"{base}/fr/comptes/login/", form={
+    context.request.post(f"{base}/fr/comptes/connexion/", form={
         "csrfmiddlewaretoken": token, "login": email, "password": "bench-only",
-    }, headers={"Referer": f"{base}/fr/comptes/login/"})
+    }, headers={"Referer": f"{base}/fr/comptes/connexion/"})
     if path is None:
         home = context.request.get(f"{base}/fr/inventaire/espace-declarant/").text()
         path = re.search(r'href="(/fr/inventaire/declarations/[^"]+/modifier/)"', home).group(1)

@@ -14,10 +14,12 @@ class InventoryConfig(AppConfig):
             permissions,  # noqa: F401  (registers the inventory's actions)
             personal_data,
             signals,
+            todo,
         )
         from .registry import organizations
 
         signals.connect()
+        todo.connect()
         personal_data.register_holders()
         organizations.connect()
         from portal.core import backup

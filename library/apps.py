@@ -7,6 +7,7 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Library")
 
     def ready(self):
-        from . import signals
+        from . import signals, todo
 
         signals.connect()
+        todo.connect()

@@ -7,7 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.accounts.admin_access import guard_admin_urls
-from portal.core import health
+from portal.core import health, todo_views
 from portal.core import views as core_views
 from portal.home import views as home_views
 
@@ -41,7 +41,10 @@ if settings.DEBUG:
 # Every public URL carries its language: /fr/… and /en/…; a bare / redirects to the reader's language.
 urlpatterns += i18n_patterns(
     path(_("search/"), home_views.search, name="search"),
-    path(_("accounts/"), include("allauth.urls")),
+    # Where everyone lands after logging in: what waits for them, per role (portal/core/todo.py).
+    path(_("accounts/to-do/"), todo_views.todo_home, name="todo"),
+    # allauth's pages, under paths in each language (portal/accounts/allauth_urls.py)
+    path(_("accounts/"), include("portal.accounts.allauth_urls")),
     path(_("accounts/"), include("portal.accounts.urls")),
     path(_("inventory/"), include("inventory.urls")),
     path(_("library/"), include("library.urls")),

@@ -14,8 +14,12 @@ secretariat and focal points, whose accounts matter most, need a second factor (
 whose own failures allauth counts per account (`mfa-auth-user-<id>`), reachable only with the password.
 """
 
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal.ratelimit import get_ip
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 
 def _on_site_url(url: str) -> str:
@@ -40,3 +44,21 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         return _on_site_url(super().get_reset_password_from_key_url(key))
+
+    # allauth's e-mails name the site after Django's "current site", which without the sites framework
+    # is the request's host ("Bonjour, c'est 127.0.0.1:8101 !"): they carry the portal's name instead, in
+    # the reader's language, and its home page under SITE_URL (templates/account/email/base_message.txt).
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        from portal.site_url import public_url
+
+        name = _("Concertation")
+        super().send_mail(template_prefix, email, {
+            **context, "current_site": SimpleNamespace(name=name, domain=name),
+            "home_url": public_url(f"/{get_language() or 'fr'}/"),
+        })
+
+
+def user_display(user) -> str:
+    """How allauth names a person (the login message, its e-mails): their name, else their e-mail
+    address, never the internal username (`ACCOUNT_USER_DISPLAY`)."""
+    return str(user)

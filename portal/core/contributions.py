@@ -199,6 +199,33 @@ def contribution_status(page) -> ContributionStatus:
         WorkflowState.objects.for_instance(page).select_related("current_task_state")
         .order_by("-created_at", "-pk").first()
     )
+    return _status_from(page, state)
+
+
+def contribution_statuses(pages) -> dict[int, ContributionStatus]:
+    """`contribution_status` of each of `pages` (pages of one model), by page id, in one query."""
+    pages = list(pages)
+    statuses = {
+        page.pk: ContributionStatus(ContributionState.PUBLISHED, since=page.first_published_at)
+        for page in pages if page.live
+    }
+    waiting = [page for page in pages if not page.live]
+    if waiting:
+        latest = {}
+        for state in (
+            WorkflowState.objects.filter(
+                base_content_type=waiting[0].get_base_content_type(),
+                object_id__in=[str(page.pk) for page in waiting],
+            ).select_related("current_task_state").order_by("-created_at", "-pk")
+        ):
+            latest.setdefault(state.object_id, state)
+        for page in waiting:
+            statuses[page.pk] = _status_from(page, latest.get(str(page.pk)))
+    return statuses
+
+
+def _status_from(page, state: WorkflowState | None) -> ContributionStatus:
+    """The status of a page that is not live, from its latest workflow state (None: never submitted)."""
     if state is None:
         return ContributionStatus(ContributionState.DRAFT)
     task_state = state.current_task_state

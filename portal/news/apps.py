@@ -11,12 +11,13 @@ class NewsConfig(AppConfig):
         from portal.accounts.profile_sections import register
         from portal.core import country_sections
 
-        from . import personal_data, selectors, signals
+        from . import personal_data, selectors, signals, todo
         from .profile import FlashNewsSection
 
         personal_data.register_holders()
         register("flash_news", FlashNewsSection)
         signals.connect()
+        todo.connect()
         country_sections.register(
             "recent_news", order=30, title=_("Recent news"), template="news/_country_section.html",
             context=selectors.country_section,

@@ -175,7 +175,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+# After logging in, the "to do" home (portal/core/todo.py); a safe `next` still wins (allauth checks it).
+LOGIN_REDIRECT_URL = "todo"
 WAGTAILADMIN_LOGIN_URL = "account_login"
 # Passwords are reset through allauth's form (rate-limited, the same for everyone): Wagtail's own reset
 # screens under /admin/password_reset/ answer 404.
@@ -198,6 +199,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="ht
 # address lock that address out of that account for five minutes, never the account's owner elsewhere;
 # ten failures a minute from one address, whatever the accounts.
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
+# "Successfully signed in as Awa Diop": the person's name or e-mail address, not the internal username.
+ACCOUNT_USER_DISPLAY = "portal.accounts.adapter.user_display"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) or a security key (WebAuthn),
 # with recovery codes. Offered to everyone from the profile, required of the secretariat and focal points.

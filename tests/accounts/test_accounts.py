@@ -19,8 +19,8 @@ def signup(client, language="fr", **overrides):
         "first_name": "Fatou", "last_name": "Sow", "organization": "UTM", "country": "ML",
     }
     data.update(overrides)
-    prefix = "comptes" if language == "fr" else "accounts"
-    return client.post(f"/{language}/{prefix}/signup/", data)
+    path = "/fr/comptes/inscription/" if language == "fr" else "/en/accounts/signup/"
+    return client.post(path, data)
 
 
 def link_in(message):
@@ -33,7 +33,7 @@ def test_registration_sends_a_confirmation_link_in_the_reader_language(client):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["fatou@example.org"]
-    assert "/fr/comptes/confirm-email/" in message.body
+    assert "/fr/comptes/confirmation-adresse/" in message.body
     assert "Confirmez" in message.subject or "confirmer" in message.body.lower()
     user = get_user_model().objects.get(email="fatou@example.org")
     assert (user.first_name, user.organization, user.country_id) == ("Fatou", "UTM", "ML")
@@ -42,7 +42,7 @@ def test_registration_sends_a_confirmation_link_in_the_reader_language(client):
 def test_cannot_log_in_before_confirming_then_can_after(client):
     signup(client)
     confirm = link_in(mail.outbox[0])
-    client.post("/fr/comptes/login/", {"login": "fatou@example.org", "password": "Mutuelle-2026!"})
+    client.post("/fr/comptes/connexion/", {"login": "fatou@example.org", "password": "Mutuelle-2026!"})
     assert "_auth_user_id" not in client.session
     assert len(mail.outbox) == 2  # the confirmation was sent again
 
@@ -86,7 +86,7 @@ def test_password_reset_by_email(client):
 
     user = UserFactory()
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    client.post("/fr/comptes/password/reset/", {"email": user.email})
+    client.post("/fr/comptes/mot-de-passe/reinitialiser/", {"email": user.email})
     assert len(mail.outbox) == 1
     reset = link_in(mail.outbox[0])
     page = client.get(reset, follow=True)
@@ -99,7 +99,7 @@ def test_password_reset_by_email(client):
 def test_profile_requires_login(client):
     response = client.get("/fr/comptes/profil/")
     assert response.status_code == 302
-    assert "/fr/comptes/login/" in response["Location"]
+    assert "/fr/comptes/connexion/" in response["Location"]
 
 
 def test_profile_saves_languages_and_interests(client):
@@ -146,7 +146,7 @@ def test_account_e_mail_links_start_with_the_site_s_public_address(client, setti
     address behind its proxy), not the host name the request came through."""
     settings.SITE_URL = "http://127.0.0.1:8101"
     signup(client)
-    assert re.search(r"http://127\.0\.0\.1:8101/fr/comptes/confirm-email/\S+", mail.outbox[0].body)
+    assert re.search(r"http://127\.0\.0\.1:8101/fr/comptes/confirmation-adresse/\S+", mail.outbox[0].body)
     assert "http://testserver" not in mail.outbox[0].body
 
     from allauth.account.models import EmailAddress
@@ -154,5 +154,6 @@ def test_account_e_mail_links_start_with_the_site_s_public_address(client, setti
     user = UserFactory(email="aminata@example.org")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     mail.outbox.clear()
-    client.post("/fr/comptes/password/reset/", {"email": user.email})
-    assert re.search(r"http://127\.0\.0\.1:8101/fr/comptes/password/reset/key/\S+", mail.outbox[0].body)
+    client.post("/fr/comptes/mot-de-passe/reinitialiser/", {"email": user.email})
+    reset_link = r"http://127\.0\.0\.1:8101/fr/comptes/mot-de-passe/reinitialiser/cle/\S+"
+    assert re.search(reset_link, mail.outbox[0].body)

@@ -172,7 +172,7 @@ def test_a_user_with_wagtail_permissions_but_no_role_is_kept_out_of_the_admin(cl
     for url in ("/admin/", reverse("wagtailusers_users:index")):
         response = client.get(url)
         assert response.status_code == 302
-        assert "/login/" in response["Location"]
+        assert "/connexion/" in response["Location"]
 
 
 def test_the_admin_account_page_changes_no_e_mail_address_unconfirmed(client):

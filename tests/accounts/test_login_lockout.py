@@ -10,7 +10,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"  # UserFactory's
-LOGIN = "/fr/comptes/login/"
+LOGIN = "/fr/comptes/connexion/"
 STRANGER, OWNER = "203.0.113.7", "198.51.100.20"
 
 

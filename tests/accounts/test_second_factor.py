@@ -26,9 +26,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"  # UserFactory's
-LOGIN = "/fr/comptes/login/"
-SET_UP = "/fr/comptes/2fa/"
-CODE_PAGE = "/fr/comptes/2fa/authenticate/"
+LOGIN = "/fr/comptes/connexion/"
+SET_UP = "/fr/comptes/double-authentification/"
+CODE_PAGE = "/fr/comptes/double-authentification/verifier/"
 
 
 def confirmed(user):

@@ -17,7 +17,7 @@ def person(email, role, **kwargs):
 
 
 def logged_in_page(browser, live_server, email, *, javascript=True, viewport=PHONE,
-                   start="/fr/comptes/login/"):
+                   start="/fr/comptes/connexion/"):
     """A French 360 px page (or `viewport`) in a fresh browser context, logged in through the login
     form (with JavaScript turned off when `javascript` is false). `start` is the address first opened,
     which shows the login form (the login page itself, or a page that sends there, as /admin/ does).
@@ -47,7 +47,7 @@ def answer_second_factor(page):
     """Type the tests' authenticator code when the login asks for it (after the password)."""
     from tests.factories import totp_code
 
-    if "/2fa/authenticate/" in page.url:
+    if "/2fa/authenticate/" in page.url or "/double-authentification/verifier/" in page.url:
         page.locator("input[name=code]").fill(totp_code())
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_load_state()

@@ -14,7 +14,7 @@ PAGES = [
     f"/en/{content.PAGES[0]['en']['slug']}/{content.PAGES[0]['children'][0]['en']['slug']}/",
     f"/fr/{content.CONTACT['fr']['slug']}/",
     "/fr/recherche/?q=mutuelle",
-    "/fr/comptes/signup/",
+    "/fr/comptes/inscription/",
     "/en/accounts/login/",
     "/fr/page-absente/",
     "/fr/inventaire/mutuelles/",

@@ -35,7 +35,7 @@ def test_home_page_language_switch_round_trip(page, live_server, demo_site):
 
 def test_pages_fit_a_320px_screen_without_sideways_scrolling(page, live_server, demo_site):
     page.set_viewport_size({"width": 320, "height": 700})
-    for path in ("/fr/", f"/fr/{content.PAGES[0]['fr']['slug']}/", "/fr/comptes/signup/"):
+    for path in ("/fr/", f"/fr/{content.PAGES[0]['fr']['slug']}/", "/fr/comptes/inscription/"):
         page.goto(f"{live_server.url}{path}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path

@@ -72,7 +72,7 @@ def same_route(route, match_route):
 def outcome(response):
     if response.status_code in (301, 302):
         location = response["Location"]
-        if "/login/" in location:
+        if "/connexion/" in location or "/login/" in location:  # the French or English login page
             return LOGIN
         if location == "/admin/":
             return DENIED

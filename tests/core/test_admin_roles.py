@@ -148,14 +148,14 @@ def test_contact_messages_are_read_by_the_secretariat_only(client, contact_page)
 def test_the_admin_login_goes_through_the_site_login(client):
     response = client.get("/admin/login/?next=/admin/pages/")
     assert response.status_code == 302
-    assert response["Location"] == "/fr/comptes/login/?next=%2Fadmin%2Fpages%2F"
+    assert response["Location"] == "/fr/comptes/connexion/?next=%2Fadmin%2Fpages%2F"
     response = client.get("/admin/")
     assert response.status_code == 302
-    assert "/comptes/login/" in response["Location"]
+    assert "/comptes/connexion/" in response["Location"]
 
 
 def test_an_unconfirmed_account_cannot_log_in_through_the_admin(client):
-    client.post("/fr/comptes/signup/", {
+    client.post("/fr/comptes/inscription/", {
         "email": "fatou@example.org", "password1": "Mutuelle-2026!", "password2": "Mutuelle-2026!",
         "first_name": "Fatou", "last_name": "Sow",
     })

@@ -12,7 +12,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 PUBLIC_PAGES = ["/fr/", "/en/", "/fr/bibliotheque/", "/fr/inventaire/", "/fr/actualites/", "/fr/agenda/",
-                "/fr/lettre-d-information/abonnement/", "/fr/comptes/login/", "/fr/recherche/?q=mutuelle"]
+                "/fr/lettre-d-information/abonnement/", "/fr/comptes/connexion/", "/fr/recherche/?q=mutuelle"]
 
 
 def policy(response) -> dict[str, list[str]]:

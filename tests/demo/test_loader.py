@@ -78,11 +78,11 @@ def test_the_demo_admin_logs_in_with_the_printed_second_factor(client):
     codes = out.getvalue().split("recovery codes: ")[1].split("\n")[0].split()
     assert len(codes) == 10
 
-    client.post("/fr/comptes/login/", {"login": ADMIN_EMAIL, "password": "a-new-demo-password"})
+    client.post("/fr/comptes/connexion/", {"login": ADMIN_EMAIL, "password": "a-new-demo-password"})
     assert "_auth_user_id" not in client.session  # the code is asked first
-    client.post("/fr/comptes/2fa/authenticate/", {"code": totp_code(secret)})
+    client.post("/fr/comptes/double-authentification/verifier/", {"code": totp_code(secret)})
     assert client.get("/admin/").status_code == 200
     client.logout()
-    client.post("/fr/comptes/login/", {"login": ADMIN_EMAIL, "password": "a-new-demo-password"})
-    client.post("/fr/comptes/2fa/authenticate/", {"code": codes[0]})  # a recovery code, once
+    client.post("/fr/comptes/connexion/", {"login": ADMIN_EMAIL, "password": "a-new-demo-password"})
+    client.post("/fr/comptes/double-authentification/verifier/", {"code": codes[0]})  # a recovery code, once
     assert client.get("/admin/").status_code == 200

@@ -69,7 +69,7 @@ def post_sign_up(client, user, data, capture):
 
 def test_anonymous_visitors_are_sent_to_log_in(client, senegal):
     response = client.get(url("mutual_register"))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302 and "/connexion/" in response["Location"]
     assert client.post(url("mutual_register"), sign_up()).status_code == 302
     assert not Mutual.objects.exists()
 
@@ -263,7 +263,7 @@ def test_anonymous_visitors_are_sent_to_log_in_from_the_queue(client, pending):
     assert client.get(url("registration_queue")).status_code == 302
     response = client.post(url("registration_review", pending["SN"].pk),
                            {f"signup-{pending['SN'].pk}-decision": "approve"})
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302 and "/connexion/" in response["Location"]
 
 
 def decide(client, user, mutual, decision, comment="", capture=None):

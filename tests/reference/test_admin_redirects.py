@@ -38,7 +38,7 @@ def test_old_country_and_theme_screens_redirect_permanently_to_their_new_address
 
 def test_the_redirect_lets_no_one_in_who_the_screen_keeps_out(client):
     # A visitor is sent to the login page, as by any admin screen.
-    assert "/login/" in client.get("/admin/snippets/inventory/country/edit/ML/")["Location"]
+    assert "/connexion/" in client.get("/admin/snippets/inventory/country/edit/ML/")["Location"]
     # A focal point reaches the admin but not the countries: the new address refuses, as before.
     client.force_login(UserFactory(roles=[Role.FOCAL_POINT]))
     response = client.get("/admin/snippets/inventory/country/edit/ML/", follow=True)

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         elif credentials.exists():
             self.stdout.write(self.style.SUCCESS(
                 f"Demo accounts (e-mail / password):\n{credentials.read_text().strip()}\n"
-                "Log in at /fr/comptes/login/ with the e-mail address. The secretariat and focal-point "
+                "Log in at /fr/comptes/connexion/ with the e-mail address. The secretariat and focal-point "
                 "accounts then ask for a two-factor code: add the TOTP secret to any authenticator app, "
                 "or run `oathtool --totp -b <secret>`; each recovery code works once instead."
             ))
