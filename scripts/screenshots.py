@@ -64,7 +64,7 @@ def save(page, path: Path, *, height: int | None = None):
 
 def log_in(context, url: str, password: str):
     page = context.new_page()
-    page.goto(f"{url}/fr/comptes/login/")
+    page.goto(f"{url}/fr/comptes/connexion/")
     page.locator("input[name=login]").fill(MANAGER)
     page.locator("input[name=password]").fill(password)
     page.locator("main form button[type=submit]").first.click()
