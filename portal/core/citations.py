@@ -179,7 +179,7 @@ def bibtex_escape(text: str) -> str:
 
 
 def bibtex_key(citation: Citation) -> str:
-    key = re.sub(r"[^A-Za-z0-9_:-]", "", citation.key.replace(" ", "_"))
+    key = re.sub(r"[^A-Za-z0-9_.:-]", "", citation.key.replace(" ", "_"))
     return key or "resource"
 
 
