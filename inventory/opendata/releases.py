@@ -318,7 +318,8 @@ def dataset_citation(release: Release | None, language: str, accessed: date | No
         issued = timezone.localtime(release.published_at).date()
         year, version, accessed = issued.year, release.version, None
     return Citation(
-        key=key, title=title, authors=(AUTHOR,), year=year, publisher=AUTHOR, resource_type=DATASET,
+        # No publisher: it would be the author again (APA leaves it out then).
+        key=key, title=title, authors=(AUTHOR,), year=year, publisher="", resource_type=DATASET,
         language=language, abstract=DESCRIPTION, url=url, keywords=KEYWORDS, version=version,
         # A DOI once the release has one (the field may not exist yet).
         doi=getattr(release, "doi", "") or "", accessed=accessed, issued=issued,
