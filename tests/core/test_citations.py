@@ -177,14 +177,24 @@ CSL_NAME_FIELDS = {"author", "editor", "translator", "collection-editor", "conta
                    "editorial-director", "interviewer", "recipient", "reviewed-author", "composer",
                    "original-author"}
 CSL_DATE_FIELDS = {"issued", "accessed", "submitted", "event-date", "original-date", "available-date"}
+# Its string and string-or-number fields (the schema allows no other property).
+CSL_STRING_FIELDS = {
+    "abstract", "annote", "archive", "archive_location", "archive-place", "authority", "call-number",
+    "citation-label", "collection-title", "container-title", "container-title-short", "dimensions",
+    "division", "DOI", "event", "event-place", "genre", "ISBN", "ISSN", "jurisdiction", "keyword",
+    "language", "medium", "note", "original-publisher", "original-title", "publisher", "publisher-place",
+    "references", "reviewed-title", "scale", "section", "source", "status", "title", "title-short", "URL",
+    "version", "shortTitle", "journalAbbreviation",
+}
+CSL_STRING_OR_NUMBER_FIELDS = {"edition", "issue", "number", "number-of-pages", "page", "volume"}
 CSL_NAME_KEYS = {"family", "given", "dropping-particle", "non-dropping-particle", "suffix",
                  "comma-suffix", "static-ordering", "literal", "parse-names"}
 
 
 def check_csl(data):
-    """What csl-data.json requires: an array of objects with an `id` and a `type` of the enum; names
-    are arrays of name objects, dates objects with `date-parts` (1 to 3 integers, or strings of them)
-    or `raw`/`literal`; other standard fields strings or numbers."""
+    """What csl-data.json requires: an array of objects with an `id` and a `type` of the enum and no
+    other property than the schema's; names are arrays of name objects, dates objects with
+    `date-parts` (1 to 3 integers, or strings of them) or `raw`/`literal`; text fields strings."""
     assert isinstance(data, list) and data
     for item in data:
         assert isinstance(item, dict)
@@ -202,8 +212,12 @@ def check_csl(data):
                                                                    "raw"}
                 for parts in value["date-parts"]:
                     assert 1 <= len(parts) <= 3 and all(re.fullmatch(r"-?\d+", str(p)) for p in parts)
-            elif field != "id":
+            elif field in CSL_STRING_FIELDS:
+                assert isinstance(value, str), field
+            elif field in CSL_STRING_OR_NUMBER_FIELDS:
                 assert isinstance(value, str | int | float) and not isinstance(value, bool), field
+            else:
+                assert field in ("id", "type"), f"{field} is not a CSL-JSON field"
 
 
 def test_csl_json_report():
