@@ -45,6 +45,26 @@ class Citation:
     accessed: datetime.date | None = None  # for data that change (the current data): when they were read
     issued: datetime.date | None = None  # the full date when known (a release's publication)
 
+    @property
+    def inverted_authors(self) -> tuple[str, ...]:
+        """The names "Family, Given" (people), as they are (organizations): the page's citation_author
+        tags, which Zotero and Google Scholar split at the comma."""
+        return tuple(parse_name(name).inverted for name in self.authors)
+
+    @property
+    def highwire_source(self) -> tuple[str, str] | None:
+        """(tag, value) of the Highwire tag that says where the reference appeared, by which Zotero
+        and Google Scholar tell a report from an article: the institution of a report, the journal of
+        an article."""
+        if not self.publisher:
+            return None
+        kind = types_of(self).bibtex
+        if kind == "techreport":
+            return ("citation_technical_report_institution", self.publisher)
+        if kind == "article":
+            return ("citation_journal_title", self.publisher)
+        return None
+
 
 @dataclass(frozen=True)
 class Types:

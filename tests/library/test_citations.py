@@ -19,6 +19,8 @@ def test_resource_page_meta_tags_and_exports(client):
     html = client.get(page.url).content.decode()
     assert '<meta name="citation_title" content="Guide &quot;pratique&quot; &amp; &lt;test&gt;">' in html
     assert html.count('name="citation_author"') == 2 and html.count('name="DC.creator"') == 2
+    # "Family, Given", split at the comma by Zotero and Google Scholar.
+    assert '<meta name="citation_author" content="Traoré, Moussa">' in html
     assert '<meta name="citation_publication_date" content="2012">' in html
     assert 'name="citation_pdf_url" content="http://testserver/' in html
     assert '<meta name="DC.title"' in html
@@ -57,3 +59,18 @@ def test_exports_and_meta_tags_use_the_public_address_not_the_requested_host(cli
     csl = client.get(page.url + "cite/csl-json/", HTTP_HOST="localhost").content.decode()
     assert json.loads(csl)[0]["URL"] == public
     assert "localhost" not in bib + ris + csl
+
+
+@pytest.mark.django_db
+def test_meta_tags_say_a_report_is_a_report_and_keep_an_organization_whole(client):
+    index = library_index_get_or_create(language="fr")
+    report = resource(index, ref="rapport", resource_type="case_study", publisher="BIT",
+                      authors="International Labour Office; Awa Diop")
+    html = client.get(report.url).content.decode()
+    assert '<meta name="citation_technical_report_institution" content="BIT">' in html
+    assert '<meta name="citation_author" content="International Labour Office">' in html
+    assert '<meta name="citation_author" content="Diop, Awa">' in html
+    article = resource(index, ref="article", resource_type="article", publisher="Revue de la mutualité")
+    html = client.get(article.url).content.decode()
+    assert '<meta name="citation_journal_title" content="Revue de la mutualité">' in html
+    assert "citation_technical_report_institution" not in html
