@@ -8,8 +8,9 @@ parsing with bibtexparser and rispy and against CSL-JSON's shape (tests/core/tes
   CSL-JSON; an organization ("International Labour Office", "Secrétariat technique") is one name:
   between braces in BibTeX (else BibTeX reads a person named "Office, International Labour"), as it
   is in RIS, `literal` in CSL-JSON. Which is which: `is_organization` (a name written "Family, Given"
-  is a person; one between braces, an acronym, a name with a word such as Office, Union, Ministère,
-  Secrétariat, or of more than three words is an organization).
+  is a person, its family name in capitals too, "Awa DIOP"; one between braces, an acronym alone, a
+  name with a slash or a word such as Office, Union, Ministère, Secrétariat, or of more than three
+  words is an organization).
 - **Types.** The nearest standard type in each format (`TYPES`): a report is a @techreport / RPRT /
   report with its institution, proceedings are edited (@proceedings with `editor`, RIS CONF with A2,
   CSL `editor`), a case study is a report of type "Case study" (never RIS CASE, a court case).
@@ -138,11 +139,13 @@ def is_organization(name: str) -> bool:
         return True
     if "," in name:
         return False  # "Family, Given"
+    if "/" in name or "&" in name:
+        return True  # ILO/STEP
     words = re.findall(r"[\w'’-]+", name)
     if len([word for word in words if word not in PARTICLES]) > 3:
         return True
-    if any(len(word) >= 2 and word.isupper() for word in words):
-        return True  # an acronym: ILO, BIT, UTM
+    if len(words) == 1 and len(name) >= 2 and name.isupper():
+        return True  # an acronym alone: BIT, UTM (a capitalized word beside others is a family name)
     plain = [_plain(part) for word in words for part in re.split(r"['’-]", word) if part]
     return bool(plain) and (plain[0] in ARTICLES or any(word in ORGANIZATION_WORDS for word in plain))
 
@@ -171,6 +174,10 @@ def parse_name(name: str) -> Name:
     words = name.split(" ")
     if len(words) == 1:
         return Name(family=name)
+    capitals = [word for word in words if len(word) >= 2 and word.isupper()]
+    if capitals and len(capitals) < len(words):
+        # The family name in capitals, as often written in West Africa: "Awa DIOP", "DIOP Awa".
+        return Name(family=" ".join(capitals), given=" ".join(w for w in words if w not in capitals))
     start = len(words) - 1
     for index in range(1, len(words) - 1):
         if words[index] in PARTICLES:

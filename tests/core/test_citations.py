@@ -65,6 +65,9 @@ def test_organizations(name):
     ("Awa Diop", "Diop", "Awa"), ("Traoré, Moussa", "Traoré", "Moussa"),
     ("Aïssatou Ndiaye", "Ndiaye", "Aïssatou"), ("Ousmane de Souza", "de Souza", "Ousmane"),
     ("Jean-Marie Kaboré", "Kaboré", "Jean-Marie"), ("Diallo", "Diallo", ""),
+    # The family name in capitals, as often written in West Africa.
+    ("Awa DIOP", "DIOP", "Awa"), ("TRAORÉ Moussa", "TRAORÉ", "Moussa"),
+    ("Marie-Claire DE SOUZA", "DE SOUZA", "Marie-Claire"),
 ])
 def test_people(name, family, given):
     assert not is_organization(name)
