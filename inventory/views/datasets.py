@@ -78,7 +78,7 @@ def _cite_exports(release=None) -> dict:
     return {"bibtex": url("bibtex"), "ris": url("ris"), "csl": url("csl-json")}
 
 
-def _cite_response(request, release, fmt):
+def _cite_response(release, fmt):
     if fmt not in CITE_FORMATS:
         raise Http404(_("There is no such file."))
     language = get_language() if get_language() in ("fr", "en") else "fr"
@@ -139,7 +139,7 @@ def datasets_home(request):
 def datasets_cite(request, fmt):
     """The current data as a reference (BibTeX, RIS or CSL-JSON), with today's access date."""
     require(request, "download_public_data")
-    return _cite_response(request, None, fmt)
+    return _cite_response(None, fmt)
 
 
 @require_safe
@@ -232,7 +232,7 @@ def release_detail(request, slug, version):
 def release_cite(request, slug, version, fmt):
     """A release as a reference (BibTeX, RIS or CSL-JSON)."""
     require(request, "download_public_data")
-    return _cite_response(request, _release_or_404(slug, version), fmt)
+    return _cite_response(_release_or_404(slug, version), fmt)
 
 
 @require_safe
