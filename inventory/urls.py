@@ -68,6 +68,7 @@ urlpatterns = [
     # the secretariat publishes releases and reads the download counts.
     path(_("data/"), datasets.datasets_home, name="datasets"),
     path(_("data/codebook/"), datasets.codebook, name="codebook"),
+    path(_("data/cite/<str:fmt>/"), datasets.datasets_cite, name="datasets_cite"),
     path(_("data/files/<str:filename>"), datasets.dataset_file, name="dataset_file"),
     path(_("data/guestbook/"), datasets.guestbook, name="dataset_guestbook"),
     path(_("data/publish/"), datasets.release_publish, name="release_publish"),
@@ -76,6 +77,8 @@ urlpatterns = [
     path(_("data/releases/latest/<str:filename>"), datasets.release_latest_file, name="release_latest_file"),
     path(_("data/releases/<slug:slug>/<release_version:version>/"), datasets.release_detail,
          name="release_detail"),
+    path(_("data/releases/<slug:slug>/<release_version:version>/cite/<str:fmt>/"), datasets.release_cite,
+         name="release_cite"),
     path(_("data/releases/<slug:slug>/<release_version:version>/<str:filename>"), datasets.release_file,
          name="release_file"),
 ]

@@ -4,7 +4,6 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
@@ -12,12 +11,13 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.core import citations
+from portal.core.citations import citation_file
 from portal.core.contributions import ContributionMixin
 from portal.core.extraction import check_upload, extract_text
 from portal.reference.models import Language, Theme
 from portal.site_url import page_public_url, public_url
 
-from . import citations
 from .documents import SearchDocument
 
 
@@ -314,13 +314,15 @@ class ResourcePage(RoutablePageMixin, LibraryItemMixin, ContributionMixin, Page)
 
     @path("cite/bibtex/")
     def bibtex(self, request):
-        text = citations.to_bibtex(self.citation(request))
-        return _text_file(text, "application/x-bibtex", f"{self.slug}.bib")
+        return citation_file(self.citation(request), "bibtex", self.slug)
 
     @path("cite/ris/")
     def ris(self, request):
-        text = citations.to_ris(self.citation(request))
-        return _text_file(text, "application/x-research-info-systems", f"{self.slug}.ris")
+        return citation_file(self.citation(request), "ris", self.slug)
+
+    @path("cite/csl-json/")
+    def csl_json(self, request):
+        return citation_file(self.citation(request), "csl", self.slug)
 
 
 def _read(document) -> bytes | None:
@@ -329,12 +331,6 @@ def _read(document) -> bytes | None:
             return handle.read()
     except (OSError, ValueError):
         return None
-
-
-def _text_file(text, content_type, filename):
-    response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class ProjectProfilePage(LibraryItemMixin, Page):

@@ -311,7 +311,7 @@ def datapackage(*, name: str, title: str, title_fr: str, version: str | None, cr
 
 
 def citation_cff(*, title: str, version: str | None, released: date, url: str, author: str,
-                 abstract: str, message: str) -> str:
+                 abstract: str, message: str, keywords: Iterable[str] = ()) -> str:
     """CITATION.cff (Citation File Format 1.2.0) for a dataset."""
     q = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731
     lines = [
@@ -329,10 +329,10 @@ def citation_cff(*, title: str, version: str | None, released: date, url: str, a
         "authors:",
         f"  - name: {q(author)}",
         f"abstract: {q(abstract)}",
-        "keywords:",
-        *(f"  - {q(k)}" for k in ["mutual health organizations", "mutuelles de santé",
-                                  "community-based health insurance", "West Africa", "Central Africa"]),
     ]
+    keywords = list(keywords)
+    if keywords:
+        lines += ["keywords:", *(f"  - {q(k)}" for k in keywords)]
     return "\n".join(lines) + "\n"
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from portal.core.tasks import runs_immediately
 
 from ..models import InventoryState, Release
-from .package import DatasetMeta, absolute_url, build_package, build_tables
+from .package import LIVE_TITLES, DatasetMeta, absolute_url, build_package, build_tables
 from .refresh import request_refresh
 
 LIVE_KEEP = 2  # versions of the current files kept on disk (a download may still be reading the older)
@@ -46,8 +46,7 @@ def live_meta(now: datetime | None = None) -> DatasetMeta:
         url = absolute_url(reverse("inventory:datasets"))
     return DatasetMeta(
         name="inventaire-mutuelles-courant",
-        title="Inventory of mutual health organizations: current data",
-        title_fr="Inventaire des mutuelles de santé : données courantes",
+        title=LIVE_TITLES["en"], title_fr=LIVE_TITLES["fr"],
         version=None, created=now, url=url, folder=f"inventaire-mutuelles-{now:%Y-%m-%d}",
     )
 

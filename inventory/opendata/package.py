@@ -41,6 +41,13 @@ DESCRIPTION = (
     "fiches (une ligne par mutuelle et année, chiffres validés par le point focal du pays, avec les "
     "indicateurs calculés et les montants en EUR quand un taux est connu) et la synthèse par pays et année."
 )
+# The current data's title (a release's is its name).
+LIVE_TITLES = {
+    "en": "Inventory of mutual health organizations: current data",
+    "fr": "Inventaire des mutuelles de santé : données courantes",
+}
+KEYWORDS = ("mutual health organizations", "mutuelles de santé", "community-based health insurance",
+            "West Africa", "Central Africa")
 CITE_MESSAGE = ("If you use these data, cite them as below (licence CC BY 4.0). / Si vous utilisez ces "
                 "données, citez-les comme ci-dessous (licence CC BY 4.0).")
 RESOURCES = {
@@ -134,7 +141,7 @@ def build_package(directory: Path, meta: DatasetMeta, counts: tuple[int, int]) -
     (directory / "codebook.html").write_text(codebook_html(meta), encoding="utf-8")
     (directory / "CITATION.cff").write_text(datasets.citation_cff(
         title=meta.title, version=meta.version, released=meta.created.date(), url=meta.url,
-        author=AUTHOR, abstract=DESCRIPTION, message=CITE_MESSAGE,
+        author=AUTHOR, abstract=DESCRIPTION, message=CITE_MESSAGE, keywords=KEYWORDS,
     ), encoding="utf-8")
     for filename in FILES[:-2]:
         built.checksums[filename] = sha256_of(directory / filename)

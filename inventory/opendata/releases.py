@@ -31,6 +31,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import can
+from portal.core.citations import DATASET, Citation
 from portal.core.tasks import enqueue, runs_immediately
 from portal.reference.models import Country
 
@@ -38,7 +39,18 @@ from ..contract.choices import ReturnState
 from ..models import GuestbookEntry, InventoryState, Mutual, Release, ReleaseFile, YearlyReturn
 from ..models.releases import NAME_RE, RESERVED_SLUGS, VERSION_RE, version_key
 from .live import TABLES_NOTE, build_live, settled_live
-from .package import AUTHOR_SHORT, FILES, TABLE_FILES, DatasetMeta, absolute_url, build_package
+from .package import (
+    AUTHOR,
+    AUTHOR_SHORT,
+    DESCRIPTION,
+    FILES,
+    KEYWORDS,
+    LIVE_TITLES,
+    TABLE_FILES,
+    DatasetMeta,
+    absolute_url,
+    build_package,
+)
 from .refresh import request_refresh
 
 logger = logging.getLogger(__name__)
@@ -202,8 +214,10 @@ def release_publish(*, name: str, version: str, changelog: str, user, inventory_
 def release_meta(release: Release) -> DatasetMeta:
     with translation.override("fr"):
         url = absolute_url(reverse("inventory:release_detail", args=[release.slug, release.version]))
+    # The title without the version, which has its own field: "Inventaire 2025", version 1.0 (a
+    # citation made from CITATION.cff otherwise reads "Inventaire 2025 v1.0 (version 1.0)").
     return DatasetMeta(
-        name=release.folder.replace(".", "-"), title=release.label, title_fr=release.label,
+        name=release.folder.replace(".", "-"), title=release.name, title_fr=release.name,
         version=release.version, created=release.published_at, url=url, folder=release.folder,
     )
 
@@ -287,6 +301,29 @@ def citation(release: Release, language: str) -> str:
             "version": release.version, "date": date_format(published, "j F Y"),
             "url": release_url(release, language),
         }
+
+
+def dataset_citation(release: Release | None, language: str, accessed: date | None = None) -> Citation:
+    """`release` (None: the current data, read on `accessed`) as a reference for the BibTeX, RIS and
+    CSL-JSON exports: a data set by the Concertation (one corporate name), its version and its
+    page on the public address."""
+    if release is None:
+        accessed = accessed or timezone.localdate()
+        with translation.override(language):
+            url = absolute_url(reverse("inventory:datasets"))
+        title = LIVE_TITLES.get(language, LIVE_TITLES["en"])
+        key, year, version, issued = f"inventaire-mutuelles-{accessed:%Y-%m-%d}", accessed.year, "", None
+    else:
+        url, title, key = release_url(release, language), release.name, release.folder
+        issued = timezone.localtime(release.published_at).date()
+        year, version, accessed = issued.year, release.version, None
+    return Citation(
+        # No publisher: it would be the author again (APA leaves it out then).
+        key=key, title=title, authors=(AUTHOR,), year=year, publisher="", resource_type=DATASET,
+        language=language, abstract=DESCRIPTION, url=url, keywords=KEYWORDS, version=version,
+        # A DOI once the release has one (the field may not exist yet).
+        doi=getattr(release, "doi", "") or "", accessed=accessed, issued=issued,
+    )
 
 
 def live_citation(language: str, accessed: date) -> str:

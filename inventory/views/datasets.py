@@ -15,13 +15,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.accounts.permissions import can, permission_required, require
 from portal.core import throttle
+from portal.core.citations import citation_file
 from portal.core.middleware import allow_style_elements_of
 
 from ..contract import schema
@@ -60,6 +62,28 @@ def _citations_live():
 def _citations(release):
     return [("fr", "Français", releases.citation(release, "fr")),
             ("en", "English", releases.citation(release, "en"))]
+
+
+# The citation exports: the path segment, the format of portal.core.citations.
+CITE_FORMATS = {"bibtex": "bibtex", "ris": "ris", "csl-json": "csl"}
+
+
+def _cite_exports(release=None) -> dict:
+    """The URLs of the BibTeX, RIS and CSL-JSON exports (includes/cite_exports.html)."""
+    def url(segment):
+        if release is None:
+            return reverse("inventory:datasets_cite", args=[segment])
+        return reverse("inventory:release_cite", args=[release.slug, release.version, segment])
+
+    return {"bibtex": url("bibtex"), "ris": url("ris"), "csl": url("csl-json")}
+
+
+def _cite_response(release, fmt):
+    if fmt not in CITE_FORMATS:
+        raise Http404(_("There is no such file."))
+    language = get_language() if get_language() in ("fr", "en") else "fr"
+    reference = releases.dataset_citation(release, language, timezone.localdate())
+    return citation_file(reference, CITE_FORMATS[fmt], reference.key)
 
 
 # --- Public pages -------------------------------------------------------------------------------
@@ -101,6 +125,7 @@ def datasets_home(request):
     return render(request, "inventory/datasets.html", {
         "files": _files(),
         "citations": _citations_live(),
+        "cite_exports": _cite_exports(),
         "releases": all_releases,
         "latest": all_releases[0] if all_releases else None,
         "guestbook": GuestbookForm(),
@@ -108,6 +133,13 @@ def datasets_home(request):
         "can_publish": can(request.user, "publish_release"),
         "can_see_statistics": can(request.user, "view_download_statistics"),
     })
+
+
+@require_safe
+def datasets_cite(request, fmt):
+    """The current data as a reference (BibTeX, RIS or CSL-JSON), with today's access date."""
+    require(request, "download_public_data")
+    return _cite_response(None, fmt)
 
 
 @require_safe
@@ -187,12 +219,20 @@ def release_detail(request, slug, version):
         "files": files,
         "being_prepared": not files,  # published; the worker is freezing its files
         "citations": _citations(release),
+        "cite_exports": _cite_exports(release),
         "newer": newest if newest and newest.pk != release.pk else None,
         "versions": Release.objects.filter(slug=release.slug).order_by("-published_at", "-pk"),
         "guestbook": GuestbookForm(initial={"release": f"{release.slug}/{release.version}"}),
         "license_url": package.LICENSE_URL,
         "show_counts": can(request.user, "view_download_statistics"),
     })
+
+
+@require_safe
+def release_cite(request, slug, version, fmt):
+    """A release as a reference (BibTeX, RIS or CSL-JSON)."""
+    require(request, "download_public_data")
+    return _cite_response(_release_or_404(slug, version), fmt)
 
 
 @require_safe

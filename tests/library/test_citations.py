@@ -1,34 +1,13 @@
-"""Citation exports and the meta tags reference managers read."""
+"""A resource's citation exports and the meta tags reference managers read (the formats themselves:
+tests/core/test_citations.py)."""
+
+import json
 
 import pytest
 
-from library.citations import Citation, to_bibtex, to_ris
 from library.services import library_index_get_or_create
 from portal.core.pdf import pdf_bytes
 from tests.library.helpers import document, resource
-
-CITATION = Citation(
-    key="demo-1", title="Santé & mutuelles: 100% {solidaires}_",
-    authors=("Awa Diop", "Union technique de la Mutualité malienne"),
-    year=2012, publisher="ILO", resource_type="report", language="fr", abstract="Ligne 1\nLigne 2",
-    url="https://example.org/r/", keywords=("Financement",),
-)
-
-
-def test_bibtex_escapes_special_characters():
-    text = to_bibtex(CITATION)
-    assert text.startswith("@techreport{demo-1,")
-    assert r"title = {{Santé \& mutuelles: 100\% \{solidaires\}\_}}" in text
-    assert "author = {Awa Diop and {Union technique de la Mutualité malienne}}" in text
-    assert "year = {2012}" in text and "institution = {ILO}" in text
-    assert "abstract = {Ligne 1 Ligne 2}" in text  # no line break inside a value
-
-
-def test_ris_one_tag_per_line():
-    lines = to_ris(CITATION).split("\r\n")
-    assert lines[0] == "TY  - RPRT"
-    assert "AU  - Awa Diop" in lines and "PY  - 2012" in lines and "AB  - Ligne 1 Ligne 2" in lines
-    assert lines[-2] == "ER  - "
 
 
 @pytest.mark.django_db
@@ -40,6 +19,8 @@ def test_resource_page_meta_tags_and_exports(client):
     html = client.get(page.url).content.decode()
     assert '<meta name="citation_title" content="Guide &quot;pratique&quot; &amp; &lt;test&gt;">' in html
     assert html.count('name="citation_author"') == 2 and html.count('name="DC.creator"') == 2
+    # "Family, Given", split at the comma by Zotero and Google Scholar.
+    assert '<meta name="citation_author" content="Traoré, Moussa">' in html
     assert '<meta name="citation_publication_date" content="2012">' in html
     assert 'name="citation_pdf_url" content="http://testserver/' in html
     assert '<meta name="DC.title"' in html
@@ -48,7 +29,15 @@ def test_resource_page_meta_tags_and_exports(client):
     assert "attachment" in bib["Content-Disposition"]
     assert r'Guide "pratique" \& <test>' in bib.content.decode()
     ris = client.get(page.url + "cite/ris/").content.decode()
-    assert "AU  - Moussa Traoré" in ris and "L1  - http://testserver/" in ris
+    assert "AU  - Traoré, Moussa" in ris and "L1  - http://testserver/" in ris
+    csl = client.get(page.url + "cite/csl-json/")
+    assert csl["Content-Type"] == "application/vnd.citationstyles.csl+json; charset=utf-8"
+    assert f'filename="{page.slug}.json"' in csl["Content-Disposition"]
+    (item,) = json.loads(csl.content)
+    assert item["author"] == [{"family": "Diop", "given": "Awa"}, {"family": "Traoré", "given": "Moussa"}]
+    # The three exports are offered on the page.
+    for export in ("cite/bibtex/", "cite/ris/", "cite/csl-json/"):
+        assert f'href="{page.url}{export}"' in html
 
 
 @pytest.mark.django_db
@@ -67,4 +56,21 @@ def test_exports_and_meta_tags_use_the_public_address_not_the_requested_host(cli
     assert f"url = {{{public}}}" in bib
     ris = client.get(page.url + "cite/ris/", HTTP_HOST="localhost").content.decode()
     assert f"UR  - {public}" in ris and "L1  - http://127.0.0.1:8101/" in ris
-    assert "localhost" not in bib + ris
+    csl = client.get(page.url + "cite/csl-json/", HTTP_HOST="localhost").content.decode()
+    assert json.loads(csl)[0]["URL"] == public
+    assert "localhost" not in bib + ris + csl
+
+
+@pytest.mark.django_db
+def test_meta_tags_say_a_report_is_a_report_and_keep_an_organization_whole(client):
+    index = library_index_get_or_create(language="fr")
+    report = resource(index, ref="rapport", resource_type="case_study", publisher="BIT",
+                      authors="International Labour Office; Awa Diop")
+    html = client.get(report.url).content.decode()
+    assert '<meta name="citation_technical_report_institution" content="BIT">' in html
+    assert '<meta name="citation_author" content="International Labour Office">' in html
+    assert '<meta name="citation_author" content="Diop, Awa">' in html
+    article = resource(index, ref="article", resource_type="article", publisher="Revue de la mutualité")
+    html = client.get(article.url).content.decode()
+    assert '<meta name="citation_journal_title" content="Revue de la mutualité">' in html
+    assert "citation_technical_report_institution" not in html
