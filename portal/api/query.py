@@ -221,13 +221,15 @@ def parse_query(request, filterset_class, queryset=None, *, page_form=PageForm, 
     filterset.form.ordered_years = False
     forms_read = [filterset.form, *([page_form(request.GET)] if page_form else [])]
     fields = {name: field for form in forms_read for name, field in form.fields.items()}
-    for name in request.GET:
-        if not takes_empty(fields[name]) and any(not value.strip() for value in request.GET.getlist(name)):
-            errors.setdefault(name, []).append(_("Empty value: give a value, or leave the parameter out."))
+    empty = [name for name in request.GET
+             if not takes_empty(fields[name]) and any(not v.strip() for v in request.GET.getlist(name))]
+    for name in empty:  # said once: not also "Enter a whole number" for a blank
+        errors.setdefault(name, []).append(_("Empty value: give a value, or leave the parameter out."))
     for form in forms_read:
         if not form.is_valid():
             for name, messages in form.errors.items():
-                errors.setdefault(name, []).extend(str(m) for m in messages)
+                if name not in empty:
+                    errors.setdefault(name, []).extend(str(m) for m in messages)
     if errors:
         raise ApiError(400, _("Invalid query parameters: %(names)s.") % {"names": ", ".join(errors)}, errors)
     return filterset, forms_read[1].cleaned_data if page_form else {}

@@ -99,6 +99,12 @@ def test_an_empty_free_text_value_filters_nothing(client, inventory):
     assert results(client, "mutuals", {"region": ""}) == everyone
 
 
+def test_a_blank_value_is_said_to_be_empty_once(client, inventory):
+    error = body(get(client, API + "returns", {"year": " ", "page": ""}))
+    assert error["details"] == {"year": ["Empty value: give a value, or leave the parameter out."],
+                                "page": ["Empty value: give a value, or leave the parameter out."]}
+
+
 def test_every_bad_parameter_is_named_at_once(client, inventory):
     error = body(get(client, API + "returns", {"country": "ZZ", "year": "x", "page_size": 5000}))
     assert set(error["details"]) == {"country", "year", "page_size"}
