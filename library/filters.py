@@ -6,24 +6,20 @@ The labels are the parameters' descriptions in the OpenAPI document (`library/op
 The words `q` are always text: NUL characters are dropped and a very long query is cut, never refused.
 """
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.api.query import Parameter, QueryFilterSet, ValuesFilter, YearFilter
 from portal.core.converters import MAX_PAGE
-from portal.reference.models import Language
+from portal.reference.models import Country, Language, Theme
 
 from .models import FIRST_YEAR, PROJECT_PROFILE_TYPE, ResourceType
 from .search import MAX_PAGE_SIZE, SORTS, SearchQuery
 
 DEFAULT_PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 1000  # longer queries are cut, not refused
-MAX_THEME_LENGTH = 100
 DEFAULT_SUGGESTIONS = 8
 MAX_SUGGESTIONS = 20
-COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
 
 
 class QueryField(forms.CharField):
@@ -34,9 +30,13 @@ class QueryField(forms.CharField):
         return super().to_python((value or "").replace("\x00", ""))[:MAX_QUERY_LENGTH]
 
 
-def _is_theme(value: str) -> bool:
-    # Any short text: the taxonomy is the secretariat's, an unknown theme just finds nothing.
-    return len(value) <= MAX_THEME_LENGTH and "\x00" not in value
+def theme_choices():
+    """The themes' slugs, read per request: the taxonomy is the secretariat's."""
+    return [(slug, slug) for slug in Theme.objects.order_by("slug").values_list("slug", flat=True)]
+
+
+def country_choices():
+    return [(code, code) for code in Country.objects.order_by("code").values_list("code", flat=True)]
 
 
 def _words():
@@ -58,9 +58,11 @@ class SearchFilter(QueryFilterSet):
         choices=[*ResourceType.choices, (PROJECT_PROFILE_TYPE, "project_profile")],
         label=_("Resource type (project_profile for project profiles); repeat for several (OR)"),
     )
-    theme = ValuesFilter(check=_is_theme, label=_("Theme slug; repeat for several (OR)"))
-    country = ValuesFilter(upper=True, check=COUNTRY_CODE.match,
-                           label=_("ISO 3166-1 alpha-2 country code; repeat for several (OR)"))
+    theme = ValuesFilter(choices=theme_choices, label=_("Theme slug; repeat for several (OR)"),
+                         invalid=_("%(value)s is not one of the library's themes."))
+    country = ValuesFilter(choices=country_choices, upper=True, label=_(
+        "ISO 3166-1 alpha-2 country code, lower case read as upper case; repeat for several (OR)"),
+        invalid=_("%(value)s is not a country code: ISO 3166-1 alpha-2, such as SN or ML."))
     language = ValuesFilter(choices=Language.choices,
                             label=_("Language of the resource; repeat for several (OR)"))
     year_min = YearFilter(min_value=FIRST_YEAR, label=_("Published in this year or later"))

@@ -10,13 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.api.http import MAX_AGE
-from portal.api.query import MAX_VALUES, ValuesField
+from portal.api.query import BAD_QUERY, EMPTY_RANGE, MAX_VALUES, ValuesField
 
 from .filters import (
-    COUNTRY_CODE,
     DEFAULT_PAGE_SIZE,
     DEFAULT_SUGGESTIONS,
-    MAX_THEME_LENGTH,
     AutocompleteFilter,
     SearchFilter,
 )
@@ -45,12 +43,9 @@ def _parameters(filterset_class, *, required=()) -> list[dict]:
     params = []
     for name, field in filterset.form.fields.items():
         value = _value_schema(field)
-        if name == "theme":
-            value["maxLength"] = MAX_THEME_LENGTH
-        if name == "country":
-            value["pattern"] = COUNTRY_CODE.pattern
+        label = filterset.filters[name].label
         param = {"name": name, "in": "query", "required": name in required,
-                 "description": str(filterset.filters[name].label)}
+                 "description": f"{label}. {EMPTY_RANGE}" if name == "year_min" else str(label)}
         if isinstance(field, ValuesField):
             param.update(schema={"type": "array", "items": value, "maxItems": MAX_VALUES}, style="form",
                          explode=True)
@@ -121,8 +116,7 @@ def schemas() -> dict:
 
 def paths() -> dict:
     errors = {"application/json": {"schema": ERROR}}
-    bad = {"description": _("A bad query parameter: unknown, malformed, out of range, or given twice; "
-                            "`details` names each one"), "content": errors}
+    bad = {"description": str(BAD_QUERY), "content": errors}
     not_allowed = {"description": _("A method other than GET, HEAD or OPTIONS"), "content": errors}
 
     def ok(description, component):

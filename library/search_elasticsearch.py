@@ -31,6 +31,8 @@ from .search import (
 from .text import query_words
 
 BATCH = 500
+# Elasticsearch's index.max_result_window (its default): `from + size` of a search at most this.
+MAX_RESULT_WINDOW = 10_000
 FACET_FIELDS = {
     "resource_type": "resource_type",
     "theme": "themes",
@@ -227,7 +229,13 @@ class ElasticsearchEngine:
         if typed:
             s = s.highlight(*HIGHLIGHTED, fragment_size=200, number_of_fragments=1)
             s = s.highlight_options(encoder="html", pre_tags=["<mark>"], post_tags=["</mark>"])
-        s = s.source(excludes=["body"])[query.offset : query.offset + query.page_size]
+        # Elasticsearch refuses a window past index.max_result_window: a page that far (past the last,
+        # unless the library holds more than MAX_RESULT_WINDOW resources) is counted, with no hits.
+        if query.offset + query.page_size <= MAX_RESULT_WINDOW:
+            s = s[query.offset : query.offset + query.page_size]
+        else:
+            s = s[0:0]  # the count and the facets only
+        s = s.source(excludes=["body"])
         response = s.execute()
 
         results = []

@@ -6,6 +6,8 @@ Several values: repeat the parameter (`country=SN&country=ML`) or, for codes, se
 commas (`country=SN,ML`); union names may contain commas, so they are only repeated.
 """
 
+import re
+
 import django_filters
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Exists, OuterRef
@@ -16,9 +18,10 @@ from portal.api.query import QueryFilterSet, check_count
 from portal.reference.models import Country
 
 from ..contract import schema
-from ..models import Mutual, Union, YearlyReturn
+from ..models import Union, YearlyReturn
 
 FIRST_YEAR = schema.field("year")["constraints"]["minimum"]
+MUTUAL_ID = re.compile(schema.field("mutual_id")["constraints"]["pattern"])
 
 
 class NameListField(django_filters.fields.ModelMultipleChoiceField):
@@ -65,6 +68,9 @@ class TextFilter(Documented, django_filters.CharFilter):
     pass
 
 
+UNKNOWN_COUNTRY = _("%(value)s is not a country code: ISO 3166-1 alpha-2, such as SN or ML.")
+
+
 def country_choices():
     return [(code, code) for code in Country.objects.order_by("code").values_list("code", flat=True)]
 
@@ -76,12 +82,13 @@ def enum_choices(name, table="returns"):
 def _country(field_name, table="returns", with_all=False):
     if with_all:
         choices = lambda: [*country_choices(), ("ALL", "ALL")]  # noqa: E731
-        label = _("Countries, by ISO 3166-1 alpha-2 code, or ALL for every country together "
-                  "(several allowed)")
+        label = _("Countries, by ISO 3166-1 alpha-2 code (lower case read as upper case), or ALL for "
+                  "every country together (several allowed)")
     else:
-        choices, label = country_choices, _("Countries, by ISO 3166-1 alpha-2 code (several allowed)")
+        choices, label = country_choices, _("Countries, by ISO 3166-1 alpha-2 code, lower case read as "
+                                            "upper case (several allowed)")
     return CodesFilter(field_name=field_name, choices=choices, upper=True, schema_field="country",
-                       table=table, label=label)
+                       table=table, label=label, invalid=UNKNOWN_COUNTRY)
 
 
 REPORTING_YEAR = (_("Reporting year"), _("Reporting year, from (inclusive)"),
@@ -104,7 +111,8 @@ def _codes(name, field_name, label):
 def _union(field_name):
     return NamesFilter(
         field_name=field_name, queryset=Union.objects.all(), to_field_name="name", schema_field="union",
-        label=_("Unions or networks, by exact name as in the `union` field (repeat for several)"),
+        label=_("Unions or networks, by exact name as in the `union` field (repeat for several); "
+                "a name no union has is refused (400)"),
     )
 
 
@@ -145,9 +153,13 @@ class ReturnApiFilter(QueryFilterSet):
     """Over the public returns (validated returns of public mutuals)."""
 
     country = _country("mutual__country_id")
-    mutual_id = NamesFilter(
-        field_name="mutual", queryset=Mutual.objects.public(), to_field_name="mutual_id",
-        schema_field="mutual_id", label=_("Mutual identifiers (several allowed)"),
+    # An identifier of the published pattern that no public mutual has is no error: it has no rows.
+    mutual_id = CodesFilter(
+        field_name="mutual__mutual_id", check=MUTUAL_ID.match,
+        invalid=_("%(value)s is not a mutual identifier: two capital letters, a hyphen, four digits or more "
+                  "(SN-0042)."),
+        schema_field="mutual_id",
+        label=_("Mutual identifiers (several allowed); one that no public mutual has gives no rows"),
     )
     year, year_min, year_max = _years()
     status = _codes("status", "status", _("Status in that year (several allowed)"))

@@ -9,10 +9,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.api.http import DEFAULT_PAGE_SIZE, MAX_AGE, MAX_PAGE_SIZE
-from portal.api.query import last_year
+from portal.api.query import BAD_QUERY, EMPTY_RANGE, last_year
 
 from ..contract import schema
-from .filters import FIRST_YEAR, CodesFilter, MutualApiFilter, ReturnApiFilter, SynthesisApiFilter, YearFilter
+from .filters import (
+    FIRST_YEAR,
+    CodesFilter,
+    MutualApiFilter,
+    NamesFilter,
+    ReturnApiFilter,
+    SynthesisApiFilter,
+    YearFilter,
+)
 from .rows import MUTUAL_FIELDS
 
 # Table Schema type -> JSON Schema type (and format).
@@ -79,16 +87,22 @@ def _value_schema(flt) -> dict:
     prop = property_schema(schema.field(flt.schema_field, flt.table))
     kind = prop["type"][0] if isinstance(prop["type"], list) else prop["type"]
     value = {"type": kind}
+    choices = flt.extra.get("choices") if isinstance(flt, CodesFilter) else None
     if "enum" in prop:
         value["enum"] = [code for code in prop["enum"] if code is not None]
-    if "pattern" in prop and not (isinstance(flt, CodesFilter) and flt.extra.get("upper")):
+    elif choices is not None:  # codes read from the database (the countries): the ones it holds today
+        value["enum"] = [str(code) for code, _label in (choices() if callable(choices) else choices)]
+    elif "pattern" in prop:
         value["pattern"] = prop["pattern"]
+    if isinstance(flt, NamesFilter):
+        value["minLength"] = 1
     return value
 
 
 def parameter(name: str, flt) -> dict:
     value = _value_schema(flt)
-    param = {"name": name, "in": "query", "required": False, "description": str(flt.label)}
+    description = f"{flt.label}. {EMPTY_RANGE}" if name == "year_min" else str(flt.label)
+    param = {"name": name, "in": "query", "required": False, "description": description}
     if getattr(flt, "many", False):
         param.update(schema={"type": "array", "items": value}, style="form", explode=True)
     else:
@@ -140,8 +154,7 @@ def _operation(name: str, component: str, filterset, summary: str) -> dict:
                 "200": {"description": _("One page of rows, in a stable order"), "headers": headers,
                         "content": {"application/json": {"schema": _page_schema(component)}}},
                 "304": {"description": _("Not modified: the ETag or date sent is still current")},
-                "400": {"description": _("A bad query parameter: unknown, malformed, out of range, "
-                                         "or given twice; `details` names each one"), "content": errors},
+                "400": {"description": str(BAD_QUERY), "content": errors},
                 "404": {"description": _("A page past the last"), "content": errors},
                 "405": {"description": _("A method other than GET, HEAD or OPTIONS"), "content": errors},
             },

@@ -4,8 +4,9 @@ pagination, conditional GET and caching, CORS. The query string's checks are `qu
 Part of the kernel: imports no domain (`inventory`, `library`…); the domains' endpoints import it.
 
 Errors: `{"error": message, "details": {parameter: [messages]}}` with 400 for a bad query string
-(unknown parameter, unknown code, malformed or out-of-range year, page size over the maximum), 404
-for a page past the last, 405 for a method other than GET, HEAD and OPTIONS.
+(unknown parameter, unknown code, empty value, malformed or out-of-range year, page size over the
+maximum: `query.parse_query`), 404 for a page past the last, 405 for a method other than GET, HEAD
+and OPTIONS.
 The API is the same for everyone (it serves what a visitor may download), so responses never vary
 on the session and public caches may keep them.
 

@@ -4,7 +4,8 @@ and validate it, and one reader that turns what they refuse into the API's 400.
 - `QueryFilterSet` is the base of every FilterSet that reads a query string: the API's endpoints
   (inventory, library), the news, the calendar, the directories of organizations and of mutuals,
   the library's search page (docs/decisions/django-filter.md names them). Its form
-  refuses a `year_min` after `year_max`; `single_valued()` names the parameters taken once. A
+  refuses a `year_min` after `year_max` on a page (`QueryForm.ordered_years`; the API answers such a
+  range with no rows); `single_valued()` names the parameters taken once. A
   FilterSet without a model only parses: its caller applies `form.cleaned_data` (to a search engine,
   to rows of a table), and `qs` is refused.
 - Fields: `ValuesField` (several values, repeated or comma-separated, each one checked, at most
@@ -12,8 +13,11 @@ and validate it, and one reader that turns what they refuse into the API's 400.
   (one record named by its code or slug, shown by its name; country codes in any case, as the API
   reads them).
 - `parse_query` is the API's strict reading: an unknown parameter, a single-valued one given twice,
-  a required one missing, a value the filters refuse — each is named at once in one ApiError (400)
-  `{"error", "details": {parameter: [messages]}}`.
+  a required one missing, an empty value (`?year_min=`) where the OpenAPI document's schema has no
+  empty string (anything but free text), a value the filters refuse — each is named at once in one
+  ApiError (400) `{"error", "details": {parameter: [messages]}}`. A `year_min` after `year_max` is
+  not an error there: the range holds no year, the answer no row (the OpenAPI document cannot tie
+  two parameters together, and nothing is wrong with asking).
 - `lenient` is a page's forgiving reading: bad values are left out and reported, the rest applies.
 
 Part of the kernel: imports no domain.
@@ -36,6 +40,12 @@ from .http import MAX_PAGE_SIZE, ApiError
 
 MAX_VALUES = 100
 
+# What the OpenAPI documents say of the strict reading (`parse_query`), for every endpoint alike.
+BAD_QUERY = gettext_lazy(
+    "A bad query parameter: unknown, given twice, empty (only free text may be), malformed, out of "
+    "range, or an unknown code or name; `details` names each one")
+EMPTY_RANGE = gettext_lazy("After year_max: an empty range, answered with no rows (not an error).")
+
 
 def last_year() -> int:
     """The latest year a query may name: next year (read per request, not at import)."""
@@ -50,12 +60,15 @@ def check_count(values):
 
 class ValuesField(forms.MultipleChoiceField):
     """Several values, given repeated (`country=SN&country=ML`) or comma-separated (`country=SN,ML`);
-    empty ones (`country=`) are ignored. With `choices` (possibly callable), only those; without, any
-    value that `check` accepts. `upper` reads `sn` as `SN`."""
+    empty ones (`country=`) are ignored (a page's form sends them; the API refuses them, `parse_query`).
+    With `choices` (possibly callable), only those; without, any value that `check` accepts. `upper`
+    reads `sn` as `SN`. `invalid` replaces the message for a value refused (`%(value)s` names it)."""
 
-    def __init__(self, *, choices=None, upper=False, check=None, **kwargs):
+    def __init__(self, *, choices=None, upper=False, check=None, invalid=None, **kwargs):
         self.any_value, self.upper, self.check = choices is None, upper, check
         kwargs.setdefault("required", False)
+        if invalid is not None:
+            kwargs["error_messages"] = {**kwargs.get("error_messages", {}), "invalid_choice": invalid}
         super().__init__(choices=() if choices is None else choices, **kwargs)
 
     def to_python(self, value):
@@ -144,10 +157,14 @@ class Parameter(django_filters.Filter):
 
 
 class QueryForm(forms.Form):
+    # A page refuses a `year_min` after `year_max` (it says so, and a lenient page drops `year_min`);
+    # the API (`parse_query`) sets it False: such a range holds no year, and the answer is empty.
+    ordered_years = True
+
     def clean(self):
         data = super().clean()
         low, high = data.get("year_min"), data.get("year_max")
-        if low is not None and high is not None and low > high:
+        if self.ordered_years and low is not None and high is not None and low > high:
             self.add_error("year_min", _("year_min (%(low)s) is after year_max (%(high)s).")
                            % {"low": low, "high": high})
         return data
@@ -183,10 +200,18 @@ class PageForm(forms.Form):
     page_size = forms.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
 
 
+def takes_empty(field) -> bool:
+    """Whether the API reads an empty value of this field: free text only (`q`, `region`: an empty
+    string is a string, and means no words, no filter). Any other parameter's schema in the OpenAPI
+    document (an integer, a code, an identifier, a name) has no empty value, and the API refuses it."""
+    return isinstance(field, forms.CharField)
+
+
 def parse_query(request, filterset_class, queryset=None, *, page_form=PageForm, required=()):
     """(filterset, pages) of a valid query string — `pages` the cleaned `page_form` ({} without one)
     — or an ApiError (400) naming each bad parameter: unknown ones, single-valued ones given twice,
-    `required` ones missing, values the filters or the page form refuse."""
+    `required` ones missing, empty values where the parameter takes none (`takes_empty`), values the
+    filters or the page form refuse. A `year_min` after `year_max` is read as given (an empty range)."""
     page_fields = list(page_form.base_fields) if page_form else []
     accepted = [*filterset_class.base_filters, *page_fields]
     unknown = [name for name in request.GET if name not in accepted]
@@ -202,11 +227,18 @@ def parse_query(request, filterset_class, queryset=None, *, page_form=PageForm, 
         if name not in request.GET:
             errors.setdefault(name, []).append(_("This parameter is required."))
     filterset = filterset_class(request.GET, queryset=queryset)
+    filterset.form.ordered_years = False
     forms_read = [filterset.form, *([page_form(request.GET)] if page_form else [])]
+    fields = {name: field for form in forms_read for name, field in form.fields.items()}
+    empty = [name for name in request.GET
+             if not takes_empty(fields[name]) and any(not v.strip() for v in request.GET.getlist(name))]
+    for name in empty:  # said once: not also "Enter a whole number" for a blank
+        errors.setdefault(name, []).append(_("Empty value: give a value, or leave the parameter out."))
     for form in forms_read:
         if not form.is_valid():
             for name, messages in form.errors.items():
-                errors.setdefault(name, []).extend(str(m) for m in messages)
+                if name not in empty:
+                    errors.setdefault(name, []).extend(str(m) for m in messages)
     if errors:
         raise ApiError(400, _("Invalid query parameters: %(names)s.") % {"names": ", ".join(errors)}, errors)
     return filterset, forms_read[1].cleaned_data if page_form else {}

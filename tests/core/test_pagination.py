@@ -69,3 +69,18 @@ def test_the_site_search_pages_keep_the_words(client, monkeypatch):
     path = "/fr/recherche/"
     per_page(monkeypatch, path, "RESULTS_PER_PAGE")
     assert_pages_keep(client, path, {"q": "zorglub", "kind": "articles"})
+
+
+@pytest.mark.parametrize("page", ["3", "99999999999999999999999999", "0", "-1", "abc", "1e9"])
+def test_a_page_number_past_the_last_or_not_a_number_shows_a_page_never_an_error(client, monkeypatch, page):
+    """The pages forgive with Django's Paginator.get_page (a number out of range: the last page; not a
+    number: the first); the API answers a page past the last with a 404 naming the last one
+    (tests/inventory/test_api.py, tests/library/test_search_api.py)."""
+    monkeypatch.setattr(NewsIndexPage, "PER_PAGE", 2)
+    for number in range(3):
+        article(f"Nouvelles du Mali {number}", countries=["ML"])
+    response = client.get("/fr/actualites/", {"page": page})
+    assert response.status_code == 200
+    expected = 1 if page in ("abc", "1e9") else 2
+    assert re.search(rf'<span aria-current="page">Page {expected} (sur|of) 2</span>',
+                     response.content.decode()), page

@@ -11,6 +11,8 @@ import pytest
 from inventory.contract import schema
 from inventory.models import Mutual
 from portal.api.query import last_year
+from portal.reference.models import Country
+from tests.api import spec
 from tests.inventory import api_inventory
 from tests.inventory.api_inventory import body, get, results
 
@@ -91,20 +93,42 @@ def test_openapi_parameters_are_the_ones_each_endpoint_accepts(client, inventory
     from inventory.api.filters import MutualApiFilter, ReturnApiFilter, SynthesisApiFilter
 
     filtersets = {"mutuals": MutualApiFilter, "returns": ReturnApiFilter, "synthesis": SynthesisApiFilter}
+    # The values no schema can give: an identifier and a name the inventory holds.
+    known = {"mutual_id": inventory["thies"].mutual_id, "union": inventory["network"].name}
     for endpoint, filterset in filtersets.items():
         params = openapi["paths"][f"/api/v1/inventory/{endpoint}"]["get"]["parameters"]
         names = [p["name"] for p in params]
         assert names == [*filterset.base_filters, "page", "page_size"]
         for param in params:
+            name, path = param["name"], f"/api/v1/inventory/{endpoint}"
             assert param["description"], param
-            # A documented parameter is never an "unknown parameter".
-            response = get(client, f"/api/v1/inventory/{endpoint}", {param["name"]: ""})
-            assert response.status_code == 200, (endpoint, param["name"], body(response))
+            # A documented parameter with a value its schema allows is accepted...
+            value = known.get(name) or spec.example(param)
+            response = get(client, path, {name: value})
+            assert response.status_code == 200, (endpoint, name, value, body(response))
+            # ...and an empty value exactly when its schema allows one (free text).
+            response = get(client, path, {name: ""})
+            if spec.admits_empty(param):
+                assert response.status_code == 200, (endpoint, name, body(response))
+            else:
+                assert response.status_code == 400, (endpoint, name)
+                assert body(response)["details"] == {
+                    name: ["Empty value: give a value, or leave the parameter out."]}
     returns = {p["name"]: p for p in openapi["paths"]["/api/v1/inventory/returns"]["get"]["parameters"]}
     assert returns["status"]["schema"]["items"]["enum"] == schema.enum("status")
     assert returns["mutual_type"]["schema"]["items"]["enum"] == schema.enum("mutual_type")
     assert returns["year"]["schema"] == {"type": "integer", "minimum": 1998, "maximum": last_year()}
     assert returns["page_size"]["schema"]["maximum"] == 1000
+    # What the API refuses and what it answers with no rows, said in the document.
+    codes = sorted(Country.objects.values_list("code", flat=True))
+    assert returns["country"]["schema"]["items"] == {"type": "string", "enum": codes}
+    synthesis = {p["name"]: p for p in openapi["paths"]["/api/v1/inventory/synthesis"]["get"]["parameters"]}
+    assert synthesis["country"]["schema"]["items"]["enum"] == [*codes, "ALL"]
+    assert returns["mutual_id"]["schema"]["items"] == {"type": "string", "pattern": "^[A-Z]{2}-[0-9]{4,}$"}
+    assert "no rows" in returns["mutual_id"]["description"]
+    assert returns["union"]["schema"]["items"] == {"type": "string", "minLength": 1}
+    assert "empty range" in returns["year_min"]["description"]
+    assert "empty" in openapi["paths"]["/api/v1/inventory/returns"]["get"]["responses"]["400"]["description"]
 
 
 def test_the_api_root_links_every_endpoint(client, openapi):

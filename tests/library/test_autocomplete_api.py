@@ -9,6 +9,8 @@ from django.test import override_settings
 
 from library.filters import SearchFilter
 from library.search_embedded import EmbeddedEngine
+from portal.reference.models import Country, Theme
+from tests.api import spec
 
 from .test_search_behaviour import CORPUS
 
@@ -155,14 +157,22 @@ def test_openapi_parameters_are_the_ones_each_library_endpoint_accepts(client, l
     assert search["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}
     assert search["year_min"]["schema"]["minimum"] == 1950
     assert search["sort"]["schema"]["enum"] == ["relevance", "date"]
+    # The codes the search knows, as it checks them (an unknown one is a 400).
+    codes = sorted(Country.objects.values_list("code", flat=True))
+    assert search["country"]["schema"]["items"]["enum"] == codes
+    assert search["theme"]["schema"]["items"]["enum"] == sorted(Theme.objects.values_list("slug", flat=True))
+    assert "empty range" in search["year_min"]["description"]
     suggest = {p["name"]: p for p in openapi["paths"][URL]["get"]["parameters"]}
     assert list(suggest) == ["q", "limit"] and suggest["q"]["required"] is True
     for path, params in ((SEARCH, search), (URL, suggest)):
         for name, param in params.items():
             assert param["description"], name
-            value = "guide" if name == "type" else ""
-            response = get(client, path, {"q": "", name: value})
+            response = get(client, path, {"q": "", name: spec.example(param)})
             assert response.status_code == 200, (path, name, response.content)
+            # an empty value exactly where the schema allows one (the words `q`)
+            response = get(client, path, {"q": "", name: ""})
+            assert response.status_code == (200 if spec.admits_empty(param) else 400), (path, name)
+        assert spec.admits_empty(params["q"])
         # the bounds are the endpoint's: one past the maximum is refused
         for name, param in params.items():
             schema = param["schema"].get("items", param["schema"])

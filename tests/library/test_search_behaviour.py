@@ -214,6 +214,15 @@ def test_pagination(library):
     assert sorted(seen) == sorted(d.ref for d in CORPUS)
 
 
+@pytest.mark.parametrize("q", ["", "mutuelles"])
+def test_a_page_far_past_the_last_is_empty_not_an_error(library, q):
+    # Elasticsearch refuses a window past index.max_result_window (10,000 hits by default): the API's
+    # and the page's largest page number (1,000,000 of 100) must still count, then say "no such page".
+    far = library.search(SearchQuery(q=q, page=1_000_000, page_size=100))
+    near = library.search(SearchQuery(q=q))
+    assert (far.count, far.results, far.facets) == (near.count, [], near.facets)
+
+
 @pytest.mark.parametrize(
     ("prefix", "expected"),
     [
@@ -276,6 +285,10 @@ def test_each_facet_counts_with_the_other_filters_but_not_its_own(library):
     assert result.facets["country"] == {"GH": 1, "ML": 1, "SN": 1}
     # other facets count the documents matching both filters
     assert result.facets["language"] == {"fr": 1}
+
+
+def test_a_year_min_after_year_max_finds_nothing(library):
+    assert library.search(SearchQuery(year_min=2019, year_max=2010)).count == 0
 
 
 def test_year_range_and_the_year_facet(library):

@@ -185,6 +185,8 @@ def test_pagination_keeps_the_filters(client, big_library):
         ({"type": ["guide", "novel"]}, "Type", "novel", 1),
         ({"language": "de", "q": "mutuelles"}, "Language", "de", 3),
         ({"country": "SEN", "type": "guide"}, "Country", "SEN", 1),
+        ({"country": "ZZ", "type": "guide"}, "Country", "ZZ", 1),
+        ({"theme": "no-such-theme", "type": "guide"}, "Theme", "no-such-theme", 1),
         ({"year_min": "abc", "type": "guide"}, "From the year", "abc", 1),
         ({"year_max": "1800", "type": "guide"}, "Until the year", "1800", 1),
         ({"year_min": "2015", "year_max": "2010"}, "From the year", "2015", 2),  # until 2010 applies
