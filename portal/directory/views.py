@@ -9,6 +9,7 @@ from inventory.models import Mutual, OrganizationRoleKind, SupportingOrganizatio
 from inventory.registry.organizations import directory_organizations, directory_unions
 from portal.core import organization_sections
 
+from . import jsonld
 from .filters import DirectoryFilter
 
 MUTUALS_LISTED = 20
@@ -43,5 +44,6 @@ def organization_detail(request, pk):
         "mutuals_count": mutuals.count(),
         "mutuals": list(mutuals.select_related("country")[:MUTUALS_LISTED]),
         "sections": organization_sections.sections(organization, request),
+        "json_ld": jsonld.organization(organization),
     }
     return render(request, "directory/organization_detail.html", context)
