@@ -103,8 +103,8 @@ def _page_description(page) -> str:
         value = getattr(page, field, "")
         if not value:
             continue
-        if field == "body":
-            value = " ".join(str(block.render()) for block in value) if hasattr(value, "__iter__") else value
+        if field == "body":  # a StreamField: the text of its rich-text paragraphs
+            value = " ".join(child.value.source for child in value if hasattr(child.value, "source"))
         text = " ".join(strip_tags(str(value)).split())
         if text:
             return Truncator(text).chars(DESCRIPTION_LENGTH)
