@@ -179,6 +179,12 @@ def meta_description(context) -> str:
     page = context.get("page")
     if not description and isinstance(page, Page):
         description = _page_description(page)
+        if not description:  # nothing written: the page's title and what the site is
+            from django.utils.translation import gettext
+
+            site = gettext("the network supporting mutual health organizations in West and Central Africa: "
+                           "inventory of mutuals, library, news and events.")
+            description = f"{page.title} · Concertation, {site}"
     return description
 
 
