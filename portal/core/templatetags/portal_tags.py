@@ -148,18 +148,20 @@ def head_meta(context):
     """The canonical address (on SITE_URL) and the `hreflang` alternates of the page's versions in each
     language (+ `x-default`: the French one), for the page in `context`:
     a Wagtail page (its live public translations) or a view (the same view in each language)."""
+    from django.utils.encoding import escape_uri_path
+
     from portal.site_url import page_public_url, public_url
 
     request = context.get("request")
     page = context.get("page")
     if request is None:
         return {}
+    # The path as a URL (`request.path` is decoded: /fr/agenda/thiès/ → /fr/agenda/thi%C3%A8s/).
+    canonical = public_url(escape_uri_path(request.path))
     if isinstance(page, Page):
-        own_path = page.url_path and page_public_url(page)
-        canonical = public_url(request.path)
-        versions = _page_alternates(page) if own_path == canonical else {}
+        # A routable page's sub-page (e.g. a citation export) has no translations to name.
+        versions = _page_alternates(page) if page_public_url(page) == canonical else {}
     else:
-        canonical = public_url(request.path)
         versions = _view_alternates(request)
     canonical = _with_page_number(canonical, request)
     alternates = [{"lang_code": code, "location": _with_page_number(url, request)}
