@@ -131,10 +131,11 @@ def data_catalog(releases) -> dict:
     """The datasets page: the catalogue of the current data and every release."""
     extent = coverage()
     datasets = [current_dataset(extent)]
-    datasets += [compact({"@type": "Dataset", "name": r.label, "version": r.version,
-                          "url": public_url(reverse("inventory:release_detail", args=[r.slug, r.version])),
-                          "description": package.DESCRIPTION, "license": package.LICENSE_URL,
-                          "creator": creator()})
+    # Each release in short (its own page has the whole description): the page stays light however
+    # many releases there are.
+    datasets += [{"@type": "Dataset", "name": r.label, "version": r.version,
+                  "url": public_url(reverse("inventory:release_detail", args=[r.slug, r.version])),
+                  "license": package.LICENSE_URL}
                  for r in releases]
     return {
         "@type": "DataCatalog",
