@@ -312,6 +312,12 @@ class ResourcePage(RoutablePageMixin, LibraryItemMixin, ContributionMixin, Page)
         context["related"] = self.related()
         return context
 
+    def json_ld(self) -> dict:
+        """schema.org data of the page's head (library/jsonld.py)."""
+        from .jsonld import resource
+
+        return resource(self)
+
     @path("cite/bibtex/")
     def bibtex(self, request):
         return citation_file(self.citation(request), "bibtex", self.slug)

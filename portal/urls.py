@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal.accounts.admin_access import guard_admin_urls
 from portal.core import health, todo_views
 from portal.core import views as core_views
+from portal.home import seo
 from portal.home import views as home_views
 
 urlpatterns = [
@@ -20,6 +21,10 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # For load balancers and monitoring (portal/core/health.py): no language, no redirect.
     path("healthz", health.healthz, name="healthz"),
+    # For search engines (portal/home/seo.py): no language prefix, addresses on SITE_URL.
+    path("robots.txt", seo.robots_txt, name="robots_txt"),
+    path("sitemap.xml", seo.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", seo.sitemap_section, name="sitemap_section"),
     # The read-only data API: the same data in every language, so outside the language prefix.
     path("api/v1/", include("portal.api.urls")),
 ]

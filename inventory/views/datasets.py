@@ -28,7 +28,7 @@ from portal.core.middleware import allow_style_elements_of
 
 from ..contract import schema
 from ..models import DatasetDownloadCount, GuestbookEntry, Release, ReleaseFile
-from ..opendata import datasets, downloads, live, package, releases
+from ..opendata import datasets, downloads, jsonld, live, package, releases
 from ..opendata.exports import returns_rows
 from ..opendata.synthesis import synthesis_rows
 
@@ -132,6 +132,7 @@ def datasets_home(request):
         "license_url": package.LICENSE_URL,
         "can_publish": can(request.user, "publish_release"),
         "can_see_statistics": can(request.user, "view_download_statistics"),
+        "json_ld": jsonld.data_catalog(all_releases),  # Google Dataset Search
     })
 
 
@@ -213,7 +214,8 @@ def release_detail(request, slug, version):
     require(request, "download_public_data")
     release = _release_or_404(slug, version)
     newest = Release.objects.latest_release()
-    files = [(f, FILE_LABELS.get(f.filename, f.filename)) for f in release.files.all()]
+    stored = list(release.files.all())
+    files = [(f, FILE_LABELS.get(f.filename, f.filename)) for f in stored]
     return render(request, "inventory/datasets_release.html", {
         "release": release,
         "files": files,
@@ -225,6 +227,7 @@ def release_detail(request, slug, version):
         "guestbook": GuestbookForm(initial={"release": f"{release.slug}/{release.version}"}),
         "license_url": package.LICENSE_URL,
         "show_counts": can(request.user, "view_download_statistics"),
+        "json_ld": jsonld.release_dataset(release, files=stored),
     })
 
 

@@ -10,6 +10,7 @@ from inventory.registry.organizations import directory_organizations, directory_
 from portal.core import organization_sections
 from portal.i18n import keys_by_name
 
+from . import jsonld
 from .filters import DirectoryFilter
 
 MUTUALS_LISTED = 20
@@ -46,5 +47,6 @@ def organization_detail(request, pk):
         "mutuals_count": len(keys),
         "mutuals": [listed[key] for key in keys[:MUTUALS_LISTED]],
         "sections": organization_sections.sections(organization, request),
+        "json_ld": jsonld.organization(organization),
     }
     return render(request, "directory/organization_detail.html", context)

@@ -244,6 +244,12 @@ class EventPage(BasePage):
         if errors:
             raise ValidationError(errors)
 
+    def json_ld(self) -> dict:
+        """schema.org data of the page's head (portal/events/jsonld.py)."""
+        from .jsonld import event
+
+        return event(self)
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import registration_context
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",  # /sitemap.xml (portal/home/seo.py)
     "wagtail.embeds",
     "wagtail.sites",
     "portal.accounts.apps.PortalUsersAppConfig",  # wagtail.users with our user forms
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # the sitemap templates
     "django_tasks",
     "django_tasks_db",
 ]

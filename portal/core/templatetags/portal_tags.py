@@ -100,3 +100,125 @@ def untranslated_languages(context):
     own = page.locale.language_code
     translated = set(page.get_translations().live().values_list("locale__language_code", flat=True))
     return [code for code, _name in settings.LANGUAGES if code != own and code not in translated]
+
+
+@register.filter(name="json_ld")
+def json_ld_filter(data):
+    """`{{ data|json_ld }}`: schema.org JSON-LD in a safe <script> element (portal/core/jsonld.py)."""
+    from portal.core.jsonld import script
+
+    return script(data)
+
+
+# -- What search engines read in the head (templates/includes/head_meta.html) ------------------------
+
+DESCRIPTION_LENGTH = 160
+
+
+def _page_description(page) -> str:
+    """A page's summary for `<meta name="description">`: its search description, else its intro or
+    summary, else the start of its description or body text."""
+    from django.utils.html import strip_tags
+    from django.utils.text import Truncator
+
+    for field in ("search_description", "intro", "summary", "description", "body"):
+        value = getattr(page, field, "")
+        if not value:
+            continue
+        if field == "body":  # a StreamField: the text of its rich-text paragraphs
+            value = " ".join(child.value.source for child in value if hasattr(child.value, "source"))
+        text = " ".join(strip_tags(str(value)).split())
+        if text:
+            return Truncator(text).chars(DESCRIPTION_LENGTH)
+    return ""
+
+
+def _page_alternates(page) -> dict[str, str]:
+    from portal.site_url import page_public_url
+
+    versions = {}
+    for version in page.get_translations(inclusive=True).live().public().select_related("locale"):
+        url = page_public_url(version)
+        if url:
+            versions[version.locale.language_code] = url
+    return versions
+
+
+def _view_alternates(request) -> dict[str, str]:
+    from django.urls import translate_url
+
+    from portal.site_url import public_url
+
+    path = request.path
+    versions = {}
+    for code, _name in settings.LANGUAGES:
+        translated = translate_url(path, code)
+        if translated.startswith(language_home(code)):
+            versions[code] = public_url(translated)
+    return versions
+
+
+def _with_page_number(url: str, request) -> str:
+    """A list's page 2, 3…: its own canonical address (the `page` parameter kept, every other
+    parameter, a filter or a sort, dropped)."""
+    number = request.GET.get("page", "") if request is not None else ""
+    return f"{url}?page={number}" if number.isdigit() and number not in ("0", "1") else url
+
+
+@register.simple_tag(takes_context=True)
+def head_meta(context):
+    """The canonical address (on SITE_URL) and the `hreflang` alternates of the page's versions in each
+    language (+ `x-default`: the French one), for the page in `context`:
+    a Wagtail page (its live public translations) or a view (the same view in each language)."""
+    from django.utils.encoding import escape_uri_path
+
+    from portal.site_url import page_public_url, public_url
+
+    request = context.get("request")
+    page = context.get("page")
+    if request is None:
+        return {}
+    # The path as a URL (`request.path` is decoded: /fr/agenda/thiès/ → /fr/agenda/thi%C3%A8s/).
+    canonical = public_url(escape_uri_path(request.path))
+    if isinstance(page, Page):
+        # A routable page's sub-page (e.g. a citation export) has no translations to name.
+        versions = _page_alternates(page) if page_public_url(page) == canonical else {}
+    else:
+        versions = _view_alternates(request)
+    canonical = _with_page_number(canonical, request)
+    alternates = [{"lang_code": code, "location": _with_page_number(url, request)}
+                  for code, url in versions.items()]
+    if len(alternates) < 2:
+        alternates = []
+    default = next((a["location"] for a in alternates if a["lang_code"] == settings.LANGUAGE_CODE), "")
+    if default:
+        alternates.append({"lang_code": "x-default", "location": default})
+    return {"canonical": canonical, "alternates": alternates}
+
+
+@register.simple_tag(takes_context=True)
+def meta_description(context) -> str:
+    """The page's description: the view's `meta_description`, else the Wagtail page's summary."""
+    description = str(context.get("meta_description") or "")
+    page = context.get("page")
+    if not description and isinstance(page, Page):
+        description = _page_description(page)
+        if not description:  # nothing written: the page's title and what the site is
+            from django.utils.translation import gettext
+
+            site = gettext("the network supporting mutual health organizations in West and Central Africa: "
+                           "inventory of mutuals, library, news and events.")
+            description = f"{page.title} · Concertation, {site}"
+    return description
+
+
+@register.simple_tag(takes_context=True)
+def page_json_ld(context):
+    """The page's schema.org data: the view's `json_ld`, else the Wagtail page's `json_ld()`."""
+    data = context.get("json_ld")
+    if data:
+        return data
+    page = context.get("page")
+    if isinstance(page, Page) and hasattr(page, "json_ld"):
+        return page.json_ld()
+    return None
