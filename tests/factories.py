@@ -204,6 +204,23 @@ def site_skeleton():
     return home
 
 
+def _moderation_workflow(root):
+    """The moderation workflow as Wagtail's migration makes it (a flush takes it away): one group
+    approval task for the secretariat, on the whole tree, under the secretariat's name."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+    from portal.accounts.roles import MODERATION_NAME
+
+    if Workflow.objects.exists():
+        return
+    task = GroupApprovalTask.objects.create(name=MODERATION_NAME)
+    task.groups.set(Group.objects.filter(name=GROUP_NAMES[Role.SECRETARIAT]))
+    workflow = Workflow.objects.create(name=MODERATION_NAME)
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(workflow=workflow, page=root)
+
+
 def site_skeleton_after_flush():
     """`site_skeleton()` for a transactional test (`django_db(transaction=True)`): such a test may start
     from the database the previous one flushed, without Wagtail's root page and default Site (made by
@@ -217,6 +234,12 @@ def site_skeleton_after_flush():
     if root is None:
         fr, _ = Locale.objects.get_or_create(language_code="fr")
         root = Page.add_root(title="Root", slug="root", locale=fr)
+        # The flush's post_migrate gave the role groups their page permissions while there was no root
+        # page to hold them: give them again (the secretariat adds pages under the root's tree).
+        from portal.accounts.roles import ensure_role_groups
+
+        ensure_role_groups()
+        _moderation_workflow(root)
     if not Site.objects.filter(is_default_site=True).exists():
         welcome = root.add_child(instance=Page(title="Welcome", slug="welcome", locale=root.locale))
         hostname, port = site_url.site_address()

@@ -112,7 +112,7 @@ def test_focal_point_without_second_factor_cannot_validate(client, submitted):
 
 def test_focal_point_with_second_factor_validates(client, submitted):
     client.force_login(UserFactory(roles=[Role.FOCAL_POINT], focal_countries=["SN"]))
-    client.post(fr_url("inventory:return_validate", submitted.mutual.mutual_id, 2025))
+    client.post(fr_url("inventory:return_validate", submitted.mutual.mutual_id, 2025), {"confirm": "on"})
     submitted.refresh_from_db()
     assert submitted.state == ReturnState.VALIDATED
 

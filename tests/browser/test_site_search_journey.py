@@ -17,7 +17,7 @@ def header_search(page, words):
     the phone layout folds the box away)."""
     box = page.locator("header #site-search")
     if not box.is_visible():
-        page.locator("header summary, header button[aria-expanded]").first.click()
+        page.locator("header .search-toggle").click()
     box.fill(words)
     box.press("Enter")
     page.wait_for_load_state()
@@ -42,7 +42,7 @@ def test_the_header_search_finds_a_mutual_and_a_country_on_a_phone(browser, live
     header_search(page, "Jaboot")
     assert "/fr/recherche/?q=Jaboot" in page.url
     page.screenshot(path=shots / "search-jaboot-fr-360.png", full_page=True)
-    assert page.get_by_role("status").inner_text() == "1 résultat pour « Jaboot »"
+    assert page.get_by_role("status").inner_text() == "1 résultat pour «\xa0Jaboot\xa0»"
     mutuals = page.get_by_role("region", name=re.compile("^Mutuelles"))
     assert "Privée" not in page.content() and "ndeye.privee" not in page.content()
     assert no_sideways_scroll(page)

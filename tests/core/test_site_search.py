@@ -116,14 +116,14 @@ def test_results_are_grouped_with_counts_and_a_link_to_all(client):
     for number in range(7):
         MutualFactory(name=f"Mutuelle de Kaolack n° {number}", country=senegal)
     html = found(client, "Kaolack")
-    assert "7 résultats pour « Kaolack »" in html
+    assert "7 résultats pour «\xa0Kaolack\xa0»" in html
     mutuals = group(html, "mutuals")
     assert "Mutuelles <span class=\"count\">(7)</span>" in mutuals
     assert len(re.findall(r"<li>", mutuals)) == 5
     [(more, _text)] = [(href, text) for href, text in links(mutuals) if "kind=mutuals" in href]
     everything = client.get(more).content.decode()
     assert everything.count("Mutuelle de Kaolack n°") == 7
-    assert "7 résultats pour « Kaolack »" in everything
+    assert "7 résultats pour «\xa0Kaolack\xa0»" in everything
 
 
 def test_a_search_costs_the_same_number_of_queries_whatever_is_found(client):

@@ -196,7 +196,7 @@ def test_bad_parameters_are_a_400_naming_them(client, library, params, bad):
 
 def test_error_messages_are_translated(client, library):
     response = client.get(URL, {"sort": "title"}, HTTP_ACCEPT_LANGUAGE="fr")
-    assert json.loads(response.content)["error"] == "Paramètres de requête non valides : sort."
+    assert json.loads(response.content)["error"] == "Paramètres de requête non valides\xa0: sort."
     response = client.get(URL, {"page": 0}, HTTP_ACCEPT_LANGUAGE="fr")
     assert json.loads(response.content)["details"] == {
         "page": ["Assurez-vous que cette valeur est supérieure ou égale à 1."]}
