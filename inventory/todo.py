@@ -160,7 +160,7 @@ def campaign_progress(person, request):
             more_url=reverse("inventory:campaigns"), more_label=_("The campaigns"),
         )
     total = completion_total(completion_by_country(campaign.year))
-    percent = round(100 * total.response_rate) if total.response_rate is not None else 0
+    percent = round(100 * total.campaign_progress) if total.campaign_progress is not None else 0
     summary = ngettext(
         "%(year)s campaign, deadline %(deadline)s: %(responded)s of %(expected)s expected mutual "
         "has sent its return (%(percent)s %%).",

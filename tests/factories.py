@@ -21,6 +21,9 @@ from django.contrib.auth.models import Group
 from portal.accounts.roles import GROUP_NAMES, Role
 from portal.reference.models import Country, Theme
 
+# Where a visitor is sent to log in (the login page's path in each language; `next` follows).
+LOGIN_PAGES = ("/fr/comptes/connexion/", "/en/accounts/login/")
+
 # The authenticator-app secret of every test user given a second factor (base32, as apps read it).
 TEST_TOTP_SECRET = base64.b32encode(b"portal-test-totp-key").decode()
 PRIVILEGED_GROUPS = [GROUP_NAMES[Role.SECRETARIAT], GROUP_NAMES[Role.FOCAL_POINT]]

@@ -86,7 +86,9 @@ def build():
         make = re_path if regex else path
         translated.append(make(ROUTES.get(route, route), entry.callback, entry.default_args, name=entry.name))
         if route in ROUTES and entry.name:
-            legacy.append(make(route, _legacy(entry.callback, entry.name), entry.default_args))
+            # The portal's own view: its numbers bounded as every portal path's (<id:…>, not <int:…>).
+            legacy.append(make(route.replace("<int:", "<id:"), _legacy(entry.callback, entry.name),
+                               entry.default_args))
     # The translated pages first: under /en/ they are the English paths, which the former ones repeat.
     return translated + legacy
 

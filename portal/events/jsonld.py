@@ -14,11 +14,14 @@ MIXED = "https://schema.org/MixedEventAttendanceMode"
 
 
 def _date(moment, precision: str) -> str:
-    """ISO 8601 at the known precision: 2024-03-12T09:00:00+00:00, 2009-06 or 2009."""
+    """ISO 8601 at the known precision: 2024-03-12T09:00:00+00:00, 2007-11-02 (the day, times
+    unknown), 2009-06 or 2009."""
     if precision == "year":
         return f"{moment.year:04d}"
     if precision == "month":
         return f"{moment.year:04d}-{moment.month:02d}"
+    if precision == "day":
+        return moment.date().isoformat()
     return moment.isoformat()
 
 
