@@ -299,7 +299,8 @@ def citation(release: Release, language: str) -> str:
                  "%(date)s. Licence CC BY 4.0. %(url)s") % {
             "author": AUTHOR_SHORT, "year": published.year, "name": release.name,
             "version": release.version, "date": date_format(published, "j F Y"),
-            "url": release_url(release, language),
+            # The DOI once minted (the persistent address), else the release's page.
+            "url": getattr(release, "doi_url", "") or release_url(release, language),
         }
 
 
