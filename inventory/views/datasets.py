@@ -281,8 +281,7 @@ def release_doi(request, slug, version):
     form = DoiForm(request.POST)
     if not form.is_valid():
         return _release_page(request, release, doi_form=form, status=400)
-    release.doi = form.cleaned_data["doi"]
-    release.save(update_fields=["doi"])
+    releases.record_doi(release, form.cleaned_data["doi"], user=request.user)
     if release.doi:
         messages.success(request, _("The DOI of %(release)s is recorded: every citation now gives it.")
                          % {"release": release.label})

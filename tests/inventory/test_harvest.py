@@ -8,6 +8,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from wagtail.models import ModelLogEntry
 
 from inventory.models import Release, ReleaseFile
 from inventory.models.releases import normalize_doi
@@ -275,3 +276,12 @@ def test_without_a_doi_the_release_page_says_so_and_the_citation_gives_the_page(
     assert "None yet: cite the address of this page." in page
     assert url("release_datacite", data.slug, data.version) in page
     assert releases.citation(data, "en").endswith(PUBLIC + url("release_detail", data.slug, data.version))
+
+
+def test_recording_a_doi_is_in_the_audit_log(client, data):
+    user = UserFactory(roles=[Role.SECRETARIAT])
+    client.force_login(user)
+    record(client, data, DOI)
+    entry = ModelLogEntry.objects.get(action="portal.release.doi")
+    assert entry.user == user
+    assert entry.data["doi"] == DOI and entry.data["previous"] == "—"
