@@ -14,7 +14,7 @@ from inventory.models import Release, ReleaseFile
 from inventory.models.releases import normalize_doi
 from inventory.opendata import package, releases
 from portal.accounts.roles import Role
-from tests.core.search_engines import PUBLIC, REQUEST_HOST, assert_no_local_address, get
+from tests.core.search_engines import PUBLIC, REQUEST_HOST, assert_no_local_address, get, json_ld
 from tests.factories import MutualFactory, ReturnFactory, UserFactory, network_country
 
 pytestmark = pytest.mark.django_db
@@ -266,6 +266,8 @@ def test_a_recorded_doi_is_in_every_citation_and_on_the_release_page(client, dat
     assert f"DO  - {DOI}\r\n" in ris
     csl = json.loads(get(client, url("release_cite", data.slug, data.version, "csl-json")))
     assert csl[0]["DOI"] == DOI if isinstance(csl, list) else csl["DOI"] == DOI
+    dataset = next(item for item in json_ld(page) if item.get("@type") == "Dataset")
+    assert dataset["identifier"] == link and dataset["citation"].endswith(link)
     catalogue_doc = json.loads(catalogue(client))
     release_entry = next(d for d in catalogue_doc["dcat:dataset"] if d.get("owl:versionInfo") == "1.0")
     assert release_entry["owl:sameAs"] == {"@id": link}
