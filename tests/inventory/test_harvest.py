@@ -135,6 +135,32 @@ def test_every_address_of_the_catalogue_is_on_site_url_and_no_person_is_named(cl
     assert ours and all(a.startswith(PUBLIC + "/") for a in ours), ours
 
 
+def test_no_term_would_be_dropped_by_a_json_ld_processor(client, data):
+    """A JSON-LD processor (rdflib, CKAN's harvester) silently drops a key its context does not map:
+    every key is a keyword or a prefixed name of the context, every @type too."""
+    doc = json.loads(catalogue(client))
+    context = doc.pop("@context")
+    seen = set()
+
+    def walk(node):
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("@id", "@value", "@language"):
+                    continue
+                if key == "@type":
+                    assert value.partition(":")[0] in context, value
+                    continue
+                assert key.partition(":")[0] in context, key
+                seen.add(key)
+                walk(value)
+
+    walk(doc)
+    assert {"dcat:dataset", "dcat:distribution", "dcat:downloadURL", "dct:license"} <= seen
+
+
 def test_the_contact_point_is_the_secretariat_generic_address_when_configured(client, data, settings):
     settings.OPEN_DATA_CONTACT_EMAIL = "donnees@concertation.example.org"
     contact = json.loads(catalogue(client))["dcat:dataset"][0]["dcat:contactPoint"]
