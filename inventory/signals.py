@@ -23,6 +23,8 @@ audit.register("portal.return.restored", gettext_lazy("Restore a return's versio
                gettext_lazy("Version %(restored_version)s restored"))
 audit.register("portal.release.published", gettext_lazy("Publish a dataset release"),
                gettext_lazy("Release %(release)s published (%(returns)s returns)"))
+audit.register("portal.release.doi", gettext_lazy("Record a release's DOI"),
+               gettext_lazy("DOI of %(release)s: %(doi)s (was %(previous)s)"))
 audit.register("portal.inventory.imported", gettext_lazy("Import the inventory"), gettext_lazy(
     "Inventory imported from %(file)s: returns %(returns_created)s created, %(returns_updated)s updated, "
     "%(returns_unchanged)s unchanged; mutuals %(mutuals_created)s created, %(mutuals_updated)s updated"))

@@ -17,6 +17,28 @@ VERSION_PATTERN = r"[0-9]{1,3}\.[0-9]{1,3}"
 VERSION_RE = re.compile(rf"^{VERSION_PATTERN}$")
 # A release's name: letters (accents included), digits, spaces and - ' ( ) . , between 3 and 80 characters.
 NAME_RE = re.compile(r"^[\w][\w '’().,\-]{1,78}[\w)]$")
+# A DOI as DataCite mints it: "10.", a registrant code of 4 to 9 digits (with optional sub-parts),
+# "/", a suffix without spaces. Stored bare (10.1234/abc), shown as https://doi.org/10.1234/abc.
+DOI_RE = re.compile(r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
+DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
+
+
+def normalize_doi(value: str) -> str:
+    """The bare DOI of `value` (a DOI, its https://doi.org/ link or "doi:…"), stripped; "" stays ""."""
+    value = (value or "").strip()
+    for prefix in DOI_PREFIXES:
+        if value.lower().startswith(prefix):
+            return value[len(prefix):].strip()
+    return value
+
+
+def validate_doi(value: str) -> None:
+    if value and not DOI_RE.match(value):
+        raise ValidationError(
+            _("A DOI starts with 10., then the registrant's number, a slash and the suffix, e.g. "
+              "10.12345/inventaire-2025-v1.0."), code="invalid_doi")
+
+
 # "latest" names the newest release in URLs: no release may take it as its slug.
 RESERVED_SLUGS = frozenset({"latest"})
 
@@ -49,6 +71,9 @@ class Release(models.Model):
     inventory_version = models.PositiveBigIntegerField(_("inventory version"))
     returns_count = models.PositiveIntegerField(_("returns"))
     synthesis_count = models.PositiveIntegerField(_("synthesis rows"))
+    # Recorded by the secretariat once the network's DataCite member has minted it (datacite.xml).
+    doi = models.CharField(_("DOI"), max_length=200, blank=True, validators=[validate_doi],
+                           help_text=_("E.g. 10.12345/inventaire-2025-v1.0, once minted."))
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -71,6 +96,10 @@ class Release(models.Model):
     def folder(self) -> str:
         """The release's folder in MEDIA_ROOT and in its zip: `inventaire-2025-v1.0`."""
         return f"{self.slug}-v{self.version}"
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
 
     def clean(self):
         if not NAME_RE.match(self.name or ""):

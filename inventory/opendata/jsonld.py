@@ -116,6 +116,9 @@ def release_dataset(release: Release, extent: dict | None = None, files=None) ->
         "datePublished": release.published_at.date().isoformat(),
         "citation": citation(release, "en" if _english() else "fr"),
     })
+    if getattr(release, "doi", ""):
+        data["identifier"] = release.doi_url  # the persistent identifier, once minted
+        data["sameAs"] = release.doi_url
     files = list(release.files.all()) if files is None else files
     data["distribution"] = [
         _distribution(f.filename, public_url(reverse("inventory:release_file",

@@ -31,13 +31,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import can
+from portal.core import audit
 from portal.core.citations import DATASET, Citation
 from portal.core.tasks import enqueue, runs_immediately
 from portal.reference.models import Country
 
 from ..contract.choices import ReturnState
 from ..models import GuestbookEntry, InventoryState, Mutual, Release, ReleaseFile, YearlyReturn
-from ..models.releases import NAME_RE, RESERVED_SLUGS, VERSION_RE, version_key
+from ..models.releases import NAME_RE, RESERVED_SLUGS, VERSION_RE, validate_doi, version_key
 from .live import TABLES_NOTE, build_live, settled_live
 from .package import (
     AUTHOR,
@@ -299,7 +300,8 @@ def citation(release: Release, language: str) -> str:
                  "%(date)s. Licence CC BY 4.0. %(url)s") % {
             "author": AUTHOR_SHORT, "year": published.year, "name": release.name,
             "version": release.version, "date": date_format(published, "j F Y"),
-            "url": release_url(release, language),
+            # The DOI once minted (the persistent address), else the release's page.
+            "url": getattr(release, "doi_url", "") or release_url(release, language),
         }
 
 
@@ -324,6 +326,20 @@ def dataset_citation(release: Release | None, language: str, accessed: date | No
         # A DOI once the release has one (the field may not exist yet).
         doi=getattr(release, "doi", "") or "", accessed=accessed, issued=issued,
     )
+
+
+def record_doi(release: Release, doi: str, *, user) -> Release:
+    """Record (or correct; "" removes) the DOI minted for `release`, a bare, validated DOI: the
+    secretariat's, audited. The release's frozen files are not rewritten."""
+    if not can(user, "publish_release"):
+        raise PermissionDenied
+    validate_doi(doi)
+    previous = release.doi
+    release.doi = doi
+    release.save(update_fields=["doi"])
+    audit.log(release, "portal.release.doi", user=user,
+              data={"release": release.label, "doi": doi or "—", "previous": previous or "—"})
+    return release
 
 
 def live_citation(language: str, accessed: date) -> str:

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,8 @@ from portal.core.middleware import allow_style_elements_of
 
 from ..contract import schema
 from ..models import DatasetDownloadCount, GuestbookEntry, Release, ReleaseFile
-from ..opendata import datasets, downloads, jsonld, live, package, releases
+from ..models.releases import normalize_doi, validate_doi
+from ..opendata import datacite, datasets, dcat, downloads, jsonld, live, package, releases
 from ..opendata.exports import returns_rows
 from ..opendata.synthesis import synthesis_rows
 
@@ -133,6 +134,7 @@ def datasets_home(request):
         "can_publish": can(request.user, "publish_release"),
         "can_see_statistics": can(request.user, "view_download_statistics"),
         "json_ld": jsonld.data_catalog(all_releases),  # Google Dataset Search
+        "dcat_url": reverse("inventory:dcat_catalogue"),
     })
 
 
@@ -212,7 +214,10 @@ def _release_or_404(slug, version):
 def release_detail(request, slug, version):
     """A frozen release: how to cite it, its files with their checksums, what changed."""
     require(request, "download_public_data")
-    release = _release_or_404(slug, version)
+    return _release_page(request, _release_or_404(slug, version))
+
+
+def _release_page(request, release, doi_form=None, status=200):
     newest = Release.objects.latest_release()
     stored = list(release.files.all())
     files = [(f, FILE_LABELS.get(f.filename, f.filename)) for f in stored]
@@ -228,7 +233,61 @@ def release_detail(request, slug, version):
         "license_url": package.LICENSE_URL,
         "show_counts": can(request.user, "view_download_statistics"),
         "json_ld": jsonld.release_dataset(release, files=stored),
-    })
+        "can_set_doi": can(request.user, "publish_release"),
+        "doi_form": doi_form or DoiForm(initial={"doi": release.doi}),
+    }, status=status)
+
+
+@require_safe
+def dcat_catalogue(request):
+    """The DCAT-AP catalogue (JSON-LD) of the current data and every release, for open-data portals'
+    harvesters: the same document at the French and the English address."""
+    require(request, "download_public_data")
+    response = JsonResponse(dcat.catalogue(), content_type=dcat.MEDIA_TYPE,
+                            json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def release_datacite(request, slug, version):
+    """The release's DataCite metadata (kernel 4 XML), to mint its DOI."""
+    require(request, "download_public_data")
+    release = _release_or_404(slug, version)
+    response = HttpResponse(datacite.datacite_xml(release), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{release.folder}-datacite.xml"'
+    return response
+
+
+class DoiForm(forms.Form):
+    doi = forms.CharField(
+        label=gettext_lazy("DOI"), max_length=200, required=False,
+        help_text=gettext_lazy("Once the network's DataCite member has minted it, e.g. "
+                               "10.12345/inventaire-2025-v1.0 (a https://doi.org/ link is accepted). "
+                               "Empty: no DOI."),
+    )
+
+    def clean_doi(self):
+        value = normalize_doi(self.cleaned_data["doi"])
+        validate_doi(value)
+        return value
+
+
+@permission_required("publish_release")
+@require_POST
+def release_doi(request, slug, version):
+    """Record (or correct, or remove) the DOI minted for a release: the secretariat only."""
+    release = _release_or_404(slug, version)
+    form = DoiForm(request.POST)
+    if not form.is_valid():
+        return _release_page(request, release, doi_form=form, status=400)
+    releases.record_doi(release, form.cleaned_data["doi"], user=request.user)
+    if release.doi:
+        messages.success(request, _("The DOI of %(release)s is recorded: every citation now gives it.")
+                         % {"release": release.label})
+    else:
+        messages.success(request, _("The DOI of %(release)s is removed.") % {"release": release.label})
+    return redirect("inventory:release_detail", release.slug, release.version)
 
 
 @require_safe

@@ -245,6 +245,9 @@ WAGTAIL_SITE_NAME = "Concertation"
 _LOCAL_URL = f"http://127.0.0.1:{env('PORT', default='8000')}"
 SITE_URL = env("SITE_URL", default=env("WAGTAILADMIN_BASE_URL", default=_LOCAL_URL)).rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
+# The secretariat's generic address given as the contact point of the open data in the DCAT-AP
+# catalogue (never a person's): empty, the catalogue gives the open-data page only.
+OPEN_DATA_CONTACT_EMAIL = env("OPEN_DATA_CONTACT_EMAIL", default="")
 # No avatars from gravatar.com: they would send a hash of each user's e-mail address to a third party
 # (and break without internet). The admin shows its default avatar or an uploaded one.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
