@@ -12,14 +12,19 @@ Format decisions, made here once for every download and release:
   in the codebook); numbers are never altered.
 - XLSX: one workbook, one sheet per table (named after it, header row = column names) and a
   `codebook` sheet. openpyxl's write-only mode streams rows to disk. Cells are typed: numbers,
-  booleans, datetimes in UTC without a time zone (Excel has none), empty cells for missing values,
-  texts as string cells (never a formula, whatever they start with; nothing added to them).
+  booleans, datetimes in UTC without a time zone (Excel has none: the cells show `UTC` in their
+  number format and the codebook says so), texts as string cells (never a formula, whatever they
+  start with; nothing added to them). Every row has every cell: a missing value is an explicit
+  empty cell (openpyxl would omit it, and readers such as frictionless then see short rows), and
+  each sheet gets its `<dimension>` once written (`add_dimensions`; write-only mode leaves it out).
 - Parquet: one file per table, columns typed from the schema (string, int64, float64, bool,
-  timestamp[us, UTC]), nulls for missing values; the titles in French and English and the
-  description ride along as field metadata. Written in row groups of `PARQUET_BATCH` rows. Texts
-  are as typed: Parquet is read by programs, never run by a spreadsheet.
+  timestamp[us, UTC]), nulls for missing values, texts included (an empty text is null, as the
+  CSV's empty cell and the API's null); the titles in French and English and the description ride
+  along as field metadata. Written in row groups of `PARQUET_BATCH` rows. Texts are as typed:
+  Parquet is read by programs, never run by a spreadsheet.
 - `datapackage.json`: Frictionless Data Package (v1) listing every file; the tables carry their
-  published Table Schemas (titles in English, `title_fr` in French).
+  published Table Schemas (titles in English, `title_fr` in French), the workbook one resource per
+  sheet (`dialect.excel.sheet`, the same file), so that `frictionless validate` checks every sheet.
 - `CITATION.cff`: Citation File Format 1.2.0, written by hand (YAML's double-quoted scalars are
   JSON strings, so every value goes through `json.dumps`).
 - Zip: every file under one folder named after the release, entries in a fixed order with a fixed
@@ -28,6 +33,7 @@ Format decisions, made here once for every download and release:
 """
 
 import json
+import re
 import shutil
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -120,9 +126,14 @@ def constraints_text(field: Mapping) -> str:
 CODEBOOK_COLUMNS = ["table", "column", "title_fr", "title_en", "type", "constraints", "description"]
 
 
+# Said of every datetime column in the codebook: the workbook's cells cannot hold a time zone.
+UTC_NOTE = ("Times in UTC (Coordinated Universal Time): the CSV and Parquet files say so in each "
+            "value; the workbook's cells, which cannot hold a time zone, are UTC as well.")
+
+
 def codebook_rows(schemas: Mapping[str, Mapping]) -> list[dict]:
     """One row per column of every table ({table: Table Schema}): `CODEBOOK_COLUMNS`, the
-    description in English as published."""
+    description in English as published (a datetime's followed by `UTC_NOTE`)."""
     return [
         {
             "table": table,
@@ -131,18 +142,43 @@ def codebook_rows(schemas: Mapping[str, Mapping]) -> list[dict]:
             "title_en": f.get("title", ""),
             "type": f["type"],
             "constraints": constraints_text(f),
-            "description": f.get("description", ""),
+            "description": _description(f),
         }
         for table, table_schema in schemas.items()
         for f in table_schema["fields"]
     ]
 
 
+def _description(field: Mapping) -> str:
+    text = field.get("description", "")
+    if field["type"] == "datetime":
+        text = f"{text} {UTC_NOTE}".strip()
+    return text
+
+
+# The codebook sheet's own Table Schema: every column a text (its resource in datapackage.json).
+CODEBOOK_SCHEMA = {"fields": [{"name": name, "type": "string"} for name in CODEBOOK_COLUMNS]}
+
+
 # --- XLSX ----------------------------------------------------------------------------------------
 
-def _xlsx_cell(value):
-    if isinstance(value, datetime) and value.tzinfo:
-        return value.astimezone(UTC).replace(tzinfo=None)
+# The number format of the workbook's datetimes: the cell holds UTC without a zone, and says so.
+XLSX_DATETIME_FORMAT = 'yyyy-mm-dd hh:mm:ss "UTC"'
+
+
+def _xlsx_cell(sheet, value):
+    """A value of the workbook: a missing one an explicit empty cell (never left out), a datetime
+    in UTC without its zone (Excel has none) formatted to show `UTC`."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        from openpyxl.cell import WriteOnlyCell
+
+        if value.tzinfo:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = XLSX_DATETIME_FORMAT
+        return cell
     return value
 
 
@@ -152,7 +188,7 @@ class XlsxSheet:
         sheet.append(xlsx_row(sheet, columns))
 
     def write(self, row: Mapping) -> None:
-        self._sheet.append(xlsx_row(self._sheet, [_xlsx_cell(row.get(c)) for c in self.columns]))
+        self._sheet.append(xlsx_row(self._sheet, [_xlsx_cell(self._sheet, row.get(c)) for c in self.columns]))
         self.count += 1
 
     def close(self) -> int:
@@ -161,22 +197,57 @@ class XlsxSheet:
 
 class XlsxWorkbook:
     """A write-only workbook: `sheet(name, table_schema)` per table, rows written one at a time,
-    then `close(schemas)` adds the `codebook` sheet and saves."""
+    then `close(schemas)` adds the `codebook` sheet, saves, and gives every sheet its dimension."""
 
     def __init__(self, path: Path):
         from openpyxl import Workbook
 
         self.path, self._book = path, Workbook(write_only=True)
+        self._sheets: list[XlsxSheet] = []
 
     def sheet(self, name: str, table_schema: Mapping) -> XlsxSheet:
-        return XlsxSheet(self._book.create_sheet(name), column_names(table_schema))
+        sheet = XlsxSheet(self._book.create_sheet(name), column_names(table_schema))
+        self._sheets.append(sheet)
+        return sheet
 
     def close(self, schemas: Mapping[str, Mapping]) -> None:
-        sheet = self._book.create_sheet("codebook")
-        sheet.append(xlsx_row(sheet, CODEBOOK_COLUMNS))
+        codebook = self.sheet("codebook", CODEBOOK_SCHEMA)
         for entry in codebook_rows(schemas):
-            sheet.append(xlsx_row(sheet, [entry[c] for c in CODEBOOK_COLUMNS]))
+            codebook.write(entry)
         self._book.save(self.path)
+        # Header row + data rows, and the columns: in the order the sheets were made (sheet1.xml…).
+        add_dimensions(self.path, [(len(s.columns), s.count + 1) for s in self._sheets])
+
+
+def add_dimensions(path: Path, sizes: list[tuple[int, int]]) -> None:
+    """Give the worksheets of the workbook at `path` their `<dimension ref="A1:…"/>`: `sizes` is
+    [(columns, rows)] of xl/worksheets/sheet1.xml, sheet2.xml… openpyxl's write-only mode writes a
+    sheet's head before its rows, so leaves it out; readers then guess the size from the rows. The
+    workbook is copied entry by entry, each sheet streamed with the element inserted before the
+    first element that must follow it: memory stays flat however long the sheets."""
+    from openpyxl.utils import get_column_letter
+
+    refs = {f"xl/worksheets/sheet{n}.xml": f"A1:{get_column_letter(columns)}{rows}"
+            for n, (columns, rows) in enumerate(sizes, start=1)}
+    tmp = path.with_name(path.name + ".part")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            with source.open(info) as src, target.open(info, "w", force_zip64=True) as dst:
+                if info.filename not in refs:
+                    shutil.copyfileobj(src, dst, 1024 * 1024)
+                    continue
+                head = src.read(64 * 1024)
+                match = _AFTER_DIMENSION.search(head)
+                if not match or b"<dimension" in head[:match.start()]:
+                    raise ValueError(f"{info.filename}: no place for a dimension")
+                element = f'<dimension ref="{refs[info.filename]}" />'.encode()
+                dst.write(head[:match.start()] + element + head[match.start():])
+                shutil.copyfileobj(src, dst, 1024 * 1024)
+    tmp.replace(path)
+
+
+# The elements a worksheet's <dimension> comes before (ECMA-376's CT_Worksheet order).
+_AFTER_DIMENSION = re.compile(rb"<(sheetViews|sheetFormatPr|cols|sheetData)[\s/>]")
 
 
 def write_xlsx(tables: Mapping[str, tuple[Mapping, Iterable[Mapping]]], path: Path) -> dict[str, int]:
@@ -216,13 +287,16 @@ class ParquetFile:
         import pyarrow.parquet as pq
 
         self.schema = arrow_schema(table_schema)
+        self._texts = {f["name"] for f in table_schema["fields"] if f["type"] == "string"}
         self.count, self._pending = 0, 0
         self._columns = {name: [] for name in self.schema.names}
         self._writer = pq.ParquetWriter(path, self.schema, compression="zstd")
 
     def write(self, row: Mapping) -> None:
         for name, values in self._columns.items():
-            values.append(row.get(name))
+            value = row.get(name)
+            # An empty text is a missing one, as in the CSV (an empty cell) and the API (null).
+            values.append(None if value == "" and name in self._texts else value)
         self._pending += 1
         if self._pending >= PARQUET_BATCH:
             self._flush()
@@ -262,6 +336,19 @@ def table_resource(name: str, path: str, table_schema: Mapping, *, title: str, t
     if description:
         resource["description"] = description
     return resource
+
+
+def sheet_resource(name: str, path: str, sheet: str, table_schema: Mapping, *, title: str,
+                   title_fr: str) -> dict:
+    """A sheet of the workbook as a tabular resource: the file, its sheet (Table Dialect v2's
+    `sheetName`, and `excel.sheet` as frictionless 5 reads it) and the sheet's Table Schema."""
+    return {
+        "name": name, "path": path, "profile": "tabular-data-resource",
+        "title": title, "title_fr": title_fr,
+        "format": "xlsx", "mediatype": MEDIA_TYPES[".xlsx"],
+        "dialect": {"header": True, "sheetName": sheet, "excel": {"sheet": sheet}},
+        "schema": dict(table_schema),
+    }
 
 
 def file_resource(name: str, path: str, *, title: str, title_fr: str, table_schema: Mapping | None = None,

@@ -60,6 +60,15 @@ RESOURCES = {
                           "Synthèse (Parquet, colonnes typées)"),
     "inventory.xlsx": ("workbook", "Workbook: returns, synthesis and codebook sheets",
                        "Classeur : feuilles returns, synthesis et codebook"),
+    # The workbook's sheets, one resource each (the same file), so that validators check them all.
+    "inventory.xlsx#returns": ("workbook-returns",
+                               "Workbook, sheet returns: one row per mutual and reporting year",
+                               "Classeur, feuille returns : une ligne par mutuelle et année de référence"),
+    "inventory.xlsx#synthesis": ("workbook-synthesis", "Workbook, sheet synthesis: by country and year",
+                                 "Classeur, feuille synthesis : par pays et année"),
+    "inventory.xlsx#codebook": ("workbook-codebook",
+                                "Workbook, sheet codebook: every column in French and English",
+                                "Classeur, feuille codebook : chaque colonne en français et en anglais"),
     "codebook.html": ("codebook", "Codebook: every column in French and English",
                       "Dictionnaire des données : chaque colonne en français et en anglais"),
     "CITATION.cff": ("citation", "How to cite these data (Citation File Format)",
@@ -172,6 +181,12 @@ def _resources(schemas: dict) -> list[dict]:
                 name, filename, schemas[table], title=title, title_fr=title_fr,
                 description=schemas[table].get("description", ""),
             ))
+        elif filename.endswith(".xlsx"):
+            for sheet, sheet_schema in [*schemas.items(), ("codebook", datasets.CODEBOOK_SCHEMA)]:
+                name, title, title_fr = RESOURCES[f"{filename}#{sheet}"]
+                resources.append(datasets.sheet_resource(
+                    name, filename, sheet, sheet_schema, title=title, title_fr=title_fr,
+                ))
         else:
             resources.append(datasets.file_resource(
                 name, filename, title=title, title_fr=title_fr,
