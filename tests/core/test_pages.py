@@ -61,6 +61,14 @@ def test_language_switcher_links_to_the_same_page_in_the_other_language(client, 
     assert f'href="{history_fr.url}" hreflang="fr"' in html
 
 
+def test_language_switcher_keeps_the_query_of_a_page(client, network_pages):
+    """Issue 15: a page's filters, search words or page number were lost in the other language."""
+    history_fr = network_pages["history"]
+    history_en = history_fr.get_translations().get()
+    html = client.get(history_fr.url, {"country": "SN", "page": "2"}).content.decode()
+    assert f'href="{history_en.url}?country=SN&amp;page=2" hreflang="en"' in html
+
+
 def test_language_switcher_on_a_django_view_keeps_the_view(client):
     html = client.get("/fr/recherche/?q=mutuelle").content.decode()
     assert 'href="/en/search/?q=mutuelle" hreflang="en"' in html

@@ -64,6 +64,10 @@ def language_links(context):
             translation = page.get_translation_or_none(locale) if locale else None
             if translation is not None and translation.live:
                 url = translation.get_url(request)
+                # The same page with the same filters, search words or page number (a list's query).
+                query = request.META.get("QUERY_STRING", "") if request is not None else ""
+                if url and query:
+                    url = f"{url}?{query}"
             else:
                 url = language_home(code)
         elif request is not None:
