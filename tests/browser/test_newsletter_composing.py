@@ -36,6 +36,8 @@ def test_the_secretariat_starts_an_issue_with_the_next_number_and_sees_who_gets_
     admin.screenshot(path=shots / "admin-new-issue.png", full_page=False)
     with admin.expect_navigation():
         admin.get_by_role("button", name="Enregistrer le brouillon").click()
+    # Wait for the editor's confirmation that the draft is saved before reading the database.
+    admin.locator(".messages .success").first.wait_for()
     admin.screenshot(path=shots / "admin-new-issue-saved.png", full_page=False)
     draft = NewsletterIssuePage.objects.get(number=42)
     assert not draft.live
