@@ -41,7 +41,15 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-pytest: $(STAMP_DEV)
+# The Nu HTML checker (the W3C's validator) that tests/demo/test_html_validity.py runs: a pinned vnu-jar from
+# npm, beside the virtual environment; it runs on Java (both on the image, ../shared/ENVIRONMENT.md).
+VNU_VERSION := 26.9.27
+VNU := $(VENV)/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU):
+	npm install --prefix $(VENV) --no-save --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
+	@test -f $@
+
+pytest: $(STAMP_DEV) $(VNU)
 	$(BIN)/pytest
 
 test: lint pytest

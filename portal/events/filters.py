@@ -67,7 +67,9 @@ class EventFilter(QueryFilterSet):
     )
     month = MonthFilter(
         label=_("Month"), help_text=_("YYYY-MM, e.g. 2026-12"),
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-12", "pattern": r"\d{4}-\d{2}"}),
+        # No placeholder nor pattern: HTML allows neither on a month input. A browser that shows a text box
+        # instead (Firefox) has the help text, and the filter says what is wrong with a bad month.
+        widget=forms.TextInput(attrs={"type": "month"}),
     )
 
     class Meta(QueryFilterSet.Meta):

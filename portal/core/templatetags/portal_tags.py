@@ -226,3 +226,17 @@ def page_json_ld(context):
     if isinstance(page, Page) and hasattr(page, "json_ld"):
         return page.json_ld()
     return None
+
+
+@register.filter
+def with_heading_levels(stream):
+    """A page body's blocks, each with the level its own headings take: 2 until the body's first
+    heading block (an h2), 3 after it, so that an organizations list never skips a level below the
+    page's h1. `{% for block, level in page.body|with_heading_levels %}`."""
+    level = 2
+    pairs = []
+    for block in stream or ():
+        pairs.append((block, level))
+        if block.block_type == "heading":
+            level = 3
+    return pairs
