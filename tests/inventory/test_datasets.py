@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from inventory.contract import schema
 from inventory.models import DatasetDownloadCount, ExchangeRate, InventoryState
@@ -317,6 +318,18 @@ def test_codebook_page_and_file_list_every_column_in_both_languages(client, inve
             for field in schema.published_fields(table):
                 assert f"<code>{field['name']}</code>" in text
         assert "Cotisations recouvrées (EUR)" in text and "Contributions collected (EUR)" in text
+
+
+def test_codebook_says_the_workbook_times_are_utc_in_the_readers_language(client, inventory):
+    # The XLSX cells cannot hold a time zone (issue 15): the codebook says which one, in French too.
+    with translation.override("fr"):
+        french = client.get(reverse("inventory:codebook")).content.decode()
+    with translation.override("en"):
+        english = client.get(reverse("inventory:codebook")).content.decode()
+    file_html = download(client, file_url("codebook.html")).decode()
+    assert "temps universel coordonné" in french and "classeur XLSX" in french
+    assert "Coordinated Universal Time" in english and "XLSX workbook" in english
+    assert "temps universel coordonné" in file_html and "Coordinated Universal Time" in file_html
 
 
 def test_codebook_file_keeps_its_own_style_and_no_other_under_the_policy(client, inventory):
