@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy
 
-from portal.core import audit
+from portal.core import audit, page_cache
 
 from .opendata import refresh  # noqa: F401 - its system check (a cache shared with the worker)
 
@@ -48,6 +48,7 @@ def _changed(**kwargs):
     # Robust: the change is committed whatever happens here; a failure (SQLite busy with an import) is
     # logged, not shown to the user as a failed save.
     transaction.on_commit(_bump, robust=True)
+    page_cache.invalidate()  # the stored public pages (now, and again at the commit)
 
 
 def _bump():

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import can
 from portal.accounts.roles import Role, roles_of
-from portal.core import audit
+from portal.core import audit, page_cache
 from portal.mail import absolute_url, templated_email, user_language
 
 from ..contract.choices import MutualStatus, ReturnState
@@ -160,6 +160,7 @@ def campaign_close(*, campaign: Campaign, user) -> Campaign:
     if not closed:
         raise ValidationError(_("The %(year)s campaign is already closed.") % {"year": campaign.year})
     campaign.closed_at, campaign.closed_by = now, user
+    page_cache.invalidate()  # an update sends no signal; the year's figures start turning final
     audit.log(campaign, "portal.campaign.closed", user=user, data={"year": campaign.year})
     return campaign
 

@@ -30,3 +30,6 @@ class InventoryState(models.Model):
         updated = cls.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"version": 1})
+        from portal.core import page_cache
+
+        page_cache.invalidate()  # the public pages show the inventory

@@ -27,6 +27,7 @@ from django.core import checks
 from django.core.cache import cache, caches
 from django.db import OperationalError, connection, transaction
 
+from portal.core import page_cache
 from portal.core.tasks import enqueue, runs_immediately
 
 logger = logging.getLogger(__name__)
@@ -79,14 +80,18 @@ def refresh() -> dict:
     task's work). Each step does nothing when already done."""
     from ..models import InventoryState
     from . import downloads, live, releases
-    from .synthesis import refresh_synthesis
+    from .synthesis import refresh_synthesis, stored_synthesis
 
     cache.delete(QUEUED_KEY)  # a change from now on queues the next run
     version = InventoryState.current_version()
+    computed = stored_synthesis(version) is None
     refresh_synthesis(version)
     downloads.add_pending_download_counts()
     current = live.refresh_live()
     built = releases.build_pending_releases()
+    if computed or built:
+        # Pages stored since the change showed the previous table (or no files): draw them again.
+        page_cache.invalidate()
     return {"inventory_version": version, "live": current.name if current else None, "releases_built": built}
 
 

@@ -23,6 +23,9 @@ class CoreConfig(AppConfig):
         from . import spreadsheets
 
         spreadsheets.protect_wagtail_exports()  # admin CSV/XLSX exports never carry a live formula
+        from . import page_cache
+
+        page_cache.connect()  # anonymous pages stored until something they show changes
         from django.db.models.signals import post_migrate
 
         from portal import site_url  # its system check registers on import

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from . import mailbox
@@ -45,7 +46,9 @@ def dev_only(view):
             raise Http404
         return view(request, *args, **kwargs)
 
-    return guarded
+    # The e-mails hold sign-in links: no cache keeps them, the page cache included (it would serve
+    # them to another machine).
+    return never_cache(guarded)
 
 
 def _message_or_404(message_id):

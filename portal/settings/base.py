@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "portal.core.middleware.ControlCharactersInPathMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Anonymous visitors' pages from the shared cache, revalidated with ETags (portal/core/page_cache.py).
+    "portal.core.page_cache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The request (its user and client address) for the audit log's entries (portal/core/audit.py).
@@ -135,6 +137,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# How long an anonymous page stays in the cache at most (portal/core/page_cache.py); 0: no page cache.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # A Redis that does not answer fails a request in seconds instead of holding a gunicorn worker.
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 2, "socket_timeout": 2})

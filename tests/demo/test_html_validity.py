@@ -65,7 +65,8 @@ def nu_errors(files: list[Path]) -> list[tuple[str, int, str]]:
 
 def _sitemap_paths(client) -> list[str]:
     def locs(path):
-        return [urlsplit(u).path for u in re.findall(r"<loc>([^<]+)</loc>", client.get(path).content.decode())]
+        xml = client.get(path).content.decode()
+        return [urlsplit(u).path for u in re.findall(r"<loc>([^<]+)</loc>", xml)]
 
     paths = []
     for loc in locs("/sitemap.xml"):

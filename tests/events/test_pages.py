@@ -212,7 +212,8 @@ def test_event_dates_shown_in_zone_for_dst_zone(make_event):
         assert event_zone(event) == "Paris time (UTC+2)"
 
 
-def test_list_queries_do_not_grow_with_the_number_of_events(client, make_event, index_fr):
+def test_list_queries_do_not_grow_with_the_number_of_events(client, make_event, index_fr, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the view's queries, not the page cache (tests/core/test_page_cache.py)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
