@@ -7,6 +7,11 @@ context (empty cache) and adds up every response: headers plus body as sent over
     .venv/bin/python bench/page_weight.py          # or: make bench
 
 Budget: 100 KB (102,400 bytes) per page. Exits non-zero when a page is over budget.
+
+Also the first round trip (issue 16): the HTML and the stylesheet a page needs for its first screen,
+compressed, headers included, against 14 KB (14,336 bytes: what a server sends before the first
+acknowledgement on a slow 3G link, TCP's initial window of ten segments). Printed for every page, judged
+for the home, the overview, a country page, the library and the return form (`FIRST_VIEW`).
 """
 
 import os
@@ -20,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET = 100 * 1024
+FIRST_ROUND_TRIP = 14 * 1024
+FIRST_VIEW = {"home (fr)", "inventory overview: map and trends (fr)", "country page: Senegal (fr)",
+              "library: latest resources (fr)", "return form, first section (fr)"}
 PAGES = [
     ("home (fr)", "/fr/"),
     ("home (en)", "/en/"),
@@ -128,7 +136,7 @@ def measure(sync_playwright, port):
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )
-        print(f"{'page':40} {'requests':>8} {'transferred':>12} {'html':>8}  budget")
+        print(f"{'page':40} {'requests':>8} {'transferred':>12} {'html':>8} {'html+css':>9}  budget  14 KB")
         pages = [(name, path, None) for name, path in PAGES] + LOGGED_IN_PAGES
         for name, path, email in pages:
             context = browser.new_context(viewport={"width": 375, "height": 800})
@@ -138,17 +146,22 @@ def measure(sync_playwright, port):
             responses = []
             page.on("requestfinished", lambda request, bag=responses: bag.append(request))
             page.goto(f"http://127.0.0.1:{port}{path}", wait_until="networkidle")
-            total = html = 0
+            total = html = css = 0
             for request in responses:
                 sizes = request.sizes()
                 size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
                 total += size
                 if request.resource_type == "document":
                     html += size
+                elif request.resource_type == "stylesheet":
+                    css += size
             ok = total <= BUDGET
             if not ok:
                 over.append(name)
-            print(f"{name:40} {len(responses):>8} {total:>12,} {html:>8,}  {'ok' if ok else 'OVER'}")
+            first = html + css
+            judged = ("ok" if first <= FIRST_ROUND_TRIP else "over") if name in FIRST_VIEW else ""
+            print(f"{name:40} {len(responses):>8} {total:>12,} {html:>8,} {first:>9,}  "
+                  f"{'ok' if ok else 'OVER':6}  {judged}")
             context.close()
         browser.close()
     print(f"budget: {BUDGET:,} bytes per page on first view (empty cache)")

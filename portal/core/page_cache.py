@@ -54,7 +54,7 @@ _QUIET_MODELS = frozenset({
     "wagtailcore.revision", "wagtailcore.pagelogentry", "wagtailcore.modellogentry",
     "wagtailcore.workflowstate", "wagtailcore.taskstate", "wagtailcore.pagesubscription",
     "wagtailcore.comment", "wagtailcore.commentreply", "wagtailcore.referenceindex",
-    "wagtailimages.rendition",
+    "wagtailimages.rendition", "wagtailforms.formsubmission", "wagtailcore.uploadedfile",
 })
 
 
