@@ -84,7 +84,8 @@ def main():
         "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
         "EMAIL_URL": "dummymail://",
         "SECURE_SSL_REDIRECT": "false",
-        "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
+        "SITE_URL": f"http://127.0.0.1:{port}",  # required in production since issue 15
+        "CACHE_URL": f"filecache://{tmp / 'cache'}",  # shared by the workers, as in production
         "MEDIA_ROOT": str(tmp / "media"),
         "STATIC_ROOT": str(tmp / "static"),
     }

@@ -18,7 +18,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # no
 # an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set (docs/deployment.md "Object storage").
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's hashed and compressed files, our stylesheets minified (portal/core/staticfiles.py).
+    "staticfiles": {"BACKEND": "portal.core.staticfiles.MinifiedCompressedManifestStaticFilesStorage"},
 }
 if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
     # The keys are not copied here: boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the
