@@ -94,6 +94,10 @@ def main():
     subprocess.run([python, "manage.py", "migrate", "--noinput"], **run)
     subprocess.run([python, "manage.py", "load_demo", "--admin-password", "bench-only"], **run)
     subprocess.run([python, "manage.py", "collectstatic", "--noinput"], **run)
+    # The synthesis and dataset files, as the worker computes them (no worker runs here): the overview,
+    # the country pages and the home show the demo inventory's figures, map and charts.
+    subprocess.run([python, "manage.py", "shell", "-c",
+                    "from inventory.opendata.refresh import refresh; refresh()"], **run)
     server = subprocess.Popen(
         [str(Path(python).parent / "gunicorn"), "portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2"],
         cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
