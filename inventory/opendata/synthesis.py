@@ -33,7 +33,7 @@ import pandas as pd
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import FloatField, Min
+from django.db.models import FloatField
 from django.db.models.functions import Cast
 
 from portal.core.spreadsheets import csv_writer
@@ -126,8 +126,31 @@ def update_synthesis(previous: pd.DataFrame, returns: pd.DataFrame, mutuals: pd.
 
 
 def first_closed(returns: pd.DataFrame) -> pd.Series:
-    """The first year in which each mutual has a validated return with status `closed`."""
-    return returns.loc[returns["status"] == "closed"].groupby("mutual_id")["year"].min()
+    """The first year in which each mutual has a validated return with status `closed` (`returns`:
+    with a `status`, or only the closed ones' `mutual_id` and `year`: `closed_returns`)."""
+    if "status" in returns:
+        returns = returns.loc[returns["status"] == "closed"]
+    return returns.groupby("mutual_id")["year"].min().astype(np.int64)
+
+
+def closed_returns(returns: pd.DataFrame) -> pd.DataFrame:
+    """The (`mutual_id`, `year`) of the returns with status `closed`."""
+    closed = returns.loc[returns["status"] == "closed", ["mutual_id", "year"]]
+    return closed.astype(np.int64).reset_index(drop=True)
+
+
+def read_years(years) -> list[int]:
+    """The years `synthesis_returns(years)` reads: those and the year before each (its members)."""
+    return sorted({y for year in years for y in (int(year) - 1, int(year))})
+
+
+def update_closed(previous: pd.DataFrame, returns: pd.DataFrame, years) -> pd.DataFrame:
+    """The closed returns (`closed_returns`) after the returns of `read_years(years)` were read
+    again in full (`returns`): theirs replace those years' rows, the other years' are kept (a change
+    that moves a mutual's publication touches every year of its returns: see `mutual_change_pairs`)."""
+    kept = previous.loc[~previous["year"].isin(read_years(years))]
+    fresh = closed_returns(returns.loc[returns["year"].isin(read_years(years))])
+    return pd.concat([kept, fresh], ignore_index=True).astype(np.int64)
 
 
 def _numeric(returns: pd.DataFrame) -> pd.DataFrame:
@@ -335,7 +358,7 @@ def synthesis_returns_query(years=None):
 
     queryset = YearlyReturn.objects.public().order_by()
     if years is not None:
-        queryset = queryset.filter(year__in=sorted({y for year in years for y in (year - 1, year)}))
+        queryset = queryset.filter(year__in=read_years(years))
     floats = {f"f_{name}": Cast(name, FloatField()) for name in FIGURES}
     return queryset.annotate(**floats).values_list(
         "mutual_id", "mutual__country_id", "year", "status", *floats)
@@ -367,16 +390,6 @@ def synthesis_mutuals() -> pd.DataFrame:
     return read_frame(values, ["mutual_id", "country", "year_created"]).astype({"year_created": float})
 
 
-def synthesis_closed() -> pd.Series:
-    """The first year of a validated `closed` return by public mutual (primary key)."""
-    from ..models import YearlyReturn
-
-    values = (YearlyReturn.objects.public().filter(status="closed").order_by()
-              .values_list("mutual_id").annotate(first=Min("year")).values_list("mutual_id", "first"))
-    frame = read_frame(values, ["mutual_id", "year"])
-    return frame.set_index("mutual_id")["year"].astype(np.int64)
-
-
 def full_synthesis() -> pd.DataFrame:
     """The whole table recomputed from the database (three queries of the used columns)."""
     return compute_synthesis(synthesis_returns(), synthesis_mutuals())
@@ -384,6 +397,7 @@ def full_synthesis() -> pd.DataFrame:
 
 SYNTHESIS_KEY = "inventory:synthesis:v{version}"
 LATEST_KEY = "inventory:synthesis:latest"  # (version, table, revision): the newest table computed
+CLOSED_KEY = "inventory:synthesis:closed"  # (version, its closed returns): what LATEST_KEY's table counted
 CHANGES_KEY = "inventory:synthesis:changes:v{version}"  # the pairs the change of that version touched
 UNSURE_KEY = "inventory:synthesis:unsure"  # set when a change could not be recorded: recompute all
 VERSION_TIMEOUT = 7 * 24 * 3600  # a version's table is read for seconds after the next change, then never
@@ -427,24 +441,30 @@ def stored_synthesis(version: int) -> pd.DataFrame | None:
     return cache.get(SYNTHESIS_KEY.format(version=version))
 
 
-def _recompute(version: int) -> pd.DataFrame:
-    """The table of `version`: the newest table computed updated where the changes since touched
-    it, or recomputed whole when that cannot be done safely."""
+def _recompute(version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The table of `version` and its closed returns (`closed_returns`): the newest table computed
+    updated where the changes since touched it, or recomputed whole when that cannot be done safely
+    (no table, another revision of the computation, a change unrecorded, too many changes)."""
     unsure = cache.get(UNSURE_KEY)
     if unsure:
         cache.delete(UNSURE_KEY)  # before reading: a change unrecorded from now on sets it again
-    latest = cache.get(LATEST_KEY)
+    latest, closed = cache.get(LATEST_KEY), cache.get(CLOSED_KEY)
     if not unsure and latest is not None and len(latest) == 3 and latest[2] == REVISION \
-            and latest[0] < version and list(latest[1].columns) == synthesis_columns():
+            and latest[0] < version and list(latest[1].columns) == synthesis_columns() \
+            and closed is not None and closed[0] == latest[0]:
         pairs = changed_pairs(latest[0], version)
         if pairs is not None:
-            years = sorted({year for _country, year in pairs})
             logger.info("synthesis v%s: v%s updated where changed (%s country-years)",
                         version, latest[0], len(pairs))
-            return update_synthesis(latest[1], synthesis_returns(years), synthesis_mutuals(),
-                                    synthesis_closed(), pairs)
+            years = sorted({year for _country, year in pairs})
+            returns = synthesis_returns(years)
+            closed_rows = update_closed(closed[1], returns, years)
+            table = update_synthesis(latest[1], returns, synthesis_mutuals(), first_closed(closed_rows),
+                                     pairs)
+            return table, closed_rows
     logger.info("synthesis v%s: recomputed whole", version)
-    return full_synthesis()
+    returns = synthesis_returns()
+    return compute_synthesis(returns, synthesis_mutuals()), closed_returns(returns)
 
 
 def refresh_synthesis(version: int | None = None) -> pd.DataFrame:
@@ -455,10 +475,11 @@ def refresh_synthesis(version: int | None = None) -> pd.DataFrame:
     version = InventoryState.current_version() if version is None else version
     table = stored_synthesis(version)
     if table is None:
-        table = _recompute(version)
+        table, closed_rows = _recompute(version)
         cache.set(SYNTHESIS_KEY.format(version=version), table, timeout=VERSION_TIMEOUT)
         latest = cache.get(LATEST_KEY)
         if latest is None or latest[0] <= version:
+            cache.set(CLOSED_KEY, (version, closed_rows), timeout=None)
             cache.set(LATEST_KEY, (version, table, REVISION), timeout=None)
     return table
 
