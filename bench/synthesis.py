@@ -27,6 +27,7 @@ import io
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -171,9 +172,21 @@ def main():
     parser.add_argument("--mutuals", type=int, default=20000)
     parser.add_argument("--years", type=int, default=25)
     parser.add_argument("--no-export", action="store_true", help="skip the CSV export's figures")
+    parser.add_argument("--keep", action="store_true", help="keep the database (its directory is printed)")
+    parser.add_argument("--reuse", metavar="DIR", help="a directory kept by --keep: its inventory, not built")
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-synthesis-"))
+    tmp = Path(args.reuse) if args.reuse else Path(tempfile.mkdtemp(prefix="bench-synthesis-"))
+    try:
+        run(args, tmp)
+    finally:
+        if args.keep or args.reuse:
+            print(f"database kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(args, tmp):
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
         "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
@@ -185,9 +198,14 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     years = range(2026 - args.years, 2026)
-    returns, seconds = timed(populate, args.mutuals, years)
+    if args.reuse:
+        from inventory.models import Mutual, YearlyReturn
+
+        args.mutuals, returns, seconds = Mutual.objects.count(), YearlyReturn.objects.count(), 0.0
+    else:
+        call_command("migrate", verbosity=0)
+        returns, seconds = timed(populate, args.mutuals, years)
     print(f"inventory: {args.mutuals:,} mutuals × {args.years} years = {returns:,} validated returns "
           f"(built in {seconds:.1f} s, SQLite)")
 

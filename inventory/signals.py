@@ -1,6 +1,9 @@
 """Published inventory data changed: bump `InventoryState.version` once the transaction commits and
 queue the worker's recompute of the synthesis and rebuild of the dataset files
 (`refresh.request_refresh`); readers get the new figures when it is done, the previous ones until then.
+One bump per committed transaction, with the (country, year) rows of the synthesis its changes
+touched (`synthesis.record_changes`), so that the worker updates only those; a change whose previous
+state is unknown is recorded as unsure (the worker recomputes everything).
 
 And the audit log's entries (portal/core/audit.py) for what the workflow's own records show: a
 return validated or sent back (its transitions), a release published. The actions written by the
