@@ -97,17 +97,19 @@ def _return_saved(sender, instance, created=False, raw=False, **kwargs):
     the save have moved it), unless it is validated neither before nor after."""
     from .opendata.synthesis import return_change_pairs
 
+    if raw:
+        return  # fixtures being loaded
     before = None if created else getattr(instance, "_synthesis_key", None)
     after = instance.synthesis_key()
     instance._synthesis_key = after
     if after is None or (before is None and not created):
-        _changed(unsure=True, raw=raw)
+        _changed(unsure=True)
         return
     pairs = set()
     if (before is not None and before[2]) or after[2]:
         for mutual, year, _validated in {before, after} - {None}:
             pairs |= return_change_pairs(_mutual_country(mutual), year)
-    _changed(pairs, raw=raw)
+    _changed(pairs)
 
 
 def _mutual_saved(sender, instance, created=False, raw=False, **kwargs):
@@ -116,19 +118,21 @@ def _mutual_saved(sender, instance, created=False, raw=False, **kwargs):
     from .models import YearlyReturn
     from .opendata.synthesis import mutual_change_pairs
 
+    if raw:
+        return  # fixtures being loaded
     before = getattr(instance, "_synthesis_place", None)
     after = instance.synthesis_place()
     instance._synthesis_place = after
     if created:
-        _changed(raw=raw)  # no return yet: only mutuals_known, recomputed at every refresh
+        _changed()  # no return yet: only mutuals_known, recomputed at every refresh
         return
     if before is None or after is None:
-        _changed(unsure=True, raw=raw)
+        _changed(unsure=True)
         return
     years = []
     if before != after:
         years = YearlyReturn.objects.validated().filter(mutual=instance).values_list("year", flat=True)
-    _changed(mutual_change_pairs(before, after, years), raw=raw)
+    _changed(mutual_change_pairs(before, after, years))
 
 
 def _other_changed(sender, raw=False, **kwargs):

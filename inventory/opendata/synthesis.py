@@ -361,17 +361,22 @@ def mutuals_frame() -> pd.DataFrame:
     ).astype({"year_created": float})
 
 
-def read_frame(queryset, columns: list[str]) -> pd.DataFrame:
+def read_frame(queryset, columns: list[str], dtypes: dict | None = None) -> pd.DataFrame:
     """A values query's rows straight into a frame of `columns` (what `pd.read_sql` does with the
-    ORM's SQL: one fetch, no model instance, no per-row conversion)."""
+    ORM's SQL: one fetch, no model instance); with `dtypes` (column → numpy type, every column),
+    each column converted at once by numpy (None → NaN for floats), twice as fast as pandas' guess."""
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # e.g. `year__in=[]`
-        return pd.DataFrame({name: pd.Series(dtype=float) for name in columns})
+        return pd.DataFrame({name: pd.Series(dtype=(dtypes or {}).get(name, float)) for name in columns})
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
+    if dtypes is None:
+        return pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    return pd.DataFrame({name: np.array(column, dtype=dtypes[name])
+                         for name, column in zip(columns, values, strict=True)})
 
 
 def synthesis_returns_query(years=None):
@@ -391,7 +396,9 @@ def synthesis_returns(years=None) -> pd.DataFrame:
     """The public returns as the synthesis needs them (`mutual_id` the mutual's primary key, its
     country, the year, the status, the figures and the indicators), read in one query of those
     columns only; `years`: see `synthesis_returns_query`."""
-    frame = read_frame(synthesis_returns_query(years), ["mutual_id", "country", "year", "status", *FIGURES])
+    dtypes = {"mutual_id": np.int64, "country": object, "year": np.int64, "status": object,
+              **dict.fromkeys(FIGURES, float)}
+    frame = read_frame(synthesis_returns_query(years), list(dtypes), dtypes)
     return with_indicators(frame)
 
 
