@@ -369,3 +369,23 @@ def test_the_published_synthesis_is_byte_identical_to_before(tmp_path, db):
     count = write_synthesis_csv(out)
     assert count > 50
     assert hashlib.sha256(out.getvalue().encode()).hexdigest() == SYNTHESIS_BEFORE_SHA256
+
+
+def test_a_mutual_saved_without_its_previous_state_means_a_full_recompute(
+        inventory, caplog, django_capture_on_commit_callbacks):
+    from inventory.models import Mutual
+    from inventory.opendata.synthesis import full_synthesis
+
+    mutuals, _returns = inventory
+    with django_capture_on_commit_callbacks(execute=True):
+        mutuals[0].save()
+    refreshed(caplog)
+    only_name = Mutual.objects.only("name").get(pk=mutuals[2].pk)  # its country and publication unknown
+    with django_capture_on_commit_callbacks(execute=True):
+        Mutual.objects.filter(pk=only_name.pk).update(is_public=False)  # behind the signals' back
+        only_name.name = "Renamed"
+        only_name.save(update_fields=["name"])
+    table, how = refreshed(caplog)
+    assert "recomputed whole" in how
+    assert "ML" not in set(table["country"])
+    pd.testing.assert_frame_equal(table, full_synthesis())
