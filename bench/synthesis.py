@@ -3,15 +3,24 @@
 Builds a throw-away SQLite database with 20,000 mutuals over 25 years (500,000 validated returns,
 a few mutuals closing along the way, one return in ten with another status), then prints, in one run:
 
-- the full synthesis recompute (`refresh_synthesis()`, the worker's, on an empty cache: reading the returns
-  table from the database, the indicators column-wise, the synthesis) and its two parts;
-- a bare pandas groupby computing the same sums and medians on the same frame (the floor);
+- the floor (best of `--rounds`, 3): `pd.read_sql` of the columns the synthesis uses (the ORM's SQL
+  of `synthesis.synthesis_returns_query`, on the same connection) and a bare pandas groupby
+  computing the same sums and medians on that frame;
+- the full synthesis recompute (best of the same rounds, alternating with the floor;
+  `refresh_synthesis()`, the worker's, on an empty cache: reading those columns, the indicators, the
+  mutuals, the table with its `ALL` rows and denominators) and its ratio to read_sql + groupby
+  (goal: ≤ 2); beside it, the wide reader of the returns table (`returns_frame`, the exports' and
+  the country pages') that the recompute used before;
+- one return validated (`return_validate`, as a focal point does; its un-validation first), then the
+  worker's refresh: the synthesis updated in place (`update_synthesis`, goal: < 1 s at 500,000 returns),
+  checked equal to a full recompute; and the next read (`current_synthesis`);
 - the streamed CSV export of the returns table (`export_inventory --what returns`), and the memory
-  it allocates at two inventory sizes (a tenth and all of it: flat, the export streams);
+  it allocates at two inventory sizes (a tenth and all of it: flat, the export streams; `--no-export`
+  skips it);
 - the process's peak resident memory.
 
     .venv/bin/python bench/synthesis.py                 # 20,000 mutuals × 25 years
-    .venv/bin/python bench/synthesis.py --mutuals 2000  # quicker
+    .venv/bin/python bench/synthesis.py --mutuals 4000  # 100,000 returns
 """
 
 import argparse
@@ -19,11 +28,14 @@ import io
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -96,6 +108,43 @@ class _Counter(io.TextIOBase):
         return len(text)
 
 
+def _indicator_columns(frame):
+    """The indicators column-wise on the read_sql frame (the same mutual's previous members
+    included), so that the bare groupby has its medians to compute."""
+    from inventory.opendata.synthesis import with_indicators
+
+    return {name: values for name, values in with_indicators(frame).items() if name not in frame}
+
+
+def incremental(before):
+    """Un-validate one return, then validate it again: the worker's refresh after each, timed, and
+    the result compared with a full recompute."""
+    from django.core.cache import cache
+
+    from inventory.contract.choices import ReturnState
+    from inventory.models import YearlyReturn
+    from inventory.opendata.synthesis import current_synthesis, full_synthesis, refresh_synthesis
+    from inventory.returns.services import return_validate
+    from portal.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    ret = YearlyReturn.objects.validated().filter(status="functional").order_by("-year", "pk")[7]
+    user = UserFactory(roles=[Role.SECRETARIAT])
+    ret.state = ReturnState.SUBMITTED
+    ret.save()
+    _table, unvalidated = timed(refresh_synthesis)
+    _ret, saved = timed(return_validate, ret=ret, user=user)
+    table, updated = timed(refresh_synthesis)
+    _read, read = timed(current_synthesis)
+    same = full_synthesis().equals(table) and before.equals(table)
+    print(f"one return un-validated, then the worker's refresh:       {unvalidated:8.2f} s")
+    print(f"one return validated ({saved:.2f} s), then the worker's refresh:"
+          f" {updated:6.2f} s, goal < 1 s")
+    print(f"  then the next read (current_synthesis):                 {read * 1000:8.1f} ms")
+    print(f"  the updated table equals a full recompute:              {'yes' if same else 'NO'}")
+    cache.clear()
+
+
 def bare_pandas(frame):
     """What a researcher would type: the same sums and medians over functional returns by country
     and year, without the contract's details (ALL rows, denominators, empty-cell rules)."""
@@ -123,9 +172,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mutuals", type=int, default=20000)
     parser.add_argument("--years", type=int, default=25)
+    parser.add_argument("--rounds", type=int, default=3, help="best of so many rounds (synthesis)")
+    parser.add_argument("--no-export", action="store_true", help="skip the CSV export's figures")
+    parser.add_argument("--keep", action="store_true", help="keep the database (its directory is printed)")
+    parser.add_argument("--reuse", metavar="DIR", help="a directory kept by --keep: its inventory, not built")
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-synthesis-"))
+    tmp = Path(args.reuse) if args.reuse else Path(tempfile.mkdtemp(prefix="bench-synthesis-"))
+    try:
+        run(args, tmp)
+    finally:
+        if args.keep or args.reuse:
+            print(f"database kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(args, tmp):
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
         "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
@@ -137,35 +200,57 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     years = range(2026 - args.years, 2026)
-    returns, seconds = timed(populate, args.mutuals, years)
+    if args.reuse:
+        from inventory.models import Mutual, YearlyReturn
+
+        args.mutuals, returns, seconds = Mutual.objects.count(), YearlyReturn.objects.count(), 0.0
+    else:
+        call_command("migrate", verbosity=0)
+        returns, seconds = timed(populate, args.mutuals, years)
     print(f"inventory: {args.mutuals:,} mutuals × {args.years} years = {returns:,} validated returns "
           f"(built in {seconds:.1f} s, SQLite)")
 
     from django.core.cache import cache
+    from django.db import connection
 
-    from inventory.opendata.synthesis import (
-        compute_synthesis,
-        mutuals_frame,
-        refresh_synthesis,
-        returns_frame,
-    )
+    from inventory.opendata.synthesis import refresh_synthesis, returns_frame, synthesis_returns_query
 
-    cache.clear()
-    table, full = timed(refresh_synthesis)  # what the worker runs after a change
-    frame, read = timed(returns_frame)
-    mutuals, read_mutuals = timed(mutuals_frame)
-    _table, compute = timed(compute_synthesis, frame, mutuals)
-    _bare, bare = timed(bare_pandas, frame)
+    sql, params = synthesis_returns_query().query.sql_with_params()
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        sql = sql.replace("%s", "?")  # the sqlite3 module's placeholders (Django's cursor converts them)
+    # Best of --rounds, alternating the floor and the recompute (the machine is shared; the first
+    # round also warms the database file into the page cache for both).
+    read = bare = full = float("inf")
+    for _round in range(args.rounds):
+        frame, seconds = timed(pd.read_sql, sql, connection.connection, params=params)
+        read = min(read, seconds)
+        frame.columns = ["mutual_id", "country", "year", "status", *frame.columns[4:]]
+        frame = frame.rename(columns=lambda c: c.removeprefix("f_"))
+        columns = len(frame.columns)
+        frame = frame.assign(**_indicator_columns(frame))
+        _bare, seconds = timed(bare_pandas, frame)
+        bare = min(bare, seconds)
+        del frame, _bare
+        cache.clear()
+        table, seconds = timed(refresh_synthesis)  # what the worker runs after a change, on an empty cache
+        full = min(full, seconds)
+    floor = read + bare
+    _wide, wide = timed(returns_frame)
+    del _wide
     print(f"synthesis rows: {len(table):,}")
-    print(f"full synthesis recompute (database → frame → synthesis): {full:8.2f} s")
-    print(f"  of which reading the returns table into a frame:       {read:8.2f} s")
-    print(f"  of which reading the mutuals:                          {read_mutuals:8.2f} s")
-    print(f"  of which compute_synthesis on the frame:               {compute:8.2f} s")
-    print(f"bare pandas groupby, same sums and medians, same frame:  {bare:8.2f} s")
-    del frame, mutuals, _table, _bare
+    print(f"pd.read_sql of the {columns} columns used (the ORM's SQL):       {read:8.2f} s")
+    print(f"bare pandas groupby, same sums and medians, that frame:  {bare:8.2f} s")
+    print(f"full synthesis recompute (database → frame → synthesis): {full:8.2f} s"
+          f"  = {full / floor:.2f} × (read_sql + groupby), goal ≤ 2")
+    print(f"  before: the wide reader of the returns table alone:    {wide:8.2f} s")
+    incremental(table)
 
+    if args.no_export:
+        print(f"peak resident memory of the whole run: "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+        return
     (count, chars), export_time = timed(export_csv)
     print(f"streamed CSV export, {count:,} returns: {export_time:8.2f} s, {chars / 2**20:,.0f} MB written")
     # Memory of the export alone (Python allocations, traced in a second pass): it must not grow

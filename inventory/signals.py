@@ -1,11 +1,16 @@
 """Published inventory data changed: bump `InventoryState.version` once the transaction commits and
 queue the worker's recompute of the synthesis and rebuild of the dataset files
 (`refresh.request_refresh`); readers get the new figures when it is done, the previous ones until then.
+One bump per committed transaction, with the (country, year) rows of the synthesis its changes
+touched (`synthesis.record_changes`), so that the worker updates only those; a change whose previous
+state is unknown is recorded as unsure (the worker recomputes everything).
 
 And the audit log's entries (portal/core/audit.py) for what the workflow's own records show: a
 return validated or sent back (its transitions), a release published. The actions written by the
 services themselves (restores, imports, campaigns) are declared here too."""
 
+
+import threading
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -42,9 +47,18 @@ audit.register("portal.campaign.emails_sent", gettext_lazy("Send the campaign's 
 _LOGGED_TRANSITIONS = {"validated": "portal.return.validated", "returned": "portal.return.sent_back"}
 
 
-def _changed(**kwargs):
+# What the committed changes of this thread touched in the synthesis, until a bump records them
+# (`synthesis.record_changes`): {"count": saves, "pairs": set of (country, year), "unsure": bool}.
+_pending = threading.local()
+
+
+def _changed(pairs=(), *, unsure=False, **kwargs):
     if kwargs.get("raw"):
         return  # fixtures being loaded
+    state = _pending.__dict__
+    state["count"] = state.get("count", 0) + 1
+    state.setdefault("pairs", set()).update(pairs)
+    state["unsure"] = state.get("unsure", False) or unsure
     # Robust: the change is committed whatever happens here; a failure (SQLite busy with an import) is
     # logged, not shown to the user as a failed save.
     transaction.on_commit(_bump, robust=True)
@@ -52,11 +66,79 @@ def _changed(**kwargs):
 
 
 def _bump():
+    """One bump for what this thread committed since the last one (the first of a transaction's
+    callbacks records everything, the others find nothing left), with what it touched."""
     from .models import InventoryState
+    from .opendata import synthesis
     from .opendata.refresh import request_refresh
 
-    InventoryState.bump()
+    state = _pending.__dict__
+    if not state.get("count"):
+        return
+    pairs = None if state.get("unsure") else set(state.get("pairs", ()))
+    try:
+        with transaction.atomic():
+            version = InventoryState.bump()
+            synthesis.record_changes(version, pairs)
+    except Exception:
+        synthesis.record_unsure()  # committed but not recorded: the next refresh recomputes all
+        raise
+    state.clear()
     request_refresh()  # one run queued, however many rows the transaction saved
+
+
+def _mutual_country(pk) -> str | None:
+    from .models import Mutual
+
+    return Mutual.objects.filter(pk=pk).values_list("country_id", flat=True).first()
+
+
+def _return_saved(sender, instance, created=False, raw=False, **kwargs):
+    """A return saved: its year's row and the next year's, in its country (before and after, should
+    the save have moved it), unless it is validated neither before nor after."""
+    from .opendata.synthesis import return_change_pairs
+
+    if raw:
+        return  # fixtures being loaded
+    before = None if created else getattr(instance, "_synthesis_key", None)
+    after = instance.synthesis_key()
+    instance._synthesis_key = after
+    if after is None or (before is None and not created):
+        _changed(unsure=True)
+        return
+    pairs = set()
+    if (before is not None and before[2]) or after[2]:
+        for mutual, year, _validated in {before, after} - {None}:
+            pairs |= return_change_pairs(_mutual_country(mutual), year)
+    _changed(pairs)
+
+
+def _mutual_saved(sender, instance, created=False, raw=False, **kwargs):
+    """A mutual saved: if its country or its publication changed, every year in which it has a
+    validated return, in both countries."""
+    from .models import YearlyReturn
+    from .opendata.synthesis import mutual_change_pairs
+
+    if raw:
+        return  # fixtures being loaded
+    before = getattr(instance, "_synthesis_place", None)
+    after = instance.synthesis_place()
+    instance._synthesis_place = after
+    if created:
+        _changed()  # no return yet: only mutuals_known, recomputed at every refresh
+        return
+    if before is None or after is None:
+        _changed(unsure=True)
+        return
+    years = []
+    if before != after:
+        years = YearlyReturn.objects.validated().filter(mutual=instance).values_list("year", flat=True)
+    _changed(mutual_change_pairs(before, after, years))
+
+
+def _other_changed(sender, raw=False, **kwargs):
+    """Unions, countries, exchange rates, supporters: in the dataset files, not in the synthesis."""
+    _changed(raw=raw)
 
 
 def _return_data(ret) -> dict:
@@ -85,10 +167,14 @@ def connect():
     post_save.connect(_transition_saved, sender=ReturnTransition, dispatch_uid="audit-return-transition")
     post_save.connect(_release_saved, sender=Release, dispatch_uid="audit-release")
 
+    post_save.connect(_return_saved, sender=YearlyReturn, dispatch_uid="inventory-changed-YearlyReturn")
+    post_delete.connect(_return_saved, sender=YearlyReturn, dispatch_uid="inventory-deleted-YearlyReturn")
+    post_save.connect(_mutual_saved, sender=Mutual, dispatch_uid="inventory-changed-Mutual")
+    post_delete.connect(_mutual_saved, sender=Mutual, dispatch_uid="inventory-deleted-Mutual")
     # Exchange rates feed the EUR columns of the datasets.
-    for model in (YearlyReturn, Mutual, Union, Country, ExchangeRate):
-        post_save.connect(_changed, sender=model, dispatch_uid=f"inventory-changed-{model.__name__}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"inventory-deleted-{model.__name__}")
+    for model in (Union, Country, ExchangeRate):
+        post_save.connect(_other_changed, sender=model, dispatch_uid=f"inventory-changed-{model.__name__}")
+        post_delete.connect(_other_changed, sender=model, dispatch_uid=f"inventory-deleted-{model.__name__}")
     # Supporting organizations are shown on profiles and in datasets.
-    m2m_changed.connect(_changed, sender=Mutual.supporting_organizations.through,
+    m2m_changed.connect(_other_changed, sender=Mutual.supporting_organizations.through,
                         dispatch_uid="inventory-changed-supporters")

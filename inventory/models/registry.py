@@ -265,6 +265,21 @@ class Mutual(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "mutual_id"}
             super().save(*args, **kwargs)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._synthesis_place = instance.synthesis_place()
+        return instance
+
+    def synthesis_place(self) -> tuple | None:
+        """(country, public or not) as they are now, None if one was not loaded: what the signals
+        compare with the state it was loaded in, to record what a save touched."""
+        data = self.__dict__
+        if not {"country_id", "registration_state", "is_public"} <= data.keys():
+            return None
+        return (data["country_id"],
+                data["registration_state"] == RegistrationState.APPROVED and bool(data["is_public"]))
+
 
 def next_mutual_id(country: Country) -> str:
     """The next identifier for `country` (locks the country's counter until the transaction ends).

@@ -133,6 +133,20 @@ class YearlyReturn(models.Model):
         raise models.ProtectedError(_("Yearly returns are never deleted."), {self})
 
     @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._synthesis_key = instance.synthesis_key()
+        return instance
+
+    def synthesis_key(self) -> tuple | None:
+        """(mutual's primary key, year, validated or not) as they are now, None if one was not loaded:
+        what the signals compare with the state it was loaded in, to record what a save touched."""
+        data = self.__dict__
+        if data.get("mutual_id") is None or data.get("year") is None or "state" not in data:
+            return None
+        return (data["mutual_id"], int(data["year"]), data["state"] == ReturnState.VALIDATED)
+
+    @classmethod
     def data_field_names(cls) -> list[str]:
         """The reported figures, in the returns table's order (everything a revision keeps)."""
         skip = {"id", "mutual", "year", "state", "version", "pending_revision", "created_at", "updated_at"}

@@ -24,12 +24,16 @@ class InventoryState(models.Model):
         return row or 0
 
     @classmethod
-    def bump(cls) -> None:
+    def bump(cls) -> int:
+        """Add one to the version; the new version (read in the same transaction)."""
+        from django.db import transaction
         from django.utils import timezone
 
-        updated = cls.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
-        if not updated:
-            cls.objects.get_or_create(pk=1, defaults={"version": 1})
         from portal.core import page_cache
 
-        page_cache.invalidate()  # the public pages show the inventory
+        page_cache.invalidate()  # the public pages show the inventory (again once this commits)
+        with transaction.atomic():
+            updated = cls.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
+            if not updated:
+                cls.objects.get_or_create(pk=1, defaults={"version": 1})
+            return cls.current_version()

@@ -1,11 +1,11 @@
 """The inventory's computed tables and files, brought up to date in the worker, never in a request.
 
-Every committed change of published data bumps the inventory's version (`signals.py`) and asks for
-a refresh: one `refresh_computed` task (inventory/tasks.py) recomputes the synthesis
-(`synthesis.refresh_synthesis`), then builds the current dataset files (XLSX, Parquet, zip:
-`live.refresh_live`), then the files of any release still waiting for them. Requests only read
-what is stored: the newest synthesis and the newest complete build, stale by the seconds the worker
-takes; when theirs is missing they ask for a refresh too.
+Every committed change of published data bumps the inventory's version (`signals.py`) and asks for a
+refresh: one `refresh_computed` task (inventory/tasks.py) brings the synthesis up to date
+(`synthesis.refresh_synthesis`: the rows the changes touched, or all of it), then builds the current
+dataset files (XLSX, Parquet, zip: `live.refresh_live`), then the files of any release still waiting
+for them. Requests only read what is stored: the newest synthesis and the newest complete build,
+stale by the seconds the worker takes; when theirs is missing they ask for a refresh too.
 
 One task waits in the queue at a time: a flag in the shared cache is set when a run is queued and
 cleared when it starts, so a burst of changes (or of readers) queues one run, and a change during a
