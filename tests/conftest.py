@@ -111,6 +111,17 @@ def _empty_cache():
 
 
 @pytest.fixture
+def public_address(settings):
+    """SITE_URL on the public address of the search-engine and harvesting tests
+    (tests/core/search_engines.py), the requests coming through any other host."""
+    from tests.core.search_engines import PUBLIC
+
+    settings.SITE_URL = PUBLIC
+    settings.ALLOWED_HOSTS = ["*"]
+    return PUBLIC
+
+
+@pytest.fixture
 def home_fr(db):
     from portal.home.models import HomePage
 

@@ -17,15 +17,10 @@ from portal.home import seo
 from tests.core.search_engines import PUBLIC, REQUEST_HOST, assert_no_local_address, get, head
 from tests.factories import MutualFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_address")]
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
-
-@pytest.fixture(autouse=True)
-def public_address(settings):
-    settings.SITE_URL = PUBLIC
-    settings.ALLOWED_HOSTS = ["*"]
 
 
 def url(name, language, *args):

@@ -17,17 +17,12 @@ from portal.accounts.roles import Role
 from tests.core.search_engines import PUBLIC, REQUEST_HOST, assert_no_local_address, get, json_ld
 from tests.factories import MutualFactory, ReturnFactory, UserFactory, network_country
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_address")]
 
 DCAT = "http://www.w3.org/ns/dcat#"
 KERNEL = "{http://datacite.org/schema/kernel-4}"
 DOI = "10.12345/inventaire-2025-v1.0"
 
-
-@pytest.fixture(autouse=True)
-def public_address(settings):
-    settings.SITE_URL = PUBLIC
-    settings.ALLOWED_HOSTS = ["*"]
 
 
 @pytest.fixture

@@ -11,13 +11,8 @@ from inventory.opendata import package
 from tests.core.search_engines import PUBLIC, assert_no_local_address, get, json_ld, of_type
 from tests.factories import MutualFactory, ReturnFactory, network_country
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_address")]
 
-
-@pytest.fixture(autouse=True)
-def public_address(settings):
-    settings.SITE_URL = PUBLIC
-    settings.ALLOWED_HOSTS = ["*"]
 
 
 @pytest.fixture
