@@ -247,52 +247,48 @@ class EmbeddedEngine:
         # Each stem quoted: FTS5 reads it as a plain token, never as an operator.
         return " ".join(f'"{s}"' for s in stems)
 
-    @staticmethod
-    def _title_hit(stems: list[str], table: str = "library_searchentry") -> tuple[str, list[str]]:
-        """SQL that is 1 when the title holds every stem, else 0, and its parameters."""
-        title_hit = " AND ".join([f"(' ' || {table}.norm_title || ' ') LIKE %s"] * len(stems))
-        return f"CASE WHEN {title_hit} THEN 1 ELSE 0 END", [f"% {s} %" for s in stems]
-
-    def _ranked(self, snapshot: _Snapshot, matching: int, stems: list[str], query: SearchQuery
-                ) -> list[SearchEntry]:
-        """One page of the entries `matching` (a bitmap: those matching the words and the facet
-        filters) by relevance: entries whose title holds every word first, then the full-text score
-        (title weighted above summary, authors and body), then the newest."""
+    def _scored(self, stems: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The entries holding every stem, from the full-text index alone: (ids, score, whether the
+        title holds every stem), the score lower for the better (bm25 on SQLite, minus ts_rank on
+        PostgreSQL; title weighted above summary, authors and body)."""
         if connection.vendor == "postgresql":
-            ids = snapshot.ids[_positions(matching, snapshot.size)].tolist()
-            title_sql, title_params = self._title_hit(stems)
-            score = RawSQL(
-                "ts_rank('{0.1, 0.2, 0.4, 1.0}', library_searchentry.search_vector, "
-                "plainto_tsquery('simple', %s))",
-                [" ".join(stems)],
+            # PostgreSQL's ts_rank reads each match's vector, as the bare query ordered by it does.
+            title_hit = " AND ".join(["(' ' || norm_title || ' ') LIKE %s"] * len(stems))
+            sql = (
+                "SELECT id, -ts_rank('{0.1, 0.2, 0.4, 1.0}', search_vector, plainto_tsquery('simple', %s)),"
+                f" {title_hit} FROM library_searchentry WHERE search_vector @@ plainto_tsquery('simple', %s)"
             )
-            # The ids passed as one array: PostgreSQL does not match the words again.
-            matching = SearchEntry.objects.filter(id__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
-            ordered = matching.annotate(title_hit=RawSQL(title_sql, title_params), score=score)
-            return list(
-                ordered.order_by("-title_hit", "-score", "-date", "title")[
-                    query.offset : query.offset + query.page_size
-                ]
+            words = " ".join(stems)
+            params = [words, *(f"% {s} %" for s in stems), words]
+        else:
+            # The title's hits are a MATCH on its column, evaluated once.
+            match = self._fts_match(stems)
+            sql = (
+                "SELECT rowid, bm25(library_searchentry_fts, 10.0, 4.0, 2.0, 1.0),"
+                " rowid IN (SELECT rowid FROM library_searchentry_fts WHERE library_searchentry_fts MATCH %s)"
+                " FROM library_searchentry_fts WHERE library_searchentry_fts MATCH %s"
             )
-        # SQLite: the full-text index alone scores the matches (bm25) and says which titles hold every
-        # word (a MATCH on the title column); the entries' rows are read for the page only. The newest
-        # first among equals is the snapshot's date order. (Sorting in SQL on the entries' date and
-        # title read every matching row, extracted text and all: 26 ms for the 4,862 matches of a
-        # common word among 10,000 resources, the index alone 7 ms.)
-        match = self._fts_match(stems)
-        sql = (
-            "SELECT rowid, bm25(library_searchentry_fts, 10.0, 4.0, 2.0, 1.0),"
-            " rowid IN (SELECT rowid FROM library_searchentry_fts WHERE library_searchentry_fts MATCH %s)"
-            " FROM library_searchentry_fts WHERE library_searchentry_fts MATCH %s"
-        )
+            params = [f"norm_title : ({match})", match]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [f"norm_title : ({match})", match])
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
-        if not rows:
-            return []
-        found = np.array([r[0] for r in rows], dtype=np.int64)
-        score = np.array([r[1] for r in rows], dtype=np.float64)  # lower is better
-        in_title = np.array([bool(r[2]) for r in rows], dtype=bool)
+        return (
+            np.array([r[0] for r in rows], dtype=np.int64),
+            np.array([r[1] for r in rows], dtype=np.float64),
+            np.array([bool(r[2]) for r in rows], dtype=bool),
+        )
+
+    @staticmethod
+    def _ranked(snapshot: _Snapshot, matching: int, scored, query: SearchQuery) -> list[SearchEntry]:
+        """One page of the entries `matching` (a bitmap: those matching the words and the facet
+        filters) by relevance: entries whose title holds every word first, then the full-text score,
+        then the newest (undated last), then by title.
+
+        The order is taken in memory from `_scored` and the snapshot's date order; the entries' rows are
+        read for the page only. (Sorting in SQL on the entries' date and title read every matching
+        row, extracted text and all: on SQLite 26 ms for the 4,862 matches of a common word among
+        10,000 resources, the index alone 7 ms.)"""
+        found, score, in_title = scored
         positions = np.searchsorted(snapshot.ids, found)
         known = positions < snapshot.size
         known[known] &= snapshot.ids[positions[known]] == found[known]
@@ -310,7 +306,11 @@ class EmbeddedEngine:
 
         # What narrows the search, keyed by the facet it filters (None: the words), as bitmaps.
         narrowing: dict[str | None, int] = {}
-        if stems:
+        scored = None
+        if stems and query.sort == "relevance":
+            scored = self._scored(stems)
+            narrowing[None] = snapshot.bitmap_of_ids(scored[0])
+        elif stems:
             narrowing[None] = snapshot.bitmap_of_ids(self._word_ids(stems))
         for facet, selected in query.filters().items():
             if not selected:
@@ -345,8 +345,8 @@ class EmbeddedEngine:
         count = matching.bit_count()
         if not count or query.offset >= count:
             page = []
-        elif stems and query.sort == "relevance":
-            page = self._ranked(snapshot, matching, stems, query)
+        elif scored is not None:
+            page = self._ranked(snapshot, matching, scored, query)
         else:
             order = snapshot.by_date[_positions(matching, snapshot.size)[snapshot.by_date]]
             page_ids = snapshot.ids[order[query.offset : query.offset + query.page_size]].tolist()
