@@ -283,6 +283,12 @@ def _run_size(tmp: Path, n: int, repeats: int, engines: list[str], seed: int) ->
         seconds = time.perf_counter() - start
         print(f"[{n:,}] {label}: indexed in {seconds:.1f} s ({n / seconds:,.0f} docs/s)", flush=True)
         entry = {"label": label, "index_seconds": seconds}
+        # What the first search after a write to the index pays once per process: reading the bitmaps.
+        from library.search_embedded import _Snapshot
+
+        start = time.perf_counter()
+        _Snapshot.read("bench")
+        entry["snapshot_seconds"] = time.perf_counter() - start
         if vendor == "sqlite":
             entry["db_mb"] = Path(database).stat().st_size / 2**20
         entry["queries"] = run_queries(engine, kinds, repeats)
@@ -377,6 +383,9 @@ def report(results: list[dict]) -> None:
                 extra += (f" (first tenth {e['first_tenth_rate']:,.0f} docs/s, "
                           f"last tenth {e['last_tenth_rate']:,.0f} docs/s)")
             print(f"  {name:14} indexing {e['index_seconds']:7.1f} s  {rate:8,.0f} docs/s{extra}")
+            if "snapshot_seconds" in e:
+                print(f"  {'':14} the bitmaps of facet values read (once per process after each write "
+                      f"to the index) in {e['snapshot_seconds'] * 1000:,.0f} ms")
         print(f"  load average of the machine over the last 5 minutes at the end: {r['load']:.1f} "
               f"on {os.cpu_count()} CPUs (other work on the machine slows every figure alike)")
         line = f"  peak resident memory of the benchmark process: {r['rss_mb']:,.0f} MB"
