@@ -70,6 +70,14 @@ def _positions(bitmap: int, size: int) -> np.ndarray:
     return np.unpackbits(raw, bitorder="little")[:size].astype(bool)
 
 
+def _known_positions(known: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The positions in `known` (ascending ids) of those of `ids` it holds, in the order of `ids`."""
+    positions = np.searchsorted(known, ids)
+    inside = positions < len(known)
+    inside[inside] &= known[positions[inside]] == ids[inside]
+    return positions[inside]
+
+
 @dataclass(frozen=True)
 class _Snapshot:
     """What a process knows of the index under one token: every entry's id (ascending: an entry's
@@ -93,31 +101,31 @@ class _Snapshot:
     @functools.cached_property
     def date_rank(self) -> np.ndarray:
         """Each position's rank in the date order."""
-        rank = np.empty(self.size, dtype=np.int64)
-        rank[self.by_date] = np.arange(self.size)
+        rank = np.full(self.size, self.size, dtype=np.int64)
+        rank[self.by_date] = np.arange(len(self.by_date))
         return rank
 
     def bitmap_of_ids(self, ids: np.ndarray) -> int:
         """The bitmap of the entries among `ids` (an id the snapshot does not know is left out)."""
-        positions = np.searchsorted(self.ids, ids)
-        known = positions < self.size
-        positions, ids = positions[known], ids[known]
-        return _bitmap(positions[self.ids[positions] == ids], self.size)
+        return _bitmap(_known_positions(self.ids, ids), len(self.ids))
 
     @classmethod
     def read(cls, token: str) -> _Snapshot:
         with connection.cursor() as cursor:
             cursor.execute("SELECT id FROM library_searchentry ORDER BY id")
             ids = np.fromiter(itertools.chain.from_iterable(cursor.fetchall()), dtype=np.int64)
+            # Each read is a statement of its own: an entry written in between is left out (the token
+            # has changed with it: the next search reads the index again).
             ordered = SearchEntry.objects.order_by(F("date").desc(nulls_last=True), "title")
-            by_date = np.searchsorted(ids, np.fromiter(ordered.values_list("id", flat=True), dtype=np.int64))
+            by_date = _known_positions(ids, np.fromiter(ordered.values_list("id", flat=True), dtype=np.int64))
             cursor.execute(
                 "SELECT facet, value, entry_id FROM library_searchfacetvalue ORDER BY facet, value"
             )
             values: dict[str, dict[str, int]] = {}
             for (facet, value), rows in itertools.groupby(cursor.fetchall(), key=lambda r: (r[0], r[1])):
                 entries = np.fromiter((r[2] for r in rows), dtype=np.int64)
-                values.setdefault(facet, {})[value] = _bitmap(np.searchsorted(ids, entries), len(ids))
+                bitmaps = values.setdefault(facet, {})
+                bitmaps[value] = bitmaps.get(value, 0) | _bitmap(_known_positions(ids, entries), len(ids))
         return cls(token=token, ids=ids, values=values, by_date=by_date)
 
 
