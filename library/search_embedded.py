@@ -118,12 +118,19 @@ class _Snapshot:
             # has changed with it: the next search reads the index again).
             ordered = SearchEntry.objects.order_by(F("date").desc(nulls_last=True), "title")
             by_date = _known_positions(ids, np.fromiter(ordered.values_list("id", flat=True), dtype=np.int64))
+            # One row per facet value with its entries: an array on PostgreSQL, a list in a string on
+            # SQLite. (A row per entry and value: 1.9 s at 100,000 resources on PostgreSQL; so, 1.1 s.)
+            postgresql = connection.vendor == "postgresql"
+            aggregate = "array_agg(entry_id)" if postgresql else "group_concat(entry_id)"
             cursor.execute(
-                "SELECT facet, value, entry_id FROM library_searchfacetvalue ORDER BY facet, value"
+                f"SELECT facet, value, {aggregate} FROM library_searchfacetvalue GROUP BY facet, value"
             )
             values: dict[str, dict[str, int]] = {}
-            for (facet, value), rows in itertools.groupby(cursor.fetchall(), key=lambda r: (r[0], r[1])):
-                entries = np.fromiter((r[2] for r in rows), dtype=np.int64)
+            for facet, value, aggregated in cursor.fetchall():
+                if isinstance(aggregated, str):
+                    entries = np.array(aggregated.split(","), dtype=np.int64)
+                else:
+                    entries = np.array(aggregated, dtype=np.int64)
                 bitmaps = values.setdefault(facet, {})
                 bitmaps[value] = bitmaps.get(value, 0) | _bitmap(_known_positions(ids, entries), len(ids))
         return cls(token=token, ids=ids, values=values, by_date=by_date)
