@@ -457,4 +457,4 @@ class ProjectLesson(Orderable):
 
 
 # The embedded search engine's tables live in their own module.
-from .search_entries import SearchEntry, SearchFacetValue  # noqa: E402, F401
+from .search_entries import SearchEntry, SearchFacetValue, SearchIndexVersion  # noqa: E402, F401

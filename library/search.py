@@ -11,6 +11,7 @@ filters but not its own. A query is always text: quotes and operators never rais
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -204,22 +205,31 @@ def highlight(text: str, q: str, *, length: int = SNIPPET_WORDS) -> str:
     tokens = text.split()
     if not tokens:
         return ""
-    marked = [bool(stems) and any(stem(w) in stems for w in words(t)) for t in tokens]
-    first = marked.index(True) if any(marked) else 0
+
+    def marked(token: str) -> bool:
+        return bool(stems) and any(s in stems for s in token_stems(token))
+
+    # Only the tokens up to the first match and those of the snippet are looked at (a match deep in
+    # the extracted text of a file: folding and stemming every token of it took most of a search).
+    first = next((i for i, t in enumerate(tokens) if marked(t)), 0)
     start = max(0, first - length // 3)
     end = min(len(tokens), start + length)
-    parts = [
-        f"<mark>{html.escape(t)}</mark>" if m else html.escape(t)
-        for t, m in zip(tokens[start:end], marked[start:end], strict=True)
-    ]
+    parts = [f"<mark>{html.escape(t)}</mark>" if marked(t) else html.escape(t) for t in tokens[start:end]]
     return ("… " if start else "") + " ".join(parts) + (" …" if end < len(tokens) else "")
+
+
+@functools.lru_cache(maxsize=65_536)
+def token_stems(token: str) -> tuple[str, ...]:
+    """The stems of the words of one whitespace-separated token of a text (kept: texts repeat their
+    words, and snippets look at the same tokens again and again)."""
+    return tuple(stem(w) for w in words(token))
 
 
 def snippet(document_fields: tuple[str, ...], q: str) -> str:
     """The snippet of a result: the first of its fields (summary, body) where a query word matches."""
     stems = set(query_stems(q))
     for text in document_fields:
-        if stems and any(stem(w) in stems for w in words(text[:200_000])):
+        if stems and any(s in stems for t in text[:200_000].split() for s in token_stems(t)):
             return highlight(text[:200_000], q)
     return highlight(next((t for t in document_fields if t), ""), "")
 

@@ -2,9 +2,12 @@
 
 One `SearchEntry` per indexed `SearchDocument`, holding the document as shown in results and its
 text normalised by `library.text.normalise`; one `SearchFacetValue` per (facet, value) of an entry,
-so that facet counts are plain GROUP BYs. The full-text index over the normalised columns is built by
-migration 0002 for the database in use: an FTS5 table kept in step by triggers on SQLite, a generated
-`tsvector` column with a GIN index on PostgreSQL.
+from which the engine reads each facet value's entries once into bitmaps (`search_embedded`). The
+full-text index over the normalised columns is built by migration 0002 for the database in use: an FTS5
+table kept in step by triggers on SQLite, a generated `tsvector` column with a GIN index on PostgreSQL;
+migration 0007 indexes the folded title's words the same way for autocompletion (prefix queries).
+`SearchIndexVersion` changes with every write to the index, so that a process knows when the bitmaps
+it keeps are out of date.
 """
 
 from django.db import models
@@ -50,3 +53,17 @@ class SearchFacetValue(models.Model):
 
     def __str__(self):
         return f"{self.facet}={self.value}"
+
+
+class SearchIndexVersion(models.Model):
+    """One row (id 1): a random token, replaced in the transaction of every write to the index. A
+    token is never reused (a rolled back write leaves the previous one), so that what a process derived
+    from the index under a token stays true as long as the token is the same."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        app_label = "library"
+
+    def __str__(self):
+        return self.token
