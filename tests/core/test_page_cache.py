@@ -142,3 +142,29 @@ def test_a_change_inside_a_transaction_invalidates_again_when_it_commits(django_
     assert between != "before" and len(callbacks) == 1
     callbacks[0]()  # the commit: a page stored between the change and the commit is dropped too
     assert cache.get(page_cache.GENERATION_KEY) not in ("before", between)
+
+
+def test_a_form_with_its_token_is_never_stored(client):
+    from tests.core.site_pages import contact_page
+
+    url = contact_page().url
+    first, second = client.get(url), client.get(url)
+    assert "csrfmiddlewaretoken" in second.content.decode()
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("bypass", "bypass")
+    assert second["Cache-Control"] == "private, no-cache"
+
+
+@pytest.mark.parametrize("restriction", ["login", "password"])
+def test_a_restricted_page_is_never_stored_for_anyone(client, page, restriction):
+    from wagtail.models import PageViewRestriction
+
+    from django.test import Client
+
+    PageViewRestriction.objects.create(page=page, restriction_type=restriction, password="secret-word")
+    member = Client()
+    member.force_login(UserFactory(roles=[Role.MEMBER]))
+    member.get(page.url)  # a member sees it (login) or its password form: nothing stored either way
+    for _visit in range(2):
+        response = client.get(page.url)
+        assert page.intro not in response.content.decode()
+        assert response.get("X-Page-Cache") != "hit"
