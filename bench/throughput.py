@@ -3,8 +3,9 @@
 Builds a throw-away installation (`migrate`, `load_demo`, production settings: static files collected
 and served by WhiteNoise), starts gunicorn (`--web-workers` sync workers) on loopback, computes the
 synthesis as the worker would, then runs `wrk` (Debian's package; `apt-get install wrk`) for
-`--seconds` on each address, one after the other (asking for gzip, as browsers do), and prints requests per second, the median and
-99th percentile latency, and each page's ratio to the static file. Twice: with the page cache
+`--seconds` on each address, one after the other (asking for gzip, as browsers do), and prints
+requests per second, the median and 99th percentile latency, and each page's ratio to the static file.
+Twice: with the page cache
 (portal/core/page_cache.py) and without it (`PAGE_CACHE_SECONDS=0`), the server restarted between.
 Also a 304: the home revalidated with its ETag.
 

@@ -156,9 +156,8 @@ def test_a_form_with_its_token_is_never_stored(client):
 
 @pytest.mark.parametrize("restriction", ["login", "password"])
 def test_a_restricted_page_is_never_stored_for_anyone(client, page, restriction):
-    from wagtail.models import PageViewRestriction
-
     from django.test import Client
+    from wagtail.models import PageViewRestriction
 
     PageViewRestriction.objects.create(page=page, restriction_type=restriction, password="secret-word")
     member = Client()
