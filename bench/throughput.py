@@ -5,8 +5,8 @@ and served by WhiteNoise), starts gunicorn (`--web-workers` sync workers) on loo
 synthesis as the worker would, then runs `wrk` (Debian's package; `apt-get install wrk`) for
 `--seconds` on each address, one after the other (asking for gzip, as browsers do), and prints
 requests per second, the median and 99th percentile latency, and each page's ratio to the static file.
-Twice: with the page cache
-(portal/core/page_cache.py) and without it (`PAGE_CACHE_SECONDS=0`), the server restarted between.
+Twice: with the page cache (portal/core/page_cache.py) and without it (`PAGE_CACHE_SECONDS=0`), the
+server restarted between.
 Also a 304: the home revalidated with its ETag.
 
     .venv/bin/python bench/throughput.py                # 10 s per address, 2 workers, 8 connections
