@@ -1,4 +1,5 @@
-"""A validation in the browser shows at once on the country page and in the downloads."""
+"""A validation in the browser shows at once on the country page (a visitor's page from the page cache
+until then) and in the downloads."""
 
 import csv
 import io
@@ -47,6 +48,8 @@ def test_validating_a_return_updates_the_country_page_and_the_downloads(browser,
     before = visitor.locator("main").inner_text()
     assert "1\u00a0000" in before and "1\u00a0234" not in before
     assert synthesis_row(visitor, live_server, "SN", 2025)["members"] == "1000"
+    visitor.reload()  # (the very first page drawn created the site's settings: a change)
+    assert visitor.reload().headers["x-page-cache"] == "hit"  # the visitors' page, from the page cache
 
     focal = logged_in_page(browser, live_server, "point-focal@example.org")
     focal.goto(live_server.url + french("inventory:return_detail", waiting.mutual_id, 2025))
@@ -55,7 +58,7 @@ def test_validating_a_return_updates_the_country_page_and_the_downloads(browser,
     ret.refresh_from_db()
     assert ret.state == ReturnState.VALIDATED
 
-    visitor.reload()
+    assert visitor.reload().headers["x-page-cache"] == "miss"  # the validation dropped the stored page
     after = visitor.locator("main").inner_text()
     assert "1\u00a0234" in after  # members of the two functional mutuals together
     row = synthesis_row(visitor, live_server, "SN", 2025)
