@@ -325,6 +325,31 @@ def csv_cells_of(column: pd.Series, kind: str) -> list[str]:
     return cells.tolist()
 
 
+def python_columns(frame: pd.DataFrame, kinds: dict | None = None) -> list[list]:
+    """The columns of a chunk of `returns_frames` as `returns_rows` holds their values: None for
+    missing, integers and whole decimals as int, ratios and other decimals as float (for the
+    writers that take Python values: the workbook's cells)."""
+    kinds = column_kinds() if kinds is None else kinds
+    columns = []
+    for name in frame.columns:
+        kind, column = kinds[name], frame[name]
+        if column.dtype != object and kind in (INTEGER, DECIMAL, RATIO):
+            numbers = column.to_numpy(dtype=float)
+            missing = np.isnan(numbers)
+            whole = ~missing & (np.floor(numbers) == numbers) & (np.abs(numbers) < 2**53)
+            if kind == INTEGER or (kind == DECIMAL and whole.all()):
+                values = np.where(missing, 0, numbers).astype(np.int64).astype(object)
+            else:
+                values = numbers.astype(object)
+                if kind == DECIMAL:
+                    values[whole] = numbers[whole].astype(np.int64).astype(object)
+            values[missing] = None
+            columns.append(values.tolist())
+        else:
+            columns.append([None if v is None or v != v else v for v in column.tolist()])
+    return columns
+
+
 def returns_csv_chunks(frames: Iterable[pd.DataFrame]) -> Iterator[str]:
     """The returns table as CSV text: the header line, then the lines of each chunk of `frames`
     (`returns_frames`): what the download streams and `export_inventory` writes."""

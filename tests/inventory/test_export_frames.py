@@ -5,17 +5,21 @@ breaks, currencies with and without a rate, chunks of every size."""
 
 import io
 import random
+import zipfile
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from inventory.contract import schema
 from inventory.contract.choices import ReturnState
 from inventory.models import ExchangeRate, Mutual, Union, YearlyReturn
+from inventory.opendata import datasets
 from inventory.opendata.exports import (
     DECIMAL,
     RATIO,
@@ -131,3 +135,39 @@ def test_a_column_of_numbers_is_written_as_format_cell_writes_each(values, kind)
     column = pd.Series([np.nan if v is None else v for v in values], dtype=float)
     expected = csv_cells([python(v) for v in values], format_cell)
     assert csv_cells_of(column, kind) == [csv_quoted(c) for c in expected]
+
+
+def write_tables(directory, frames: bool):
+    """The returns table's CSV, Parquet file and workbook sheet, by the rows or by the frames."""
+    published = schema.published("returns")
+    book = datasets.XlsxWorkbook(directory / "inventory.xlsx")
+    sinks = [datasets.CsvFile(directory / "returns.csv", datasets.column_names(published)),
+             datasets.ParquetFile(directory / "returns.parquet", published), book.sheet("returns", published)]
+    for item in returns_frames(chunk_size=37) if frames else returns_rows():
+        for sink in sinks:
+            sink.write_frame(item) if frames else sink.write(item)
+    counts = [sink.close() for sink in sinks]
+    book.close({"returns": published})
+    return counts
+
+
+def test_the_files_of_a_build_are_those_the_rows_gave(inventory, tmp_path, monkeypatch):
+    """CSV: the same bytes; Parquet: the same bytes (same values, nulls, row groups); the workbook's
+    sheet: the same cells (its XML)."""
+    monkeypatch.setattr(datasets, "PARQUET_BATCH", 100)  # several row groups, across the chunks
+    (tmp_path / "rows").mkdir()
+    (tmp_path / "frames").mkdir()
+    counts = write_tables(tmp_path / "rows", frames=False)
+    assert write_tables(tmp_path / "frames", frames=True) == counts
+    assert counts[0] == YearlyReturn.objects.public().count() > 300
+    for name in ("returns.csv", "returns.parquet"):
+        assert (tmp_path / "frames" / name).read_bytes() == (tmp_path / "rows" / name).read_bytes()
+    parquet = pq.ParquetFile(tmp_path / "frames" / "returns.parquet")
+    assert parquet.metadata.num_row_groups == -(-counts[0] // 100)
+    table = parquet.read()
+    assert table.column("locality").null_count > 0  # an empty text is a null, as the rows made it
+    with zipfile.ZipFile(tmp_path / "rows" / "inventory.xlsx") as rows, \
+            zipfile.ZipFile(tmp_path / "frames" / "inventory.xlsx") as frames:
+        sheet = "xl/worksheets/sheet1.xml"
+        assert frames.read(sheet) == rows.read(sheet)
+        assert b'<dimension ref="A1:BQ' in frames.read(sheet)
