@@ -16,10 +16,10 @@ column-wise with the synthesis' `indicators_frame`: the downloads and `export_in
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
-from itertools import islice
 
 import numpy as np
 import pandas as pd
+from django.db.models.sql.constants import MULTI
 
 from portal.core.spreadsheets import csv_cells, csv_column, csv_rows_text, csv_writer
 
@@ -162,7 +162,7 @@ def write_returns_csv(rows, stream) -> int:
 # written as an integer (a decimal of the database, money in euros) or always as a float (a ratio).
 TEXT, INTEGER, DECIMAL, RATIO = "text", "integer", "decimal", "ratio"
 BOOLEAN, DATETIME = "boolean", "datetime"
-FRAME_CHUNK = 10_000
+FRAME_CHUNK = 5_000
 # Beyond this a decimal's float may not tell whole from not (nor a cent from the next): such a
 # chunk's column keeps the row path's Python values, written cell by cell.
 EXACT_LIMIT = 1e12
@@ -199,12 +199,43 @@ def returns_frames(queryset=None, chunk_size: int = FRAME_CHUNK) -> Iterator[pd.
     )
     names = [*_IDENTITY.values(), "_pk", "year", "_state", *data, "last_updated"]
     kinds = column_kinds()
-    records = values.iterator(chunk_size=chunk_size)
-    while batch := list(islice(records, chunk_size)):
-        yield _frame_of(dict(zip(names, zip(*batch, strict=True), strict=True)), kinds, rates)
+    # The query's rows as the database driver gives them, a `fetchmany` at a time; Django's
+    # converters (which make the values of `values_list`) run per column, on its distinct values.
+    compiler = values.query.get_compiler(values.db)
+    fetched = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size) or ()
+    converters = compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]])
+    converters = {names[i]: convert for i, convert in converters.items()}
+    batch = []
+    for rows in fetched:
+        batch.extend(rows)
+        while len(batch) >= chunk_size:
+            yield _frame_of(_raw_columns(names, batch[:chunk_size]), converters, compiler, kinds, rates)
+            del batch[:chunk_size]
+    if batch:
+        yield _frame_of(_raw_columns(names, batch), converters, compiler, kinds, rates)
 
 
-def _frame_of(raw: dict, kinds: dict, rates) -> pd.DataFrame:
+def _raw_columns(names: list[str], rows: list) -> dict:
+    return dict(zip(names, zip(*rows, strict=True), strict=True))
+
+
+def _converted(values, converter, compiler) -> list:
+    """`values` through Django's converters of their column (`converter`: (functions, expression)),
+    each distinct value once."""
+    functions, expression = converter
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    converted = []
+    for value in uniques.tolist():
+        for function in functions:
+            value = function(value, expression, compiler.connection)
+        converted.append(value)
+    converted.append(None)  # code -1: NULL
+    taken = np.empty(len(converted), dtype=object)
+    taken[:] = converted
+    return taken[codes].tolist()
+
+
+def _frame_of(raw: dict, converters: dict, compiler, kinds: dict, rates) -> pd.DataFrame:
     from .synthesis import indicators_frame
 
     columns = {}
@@ -212,12 +243,25 @@ def _frame_of(raw: dict, kinds: dict, rates) -> pd.DataFrame:
         kind = kinds.get(name)
         if kind in (INTEGER, DECIMAL) or name == "_pk":
             numbers = np.array(values, dtype=float)
+            if kind == DECIMAL and name in converters:
+                # The driver's numbers are the decimals' floats when they have their decimal places
+                # (SQLite's REAL, PostgreSQL's Decimal); else the exact values, as `values_list` gives.
+                with np.errstate(invalid="ignore"):
+                    exact = (np.abs(numbers) >= EXACT_LIMIT).any() or (
+                        np.round(numbers, 2) != numbers)[~np.isnan(numbers)].any()
+                if exact:
+                    values = _converted(values, converters[name], compiler)
+                    numbers = np.array(values, dtype=float)
             if kind == DECIMAL and (np.abs(numbers) >= EXACT_LIMIT).any():
                 columns[name] = pd.Series([_number(v) for v in values], dtype=object)
             else:
                 columns[name] = numbers
         else:
-            columns[name] = np.array(values, dtype=object)
+            if name in converters:
+                values = _converted(values, converters[name], compiler)
+            column = np.empty(len(values), dtype=object)
+            column[:] = values
+            columns[name] = column
     columns["union"][pd.isna(columns["union"])] = ""
     state = columns.pop("_state")
     columns["validation_status"] = np.where(

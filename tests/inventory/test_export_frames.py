@@ -103,6 +103,7 @@ def test_every_chunk_size_and_every_state_gives_the_same_bytes(inventory, chunk_
 
 def test_an_empty_table_is_its_header():
     assert new_csv() == old_csv() == old_csv().splitlines(keepends=True)[0]
+    assert new_csv(YearlyReturn.objects.none()) == old_csv()
 
 
 def test_the_frames_hold_the_rows_values(inventory):
