@@ -6,7 +6,8 @@ Format decisions, made here once for every download and release:
 
 - CSV: the contract's format (`exports.format_cell`): UTF-8 without BOM, comma-separated, header row
   first, `\\n` line ends, empty cells for missing values, `true`/`false`, plain decimal numbers,
-  ISO 8601 datetimes. Rows are written as they come: memory stays flat however long the table. A
+  ISO 8601 datetimes. Rows are written as they come (the returns table a chunk of
+  `exports.returns_frames` at a time, column by column: `write_frame`): memory stays flat. A
   text starting like a spreadsheet formula (`=`, `+`, `-`, `@`, tab, carriage return) or with a `'`
   gets a `'` in front, and a text holding a line break is quoted (`portal.core.spreadsheets`, said
   in the codebook); numbers are never altered.
@@ -20,7 +21,8 @@ Format decisions, made here once for every download and release:
 - Parquet: one file per table, columns typed from the schema (string, int64, float64, bool,
   timestamp[us, UTC]), nulls for missing values, texts included (an empty text is null, as the
   CSV's empty cell and the API's null); the titles in French and English and the description ride
-  along as field metadata. Written in row groups of `PARQUET_BATCH` rows. Texts are as typed:
+  along as field metadata. Written in row groups of `PARQUET_BATCH` rows (from rows, or from the
+  returns table's frames as Arrow arrays: the same file). Texts are as typed:
   Parquet is read by programs, never run by a spreadsheet.
 - `datapackage.json`: Frictionless Data Package (v1) listing every file; the tables carry their
   published Table Schemas (titles in English, `title_fr` in French), the workbook one resource per
