@@ -68,7 +68,7 @@ def inventory(tmp_path):
     returns = list(YearlyReturn.objects.order_by("pk"))
     ExchangeRate.objects.create(currency="GHS", year=2020, rate=Decimal("13.456789"))
     ExchangeRate.objects.create(currency="GNF", year=2021, rate=Decimal("10000"))
-    currencies = ["XOF", "GHS", "GNF", "EUR", "", " xaf", "NGN"]
+    currencies = ["XOF", "GHS", "GNF", "EUR", "", "xaf", "NGN"]
     for n, ret in enumerate(returns):
         changes = {"software": TEXTS[n % len(TEXTS)], "currency": currencies[n % len(currencies)]}
         if n % 7 == 0:

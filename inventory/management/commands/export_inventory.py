@@ -24,10 +24,15 @@ class Command(BaseCommand):
         def write(stream):
             if what == "synthesis":
                 return write_synthesis_csv(stream)
-            frames = returns_frames()
             bar = counted(None, self, total=YearlyReturn.objects.public().count(), desc="Returns")
+
+            def shown(frames):
+                for frame in frames:
+                    yield frame
+                    bar.update(len(frame))
+
             try:
-                return write_returns_frames_csv((bar.update(len(f)) or f for f in frames), stream)
+                return write_returns_frames_csv(shown(returns_frames()), stream)
             finally:
                 bar.close()
 
