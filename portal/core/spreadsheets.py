@@ -10,7 +10,8 @@ figures, the offline form, `export_inventory`, the events' participants lists, a
 exports (`protect_wagtail_exports`). `csv_formula_cells` and `xlsx_formula_cells` find such cells
 in files written before (`check_release_formulas`).
 
-- CSV (`csv_writer`, `csv_stream` for a streamed download, `csv_cells`): a text cell starting with
+- CSV (`csv_writer`, `csv_stream` for a streamed download, `csv_cells`; `csv_column` and
+  `csv_rows_text` for a table written a column at a time, the same bytes): a text cell starting with
   one of `FORMULA_STARTS` gets a single quote `'` in front, as OWASP recommends ("CSV Injection"). A
   spreadsheet shows it as text. So that a reader can always tell, a text typed with a leading `'`
   gets one more too: the rule for a program is then simply "a text cell starting with `'` had one
