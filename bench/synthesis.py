@@ -158,13 +158,13 @@ def bare_pandas(frame):
 
 def export_csv(limit=None):
     from inventory.models import YearlyReturn
-    from inventory.opendata.exports import returns_rows, write_returns_csv
+    from inventory.opendata.exports import returns_frames, write_returns_frames_csv
 
     queryset = YearlyReturn.objects.public()
     if limit:
         queryset = queryset.filter(mutual__pk__lte=limit)
     out = _Counter()
-    count = write_returns_csv(returns_rows(queryset), out)
+    count = write_returns_frames_csv(returns_frames(queryset), out)
     return count, out.chars
 
 

@@ -6,7 +6,8 @@ Format decisions, made here once for every download and release:
 
 - CSV: the contract's format (`exports.format_cell`): UTF-8 without BOM, comma-separated, header row
   first, `\\n` line ends, empty cells for missing values, `true`/`false`, plain decimal numbers,
-  ISO 8601 datetimes. Rows are written as they come: memory stays flat however long the table. A
+  ISO 8601 datetimes. Rows are written as they come (the returns table a chunk of
+  `exports.returns_frames` at a time, column by column: `write_frame`): memory stays flat. A
   text starting like a spreadsheet formula (`=`, `+`, `-`, `@`, tab, carriage return) or with a `'`
   gets a `'` in front, and a text holding a line break is quoted (`portal.core.spreadsheets`, said
   in the codebook); numbers are never altered.
@@ -20,7 +21,8 @@ Format decisions, made here once for every download and release:
 - Parquet: one file per table, columns typed from the schema (string, int64, float64, bool,
   timestamp[us, UTC]), nulls for missing values, texts included (an empty text is null, as the
   CSV's empty cell and the API's null); the titles in French and English and the description ride
-  along as field metadata. Written in row groups of `PARQUET_BATCH` rows. Texts are as typed:
+  along as field metadata. Written in row groups of `PARQUET_BATCH` rows (from rows, or from the
+  returns table's frames as Arrow arrays: the same file). Texts are as typed:
   Parquet is read by programs, never run by a spreadsheet.
 - `datapackage.json`: Frictionless Data Package (v1) listing every file; the tables carry their
   published Table Schemas (titles in English, `title_fr` in French), the workbook one resource per
@@ -43,7 +45,7 @@ from pathlib import Path
 
 from portal.core.spreadsheets import csv_stream, csv_writer, xlsx_row
 
-from .exports import format_cell
+from .exports import format_cell, python_columns, returns_csv_text
 
 PARQUET_BATCH = 10_000
 STORED = (".xlsx", ".parquet", ".zip")
@@ -87,6 +89,12 @@ class CsvFile:
     def write(self, row: Mapping) -> None:
         self._writer.writerow([row.get(c) for c in self.columns])
         self.count += 1
+
+    def write_frame(self, frame) -> None:
+        """A chunk of the returns table (`exports.returns_frames`), written column-wise: the same
+        bytes as its rows through `write`."""
+        self._out.write(returns_csv_text(frame[self.columns]))
+        self.count += len(frame)
 
     def close(self) -> int:
         self._out.close()
@@ -191,6 +199,14 @@ class XlsxSheet:
         self._sheet.append(xlsx_row(self._sheet, [_xlsx_cell(self._sheet, row.get(c)) for c in self.columns]))
         self.count += 1
 
+    def write_frame(self, frame) -> None:
+        """A chunk of the returns table (`exports.returns_frames`): the cells its rows would get
+        through `write` (openpyxl writes a workbook cell by cell)."""
+        sheet = self._sheet
+        for values in zip(*python_columns(frame[self.columns]), strict=True):
+            sheet.append(xlsx_row(sheet, [_xlsx_cell(sheet, v) for v in values]))
+        self.count += len(frame)
+
     def close(self) -> int:
         return self.count
 
@@ -291,6 +307,7 @@ class ParquetFile:
         self.count, self._pending = 0, 0
         self._columns = {name: [] for name in self.schema.names}
         self._writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+        self._frames, self._framed = [], 0  # Arrow tables from `write_frame`, not yet written
 
     def write(self, row: Mapping) -> None:
         for name, values in self._columns.items():
@@ -309,7 +326,38 @@ class ParquetFile:
         self._pending = 0
         self._columns = {name: [] for name in self.schema.names}
 
+    def write_frame(self, frame) -> None:
+        """A chunk of the returns table (`exports.returns_frames`) converted column by column to
+        Arrow, in row groups of `PARQUET_BATCH` rows as `write` makes them (so the same file)."""
+        import pyarrow as pa
+
+        if self._pending:
+            raise ValueError("rows and frames written to one Parquet file")
+        arrays = []
+        for field in self.schema:
+            values = frame[field.name]
+            if field.name in self._texts:
+                values = values.where(values != "", None)
+            if pa.types.is_integer(field.type) or pa.types.is_floating(field.type):
+                values = values.astype(float) if values.dtype == object else values
+            arrays.append(pa.array(values.to_numpy(), type=field.type, from_pandas=True))
+        self._frames.append(pa.Table.from_arrays(arrays, schema=self.schema))
+        self._framed += len(frame)
+        while self._framed >= PARQUET_BATCH:
+            self._write_framed(PARQUET_BATCH)
+
+    def _write_framed(self, size: int) -> None:
+        import pyarrow as pa
+
+        table = pa.concat_tables(self._frames)
+        self._writer.write_table(table.slice(0, size))
+        self._frames = [table.slice(size)]
+        self._framed -= size
+        self.count += size
+
     def close(self) -> int:
+        if self._framed:
+            self._write_framed(self._framed)
         if self._pending or self.count == 0:
             self._flush()
         self._writer.close()

@@ -2,9 +2,10 @@
 the workbook's sheets), then the codebook, `CITATION.cff`, `datapackage.json` with every file's
 checksum, and the zip of everything.
 
-One pass over the public returns table (`exports.returns_rows`) feeds the CSV, the Parquet file and
-the workbook's sheet at once, so the formats cannot disagree. The current data (`live.py`) and the
-frozen releases (`releases.py`) are both made here, in the worker, never in a request.
+One pass over the public returns table (`exports.returns_frames`, a chunk of columns at a time) feeds
+the CSV, the Parquet file and the workbook's sheet at once, so the formats cannot disagree. The
+current data (`live.py`) and the frozen releases (`releases.py`) are both made here, in the worker,
+never in a request.
 """
 
 import hashlib
@@ -17,7 +18,7 @@ from django.template.loader import render_to_string
 
 from ..contract import schema
 from . import datasets
-from .exports import returns_rows
+from .exports import returns_frames
 from .synthesis import refresh_synthesis, synthesis_rows
 
 AUTHOR = ("Concertation entre les acteurs du développement des mutuelles de santé en Afrique de l'Ouest "
@@ -122,9 +123,9 @@ def build_tables(directory: Path) -> tuple[int, int]:
         datasets.ParquetFile(directory / "returns.parquet", returns_schema),
         book.sheet("returns", returns_schema),
     ]
-    for row in returns_rows():
+    for frame in returns_frames():
         for sink in sinks:
-            sink.write(row)
+            sink.write_frame(frame)
     returns_count = min(sink.close() for sink in sinks)
 
     synthesis = list(synthesis_rows(refresh_synthesis()))

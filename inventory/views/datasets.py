@@ -30,7 +30,7 @@ from ..contract import schema
 from ..models import DatasetDownloadCount, GuestbookEntry, Release, ReleaseFile
 from ..models.releases import normalize_doi, validate_doi
 from ..opendata import datacite, datasets, dcat, downloads, jsonld, live, package, releases
-from ..opendata.exports import returns_rows
+from ..opendata.exports import returns_csv_chunks, returns_frames
 from ..opendata.synthesis import synthesis_rows
 
 FILE_LABELS = {
@@ -162,9 +162,10 @@ def dataset_file(request, filename):
     if request.method == "GET":
         downloads.count_live_download(filename)
     if filename in ("returns.csv", "synthesis.csv"):
-        table = filename.removesuffix(".csv")
-        rows = returns_rows() if table == "returns" else synthesis_rows()
-        lines = datasets.csv_lines(rows, schema.published_column_names(table))
+        if filename == "returns.csv":  # a chunk of returns at a time, written column-wise
+            lines = returns_csv_chunks(returns_frames())
+        else:
+            lines = datasets.csv_lines(synthesis_rows(), schema.published_column_names("synthesis"))
         response = StreamingHttpResponse((line.encode("utf-8") for line in lines),
                                          content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{_live_name(filename)}"'

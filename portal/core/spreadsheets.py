@@ -10,7 +10,8 @@ figures, the offline form, `export_inventory`, the events' participants lists, a
 exports (`protect_wagtail_exports`). `csv_formula_cells` and `xlsx_formula_cells` find such cells
 in files written before (`check_release_formulas`).
 
-- CSV (`csv_writer`, `csv_stream` for a streamed download, `csv_cells`): a text cell starting with
+- CSV (`csv_writer`, `csv_stream` for a streamed download, `csv_cells`; `csv_column` and
+  `csv_rows_text` for a table written a column at a time, the same bytes): a text cell starting with
   one of `FORMULA_STARTS` gets a single quote `'` in front, as OWASP recommends ("CSV Injection"). A
   spreadsheet shows it as text. So that a reader can always tell, a text typed with a leading `'`
   gets one more too: the rule for a program is then simply "a text cell starting with `'` had one
@@ -124,6 +125,43 @@ def csv_stream(records: Iterable[Iterable], *, format_value: Callable[[object], 
     writer = CsvWriter(Echo(), format_value, **fmtparams)
     for record in records:
         yield writer.writerow(record)
+
+
+# --- Column-wise CSV: a table written a chunk of columns at a time ------------------------------------
+
+_CELL_WRITER = csv.writer(Echo(), lineterminator="\r\n")
+
+
+def csv_quoted(cell: str) -> str:
+    """`cell` as `CsvWriter` puts it in a line of several cells: quoted (its `"` doubled) when it holds
+    a comma, a `"` or a line break, else as it is (the same `csv` writer decides)."""
+    return _CELL_WRITER.writerow((cell, ""))[:-3]
+
+
+def csv_column(values, format_value: Callable[[object], str] = plain) -> list[str]:
+    """The cells of one column (any sequence: a list, a NumPy array, a pandas Series) exactly as
+    `CsvWriter.writerow` writes them in its rows: through `csv_cells` (a text starting like a formula
+    gets its `'`), then quoted when needed (`csv_quoted`). Each distinct value is formatted once
+    (pandas' `factorize`), then the cells are taken by code: no Python work per cell beyond the hash,
+    for the short repeated texts of a table's columns. Missing values (None, NaN) are empty cells.
+
+    Values that compare equal but print differently (1, 1.0, True) must not share a column: a
+    column holds one kind of value (texts, booleans, datetimes…)."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    cells = [csv_quoted(cell) for cell in csv_cells(uniques.tolist(), format_value)]
+    cells.append("")  # code -1: a missing value
+    return np.array(cells, dtype=object)[codes].tolist()
+
+
+def csv_rows_text(columns: list[list[str]], lineterminator: str = "\n") -> str:
+    """The CSV lines of a chunk whose cells are written already, column by column (`csv_column`):
+    the rows joined, each ended by `lineterminator`."""
+    if not columns or not len(columns[0]):
+        return ""
+    return lineterminator.join(map(",".join, zip(*columns, strict=True))) + lineterminator
 
 
 def xlsx_cell(sheet, value):

@@ -14,7 +14,16 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
-from portal.core.spreadsheets import FORMULA_STARTS, csv_cells, csv_stream, csv_writer, typed_text, xlsx_row
+from portal.core.spreadsheets import (
+    FORMULA_STARTS,
+    csv_cells,
+    csv_column,
+    csv_rows_text,
+    csv_stream,
+    csv_writer,
+    typed_text,
+    xlsx_row,
+)
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -24,6 +33,18 @@ def test_text_starting_like_a_formula_gets_a_quote_and_numbers_stay_numbers():
               -3.5, Decimal("-2"), -7, True, date(2025, 1, 2), datetime(2025, 1, 2, 3, 4), None]
     assert csv_cells(values) == ["'=1+1", "'+33", "'-x", "'@SUM(A1)", "'\t=1", "'\r=1", "''quoted", "Thiès",
                                  "", "-3.5", "-2", "-7", "True", "2025-01-02", "2025-01-02 03:04:00", ""]
+
+
+@given(st.lists(st.one_of(st.none(), st.text(), st.sampled_from(["=1", "a,b", 'q"q', "x\ny", "\r=2", "'"])),
+                min_size=1))
+def test_a_column_written_at_once_gets_the_bytes_of_the_rows(texts):
+    """`csv_column` + `csv_rows_text` (a table a column at a time) write what `CsvWriter` writes."""
+    out = io.StringIO()
+    writer = csv_writer(out, lineterminator="\n")
+    for text in texts:
+        writer.writerow([text, -3.5, text])
+    columns = [csv_column(texts), csv_column([-3.5] * len(texts)), csv_column(texts)]
+    assert csv_rows_text(columns) == out.getvalue()
 
 
 @given(st.text())

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from inventory.management.progress import counted
 from inventory.models import YearlyReturn
-from inventory.opendata.exports import returns_rows, write_returns_csv
+from inventory.opendata.exports import returns_frames, write_returns_frames_csv
 from inventory.opendata.synthesis import write_synthesis_csv
 
 
@@ -24,8 +24,17 @@ class Command(BaseCommand):
         def write(stream):
             if what == "synthesis":
                 return write_synthesis_csv(stream)
-            rows = counted(returns_rows(), self, total=YearlyReturn.objects.public().count(), desc="Returns")
-            return write_returns_csv(rows, stream)
+            bar = counted(None, self, total=YearlyReturn.objects.public().count(), desc="Returns")
+
+            def shown(frames):
+                for frame in frames:
+                    yield frame
+                    bar.update(len(frame))
+
+            try:
+                return write_returns_frames_csv(shown(returns_frames()), stream)
+            finally:
+                bar.close()
 
         if output == "-":
             count = write(self.stdout)

@@ -1,0 +1,145 @@
+"""The streamed CSV export of the returns table beside pandas' `to_csv` of the same rows.
+
+On a throw-away SQLite inventory (the synthesis benchmark's generator: every mutual reports every
+year), prints, in one run:
+
+- the streamed CSV export (`export_inventory --what returns`: `exports.returns_frames` read from the
+  database a chunk at a time, `returns_csv_text` writing each chunk column-wise), and of it the
+  reading into frames alone;
+- pandas' `DataFrame.to_csv` of the same rows (the 69 published columns, the whole table in one frame
+  already in memory, no formula neutralisation, pandas' own number formats): the floor;
+- the ratio of their throughputs (the goal of issue 16: the export ≥ 0.5 × `to_csv`);
+- the row-by-row writer it replaced (`returns_rows` + `write_returns_csv`), unless `--no-rows`;
+- the Python memory the export allocates at two inventory sizes (a tenth and all of it: flat,
+  the export holds one chunk at a time), and the process's peak resident memory.
+
+    .venv/bin/python bench/exports.py                  # 4,000 mutuals × 25 years (100,000 returns)
+    .venv/bin/python bench/exports.py --mutuals 20000  # 500,000 returns
+"""
+
+import argparse
+import importlib.util
+import io
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _populate():
+    spec = importlib.util.spec_from_file_location("bench_synthesis", ROOT / "bench" / "synthesis.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.populate
+
+
+class Counter(io.TextIOBase):
+    """A text stream that only counts what is written (the output goes nowhere)."""
+
+    def __init__(self):
+        self.chars = 0
+
+    def write(self, text):
+        self.chars += len(text)
+        return len(text)
+
+
+def timed(fn, *args):
+    start = time.perf_counter()
+    result = fn(*args)
+    return result, time.perf_counter() - start
+
+
+def queryset(limit=None):
+    from inventory.models import YearlyReturn
+
+    public = YearlyReturn.objects.public()
+    return public.filter(mutual__pk__lte=limit) if limit else public
+
+
+def export_frames(limit=None):
+    from inventory.opendata.exports import returns_frames, write_returns_frames_csv
+
+    out = Counter()
+    return write_returns_frames_csv(returns_frames(queryset(limit)), out), out.chars
+
+
+def export_rows():
+    from inventory.opendata.exports import returns_rows, write_returns_csv
+
+    out = Counter()
+    return write_returns_csv(returns_rows(queryset()), out), out.chars
+
+
+def read_frames():
+    import pandas as pd
+
+    from inventory.opendata.exports import returns_frames
+
+    return pd.concat(returns_frames(queryset()), ignore_index=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mutuals", type=int, default=4000)
+    parser.add_argument("--years", type=int, default=25)
+    parser.add_argument("--no-rows", action="store_true", help="skip the row-by-row writer (slow)")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-exports-"))
+    os.environ.update({
+        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
+        "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+        "CACHE_URL": "locmemcache://",
+        "EMAIL_URL": "dummymail://",
+    })
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    returns, seconds = timed(_populate(), args.mutuals, range(2026 - args.years, 2026))
+    print(f"inventory: {args.mutuals:,} mutuals × {args.years} years = {returns:,} validated returns "
+          f"(built in {seconds:.1f} s, SQLite)")
+
+    frame, read = timed(read_frames)
+    out = Counter()
+    _none, pandas_seconds = timed(frame.to_csv, out)
+    pandas_chars = out.chars
+    del frame
+    (count, chars), export = timed(export_frames)
+    from inventory.contract.schema import published_column_names
+
+    print(f"rows: {count:,}, {len(published_column_names())} columns")
+    print(f"streamed CSV export (database → chunks of frames → CSV): {export:7.2f} s  "
+          f"{count / export:9,.0f} rows/s  {chars / 2**20:6.0f} MB")
+    print(f"  of which reading the table into frames:                {read:7.2f} s")
+    print(f"pandas to_csv of the same rows, frame in memory:         {pandas_seconds:7.2f} s  "
+          f"{count / pandas_seconds:9,.0f} rows/s  {pandas_chars / 2**20:6.0f} MB")
+    print(f"export throughput / to_csv throughput:                   {pandas_seconds / export:7.2f} ×"
+          f"   (goal ≥ 0.5)")
+    if not args.no_rows:
+        (_count, _chars), rows = timed(export_rows)
+        print(f"row-by-row writer (returns_rows + write_returns_csv):     {rows:7.2f} s  "
+              f"{count / rows:9,.0f} rows/s  ({pandas_seconds / rows:.2f} × to_csv)")
+    for limit in (max(1, args.mutuals // 10), None):
+        tracemalloc.start()
+        counted, _chars = export_frames(limit)
+        _current, traced = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"  peak Python memory allocated while exporting {counted:,} returns: {traced / 2**20:6.1f} MB")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of the whole run (the to_csv frame included): {peak:,.0f} MB")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
