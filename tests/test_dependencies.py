@@ -28,7 +28,6 @@ FIRST_PARTY = {"portal", "inventory", "library", "api", "bench", "scripts", "tes
 # Declared, and needed, although no module imports them by name.
 USED_WITHOUT_IMPORT = {
     "gunicorn": "the production web server (Procfile, gunicorn.conf.py)",
-    "whitenoise": "the static files' middleware and storage (settings)",
     "django-storages": "the S3-compatible storage (settings.STORAGES in production)",
     "soupsieve": "an upper bound only: Debian 12's Python 3.11.2 cannot run newer ones",
     "pytest-django": "the tests' Django plugin (pyproject's [tool.pytest.ini_options])",
