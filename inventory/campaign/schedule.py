@@ -54,13 +54,15 @@ def expected_mutuals(year: int, countries=None) -> QuerySet:
     return with status `closed` for an earlier year. `countries`: country codes or Country objects
     (or a queryset of them) to keep; None for all.
     """
+    # One subquery for every mutual, not one per mutual (a correlated NOT EXISTS): PostgreSQL, its
+    # statistics out of date after a bulk import, ran the correlated one as nested loops for minutes.
     closed_before = YearlyReturn.objects.validated().filter(
-        mutual=OuterRef("pk"), year__lt=year, status=MutualStatus.CLOSED
-    )
+        year__lt=year, status=MutualStatus.CLOSED
+    ).values("mutual_id")
     mutuals = (
         Mutual.objects.approved()
         .filter(Q(year_created__isnull=True) | Q(year_created__lte=year))
-        .exclude(Exists(closed_before))
+        .exclude(pk__in=closed_before)
     )
     if countries is not None:
         mutuals = mutuals.filter(country__in=countries)
