@@ -28,7 +28,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date, parse_http_date
+from django.utils.http import http_date, parse_http_date, urlencode
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,8 @@ def cache_key(request) -> str | None:
         return None
     if request.path_info.startswith(("/admin/", "/django-admin/")):
         return None
-    query = "&".join(f"{name}={value}" for name, value in sorted(request.GET.items()))
+    # Every value of a repeated parameter (the library's facets: ?type=a&type=b), not only the last.
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
     address = hashlib.sha256(f"{request.get_host()}{request.path_info}?{query}".encode()).hexdigest()
     return f"pagecache:{_generation()}:{timezone.localdate().isoformat()}:{address}"
 

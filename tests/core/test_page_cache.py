@@ -81,6 +81,14 @@ def test_each_language_and_each_filter_is_a_page_of_its_own(client, home_fr):
     assert get(client, french + "?page=2")["X-Page-Cache"] == "miss"
 
 
+def test_each_value_of_a_repeated_parameter_makes_its_own_page(rf):
+    # The library's facets repeat a parameter: ?type=guide&type=case_study is not ?type=case_study.
+    both = page_cache.cache_key(rf.get("/fr/bibliotheque/?type=guide&type=case_study"))
+    last = page_cache.cache_key(rf.get("/fr/bibliotheque/?type=case_study"))
+    paged = page_cache.cache_key(rf.get("/fr/bibliotheque/?type=guide&type=case_study&page=2"))
+    assert len({both, last, paged}) == 3
+
+
 def test_a_validation_shows_on_the_country_page_at_once(client, home_fr):
     senegal = network_country("SN")
     mutual = MutualFactory(country=senegal)
