@@ -18,8 +18,8 @@ year), prints, in one run:
 """
 
 import argparse
+import functools
 import importlib.util
-import io
 import os
 import resource
 import shutil
@@ -33,22 +33,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _populate():
+@functools.cache
+def _synthesis_bench():
+    """bench/synthesis.py as a module: its synthetic inventory (`populate`) and its counting stream."""
     spec = importlib.util.spec_from_file_location("bench_synthesis", ROOT / "bench" / "synthesis.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.populate
+    return module
 
 
-class Counter(io.TextIOBase):
-    """A text stream that only counts what is written (the output goes nowhere)."""
+def counting_stream():
+    """bench/synthesis.py's text stream that only counts what is written (the output goes nowhere)."""
+    return _synthesis_bench()._Counter()
 
-    def __init__(self):
-        self.chars = 0
 
-    def write(self, text):
-        self.chars += len(text)
-        return len(text)
+def _populate():
+    return _synthesis_bench().populate
 
 
 def timed(fn, *args):
@@ -67,14 +67,14 @@ def queryset(limit=None):
 def export_frames(limit=None):
     from inventory.opendata.exports import returns_frames, write_returns_frames_csv
 
-    out = Counter()
+    out = counting_stream()
     return write_returns_frames_csv(returns_frames(queryset(limit)), out), out.chars
 
 
 def export_rows():
     from inventory.opendata.exports import returns_rows, write_returns_csv
 
-    out = Counter()
+    out = counting_stream()
     return write_returns_csv(returns_rows(queryset()), out), out.chars
 
 
@@ -111,7 +111,7 @@ def main():
           f"(built in {seconds:.1f} s, SQLite)")
 
     frame, read = timed(read_frames)
-    out = Counter()
+    out = counting_stream()
     _none, pandas_seconds = timed(frame.to_csv, out)
     pandas_chars = out.chars
     del frame
