@@ -75,7 +75,8 @@ def link(page, *links, publish=True):
 def project(mutuals):
     index = library_index_get_or_create(language="en")
     page = project_profile(index, ref="project-kolda", title="Health insurance in Kolda",
-                           slug="kolda", indicators=[{"date": "2024-12-31", "name": "Health workers trained", "value": "42"}])
+                           slug="kolda", indicators=[{"date": "2024-12-31", "value": "42",
+                                                      "name": "Health workers trained"}])
     return link(page, {"mutual": mutuals["first"], "since": 2022},
                 {"mutual": mutuals["second"], "since": 2022, "until": 2025}, {"mutual": mutuals["private"]})
 
