@@ -305,3 +305,21 @@ def test_other_roles_cannot_edit_the_links(client, project, mutuals, role):
     data = {"title": "Pris", "supported_mutuals-TOTAL_FORMS": "0", "action-publish": "action-publish"}
     assert client.post(url, data).status_code in (302, 403)
     assert project.specific_class.objects.get(pk=project.pk).supported_mutuals.count() == 3
+
+
+def test_the_page_with_its_section_is_valid_html(client, project, mutuals, tmp_path):
+    """Nu HTML checker (tests/demo/test_html_validity.py's) on the page with every part of the section
+    shown (a union, a mutual not public, a provisional year), in both languages."""
+    from tests.demo.test_html_validity import nu_errors
+
+    french = project_profile(library_index_get_or_create(language="fr"), ref="projet-kolda", slug="kolda")
+    links = [{"mutual": mutuals["first"], "since": 2020, "until": 2024}, {"mutual": mutuals["private"]},
+             {"union": mutuals["union"]}]
+    Campaign.objects.create(year=2024, deadline="2026-12-31")
+    files = []
+    for language, page in (("fr", link(french, *links)), ("en", link(project, *links))):
+        html = client.get(page.url).content.decode()
+        assert 'id="inventory"' in html and "provisional-note" in html
+        (tmp_path / f"{language}.html").write_text(html)
+        files.append(tmp_path / f"{language}.html")
+    assert nu_errors(files) == []
