@@ -94,13 +94,13 @@ def link_supported_mutuals(report) -> None:
         if not wanted or page is None or ProjectSupportedMutual.objects.filter(page=page).exists():
             continue
         links = []
-        for item in wanted:
+        for position, item in enumerate(wanted):
             found = (Mutual.objects.filter(name=item["mutual"]).first() if "mutual" in item
                      else Union.objects.filter(name=item["union"]).first())
             if found is not None:
                 links.append(ProjectSupportedMutual(
                     **{"mutual" if "mutual" in item else "union": found},
-                    since=item.get("since"), until=item.get("until")))
+                    since=item.get("since"), until=item.get("until"), sort_order=position))
         if links:
             page.supported_mutuals = links
             page.save_revision().publish()

@@ -24,7 +24,8 @@ def test_a_phone_reads_the_supported_mutuals_figures_and_downloads_them(browser,
                           target_population=30000, contributions_due=3_000_000,
                           contributions_collected=2_000_000 + 100_000 * n, benefits_paid=1_500_000)
     project = ProjectProfilePage.objects.get(ref="demo-project-utm")
-    project.supported_mutuals = [ProjectSupportedMutual(mutual=mutual, since=2019) for mutual in mutuals]
+    project.supported_mutuals = [ProjectSupportedMutual(mutual=mutual, since=2019, sort_order=n)
+                                 for n, mutual in enumerate(mutuals)]
     project.save_revision().publish()
 
     context = browser.new_context(locale="en-GB", viewport=PHONE, java_script_enabled=False,

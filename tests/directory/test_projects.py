@@ -64,7 +64,9 @@ def mutuals():
 
 
 def link(page, *links, publish=True):
-    page.supported_mutuals = [ProjectSupportedMutual(**values) for values in links]
+    # In order, as the editor's form numbers them (`sort_order`).
+    page.supported_mutuals = [ProjectSupportedMutual(**values, sort_order=n)
+                              for n, values in enumerate(links)]
     revision = page.save_revision()
     if publish:
         revision.publish()
@@ -261,6 +263,7 @@ def test_the_secretariat_links_mutuals_in_the_admin_and_the_page_follows(client,
     assert data["supported_mutuals-TOTAL_FORMS"] == "3"
     assert data["supported_mutuals-0-mutual"] == str(mutuals["first"].pk)
     # Take the second mutual away, put the union in the private one's place, publish.
+    assert {data[f"supported_mutuals-{n}-ORDER"] for n in range(3)} == {"1", "2", "3"}
     data["supported_mutuals-1-DELETE"] = "1"
     data["supported_mutuals-2-mutual"] = ""
     data["supported_mutuals-2-union"] = str(mutuals["union"].pk)
