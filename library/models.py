@@ -371,7 +371,9 @@ class ProjectProfilePage(LibraryItemMixin, Page):
         FieldPanel("organizational_overview"),
         FieldPanel("description"),
         FieldPanel("learning_agenda"),
-        InlinePanel("indicators", label=_("Key performance indicators")),
+        InlinePanel("indicators", label=_("Key performance indicators"), help_text=_(
+            "Typed by hand, for what the inventory does not hold: the supported mutuals' members, "
+            "beneficiaries and rates come from their validated returns.")),
         InlinePanel("updates", label=_("Project updates")),
         InlinePanel("lessons", label=_("Lessons")),
         FieldPanel("ref"),

@@ -293,6 +293,10 @@ def test_a_focal_point_may_edit_the_links_as_any_project_profile_field(client, p
     client.force_login(UserFactory(roles=[Role.FOCAL_POINT], focal_countries=["SN"]))
     html = client.get(reverse("wagtailadmin_pages:edit", args=[project.pk])).content.decode()
     assert 'name="supported_mutuals-TOTAL_FORMS"' in html
+    # The panel's chooser opens for them (mutual names and identifiers: no contact person).
+    chooser = client.get(reverse("wagtailsnippetchoosers_inventory_mutual:choose"))
+    assert chooser.status_code == 200
+    assert "Diaobé" in chooser.json()["html"] and "Awa Contact" not in chooser.json()["html"]
 
 
 @pytest.mark.parametrize("role", [Role.AUTHENTICATED, Role.MEMBER, Role.MUTUAL_MANAGER,
