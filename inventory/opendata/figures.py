@@ -402,3 +402,38 @@ def type_figure(frame: pd.DataFrame, *, year: int) -> Figure:
              for (label, count), code in zip(items, MutualType.values, strict=True)]
     return Figure("type", title, [Column("mutual_type", _("Code")), Column("type_label", _("Type")),
                                   Column("mutuals", _("Mutuals"))], table, [svg], wide_charts=[wide])
+
+
+# --- A group of mutuals (a project's) ----------------------------------------------------------------
+
+GROUP_CHARTS = {
+    "people": ["members", "beneficiaries"],
+    "rates": ["penetration_rate", "collection_rate_median", "claims_ratio_median"],
+}
+
+
+def group_figure(rows: Sequence[Mapping], *, title: str) -> Figure:
+    """A group's rows (`groups.group_rows`, oldest first) drawn as the overview draws its trends:
+    members and beneficiaries, then the rates, each line drawn apart in the provisional years; the table and
+    its CSV hold every column of `groups.GROUP_COLUMNS` (the medians with their `_n`) and the
+    year's status, under the synthesis table's names."""
+    from .groups import GROUP_COLUMNS
+
+    ordered = sorted(rows, key=lambda r: r["year"])
+    provisional = provisional_years(ordered)
+    titles = {"people": _("Members and beneficiaries of the functional mutuals"),
+              "rates": _("Penetration, collection and claims")}
+    # Two charts side by side on a wide screen, each at its drawn size (as the distributions): no
+    # wide drawing, whose text would be too small at half the page's width.
+    svgs = []
+    for slug, names in GROUP_CHARTS.items():
+        series = {column_label(n): [(r["year"], r[n]) for r in ordered] for n in names}
+        svgs.append(charts.line_chart(series, title=f"{title}: {titles[slug]}",
+                                      y_format=column_kind(names[0]), provisional=provisional))
+    columns = [Column("year", _("Year")), *map(_column, GROUP_COLUMNS),
+               Column("year_status", _("Status"), "provisional")]
+    table = [[Cell(r["year"], "year"), *(Cell(r[n], column_kind(n)) for n in GROUP_COLUMNS),
+              Cell(r.get("year_status"), "status")] for r in ordered]
+    note = _("Sums, the pooled penetration rate and the medians count the functional mutuals, as the "
+             "inventory's synthesis does; n is the number of returns behind each median.")
+    return Figure("group", title, columns, table, svgs, note)

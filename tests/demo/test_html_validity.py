@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from portal.demo.loader import Report, load_inventory, load_people
+from portal.demo.loader import Report, load_inventory, load_people, load_project_links
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_site")]
 
@@ -117,6 +117,7 @@ def test_the_checker_reports_what_it_should(tmp_path):
 
 def test_every_page_of_the_demo_is_valid_html(tmp_path):
     load_inventory(Report())
+    load_project_links(Report())
     load_people(Report())
     names = {}
     anonymous = Client()
