@@ -1,6 +1,7 @@
 """A mutual's peer benchmark: the one-page report of a validated year (the mutual's reporters, its
 country's focal points, the secretariat), which the "validated" e-mail links to."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -11,6 +12,7 @@ from ..opendata import peers
 from ..registry.selectors import benchmark_years, mutual_benchmark
 
 
+@login_required
 def return_benchmark(request, mutual_id, year):
     mutual = get_object_or_404(Mutual.objects.select_related("country", "union"), mutual_id=mutual_id)
     require(request, "view_peer_benchmark", mutual=mutual)
