@@ -195,3 +195,16 @@ def test_every_indicator_is_benchmarked_in_the_published_order():
     result = peers.benchmark(_mutual(frame, _types({1: "community"}), 1, 2024), stats, 2024)
     assert [b.indicator for b in result] == indicator_columns()
     assert peers.peer_statistics(peers.peer_frame(frame.iloc[:0], _types({}))).empty
+
+
+def test_the_glossary_states_the_bands_and_the_minimum_the_code_uses():
+    from django.utils import translation
+
+    from inventory.opendata.glossary import BY_ANCHOR
+
+    entry = BY_ANCHOR["peer_groups"]
+    with translation.override("en"):
+        assert f"fewer than {peers.MIN_PEERS} returns" in str(entry.formula)
+        bounds = [f"{low:,}" for _code, low, _high, _label in peers.SIZE_BANDS[1:]]
+        assert all(bound in str(entry.definition) for bound in bounds)
+        assert "under 1,000; 1,000 to 4,999; 5,000 to 19,999; 20,000 or more" in str(entry.definition)
