@@ -208,3 +208,14 @@ def test_the_glossary_states_the_bands_and_the_minimum_the_code_uses():
         bounds = [f"{low:,}" for _code, low, _high, _label in peers.SIZE_BANDS[1:]]
         assert all(bound in str(entry.definition) for bound in bounds)
         assert "under 1,000; 1,000 to 4,999; 5,000 to 19,999; 20,000 or more" in str(entry.definition)
+
+
+@pytest.mark.parametrize(("value", "position"), [
+    (0.50, "low"), (0.525, "middle"), (0.55, "middle"), (0.575, "middle"), (0.60, "high"), (None, None),
+])
+def test_the_position_in_the_country_follows_its_quartiles(value, position):
+    # Country quartiles of 50, 55, 55, 55, 60 % (and the mutual itself): p25 52.5 %, p75 57.5 %.
+    country = peers.PeerFigures(peers.COUNTRY, "SN", 5, 0.525, 0.55, 0.575)
+    assert peers.IndicatorBenchmark("collection_rate", value, [country]).position() == position
+    small = peers.PeerFigures(peers.COUNTRY, "SN", 4)
+    assert peers.IndicatorBenchmark("collection_rate", value, [small]).position() is None
