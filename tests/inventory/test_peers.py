@@ -214,7 +214,7 @@ def test_the_glossary_states_the_bands_and_the_minimum_the_code_uses():
     (0.50, "low"), (0.525, "middle"), (0.55, "middle"), (0.575, "middle"), (0.60, "high"), (None, None),
 ])
 def test_the_position_in_the_country_follows_its_quartiles(value, position):
-    # Country quartiles of 50, 55, 55, 55, 60 % (and the mutual itself): p25 52.5 %, p75 57.5 %.
+    # A country group of five whose quartiles are 52.5 %, 55 % and 57.5 %: the bounds belong to the middle.
     country = peers.PeerFigures(peers.COUNTRY, "SN", 5, 0.525, 0.55, 0.575)
     assert peers.IndicatorBenchmark("collection_rate", value, [country]).position() == position
     small = peers.PeerFigures(peers.COUNTRY, "SN", 4)
