@@ -171,3 +171,13 @@ def test_the_validated_email_links_to_the_years_report(
     client.force_login(manager)
     page = client.get(link.removeprefix(settings.SITE_URL.rstrip("/")))
     assert page.status_code == 200 and "50,0 %" in cells(page.content.decode(), "own")[3]
+
+
+def test_the_validated_returns_page_links_to_its_report(client, network):
+    mutual = network["mutual"]
+    ReturnFactory(mutual=mutual, year=YEAR + 1, state=ReturnState.SUBMITTED, **figures(collected=500))
+    client.force_login(network["manager"])
+    validated_page = client.get(url("return_detail", mutual, YEAR)).content.decode()
+    assert url("return_benchmark", mutual, YEAR) in validated_page
+    submitted = client.get(url("return_detail", mutual, YEAR + 1)).content.decode()
+    assert url("return_benchmark", mutual, YEAR + 1) not in submitted
