@@ -21,6 +21,7 @@ def french(name, *args):
 
 
 def test_a_validated_manager_opens_the_benchmark_from_the_email(browser, live_server, settings, shots):
+    from axe_playwright_python.sync_playwright import Axe
     from pypdf import PdfReader
 
     from inventory.contract.choices import ReturnState
@@ -71,6 +72,18 @@ def test_a_validated_manager_opens_the_benchmark_from_the_email(browser, live_se
     assert all(re.search(r"\b[67]\b", groups.nth(i).inner_text()) for i in range(4))  # n of each group
     assert no_sideways_scroll(page)
     page.screenshot(path=shots / "benchmark-phone.png", full_page=True)
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+
+    # The public profile shows the same comparison, and leads to the report.
+    page.goto(live_server.url + french("inventory:mutual_detail", mutual.mutual_id))
+    peers = page.locator("#peers ~ .table-wrap table.benchmark")
+    assert "n = 6" in peers.locator("tbody tr").nth(3).locator("[data-group=country]").inner_text()
+    assert no_sideways_scroll(page)
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+    page.locator(f"a[href='{link.removeprefix(live_server.url)}']").click()
+    assert page.url == link
 
     # On paper: one A4 page, the site's header and footer left out.
     page.set_viewport_size(DESKTOP)
