@@ -219,3 +219,38 @@ def test_the_position_in_the_country_follows_its_quartiles(value, position):
     assert peers.IndicatorBenchmark("collection_rate", value, [country]).position() == position
     small = peers.PeerFigures(peers.COUNTRY, "SN", 4)
     assert peers.IndicatorBenchmark("collection_rate", value, [small]).position() is None
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["SN", "ML"]), st.sampled_from(["community", "students"]),
+                          st.sampled_from([2023, 2024]), st.sampled_from(["functional", "dormant"]),
+                          st.one_of(st.none(), st.integers(0, 30000)),
+                          st.one_of(st.none(), st.floats(0, 2000, allow_nan=False))), max_size=40))
+def test_every_groups_statistics_match_a_plain_computation(rows):
+    records = []
+    for i, (country, _type, year, status, beneficiaries, collected) in enumerate(rows):
+        record = dict.fromkeys(FIGURES, np.nan)
+        record.update(mutual_id=i, country=country, year=year, status=status, contributions_due=1000.0,
+                      beneficiaries=np.nan if beneficiaries is None else float(beneficiaries),
+                      contributions_collected=np.nan if collected is None else collected)
+        records.append(record)
+    frame = with_indicators(pd.DataFrame.from_records(records, columns=[
+        "mutual_id", "country", "year", "status", *FIGURES]))
+    types = _types({i: row[1] for i, row in enumerate(rows)})
+    stats = peers.peer_statistics(peers.peer_frame(frame, types))
+    stats = stats.loc[stats["indicator"] == "collection_rate"]
+    expected = {}
+    for country, kind, year, status, beneficiaries, collected in rows:
+        if status != "functional" or collected is None:
+            continue
+        keys = {peers.COUNTRY: country, peers.TYPE: kind, peers.SIZE: peers.size_band(beneficiaries),
+                peers.NETWORK: peers.NETWORK_KEY}
+        for group, key in keys.items():
+            if key is not None:
+                expected.setdefault((group, key, year), []).append(collected / 1000)
+    got = {(r.group, r.key, r.year): r for r in stats.itertuples()}
+    assert set(got) == set(expected)
+    for where, values in expected.items():
+        row = got[where]
+        assert row.n == len(values)
+        assert [row.p25, row.p50, row.p75] == pytest.approx(plain_quartiles(values), rel=1e-9, abs=1e-12)
