@@ -2,14 +2,15 @@
 profile's "Among its peers", the minimum group size on the page, private mutuals kept out of every
 group, and the "validated" e-mail's link to the report."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from inventory.contract.choices import ReturnState
-from inventory.models import SupportingOrganization
+from inventory.models import Campaign, SupportingOrganization
 from inventory.opendata.peers import MIN_PEERS
 from portal.accounts.roles import Role
 from tests.factories import MutualFactory, ReturnFactory, UserFactory
@@ -181,3 +182,10 @@ def test_the_validated_returns_page_links_to_its_report(client, network):
     assert url("return_benchmark", mutual, YEAR) in validated_page
     submitted = client.get(url("return_detail", mutual, YEAR + 1)).content.decode()
     assert url("return_benchmark", mutual, YEAR + 1) not in submitted
+
+
+def test_a_provisional_year_is_marked_and_a_final_one_is_not(client, network):
+    client.force_login(network["manager"])
+    assert "provisional-badge" not in report(client, network["mutual"]).content.decode()
+    Campaign.objects.create(year=YEAR, deadline=timezone.localdate() + datetime.timedelta(days=30))
+    assert "provisional-badge" in report(client, network["mutual"]).content.decode()
