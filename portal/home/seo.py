@@ -7,7 +7,8 @@ SITE_URL's scheme, port or path prefix, so the sitemaps below build their own `l
 
 Only what anyone may read is listed: live pages under no view restriction (Wagtail's `.public()`),
 public mutuals, the inventory's countries, the directory's organizations, the open data and its
-releases, the theme pages. No account, reporting, review or form page; robots.txt says the same to the crawlers.
+releases, the theme pages. No account, reporting, review or form page; robots.txt says the same to
+the crawlers.
 """
 
 from __future__ import annotations

@@ -206,3 +206,20 @@ def test_a_theme_the_secretariat_added_has_its_page(client):
     response = client.get(url("themes:detail", theme.slug))
     assert response.status_code == 200 and theme.name_fr in response.content.decode()
     assert re.search(r"Nothing yet|Rien", response.content.decode())
+
+
+def test_the_indicators_show_the_inventorys_latest_values_of_the_network_and_of_a_country(client):
+    from inventory.models import InventoryState
+    from tests.factories import MutualFactory, ReturnFactory
+
+    mali = network_country("ML")
+    ReturnFactory(mutual=MutualFactory(country=mali), year=2024, members=4321, status="functional",
+                  state="validated")
+    InventoryState.bump()
+    for query in ("", "?country=ML"):
+        soup = BeautifulSoup(client.get(url("themes:detail", "microfinance", query=query)).content,
+                             "html.parser")
+        section = soup.select_one("section[aria-labelledby=indicators]")
+        assert "2024" in section.get_text() and "4\u00a0321" in section.get_text()
+        assert section.select_one(f'a[href="{url("inventory:glossary")}#members"]')
+    assert "Mali" in soup.select_one("section[aria-labelledby=indicators] p").get_text()
