@@ -223,3 +223,27 @@ def test_the_indicators_show_the_inventorys_latest_values_of_the_network_and_of_
         assert "2024" in section.get_text() and "4\u00a0321" in section.get_text()
         assert section.select_one(f'a[href="{url("inventory:glossary")}#members"]')
     assert "Mali" in soup.select_one("section[aria-labelledby=indicators] p").get_text()
+
+
+def test_the_secretariat_gives_an_organization_its_themes_in_the_admin_and_its_pages_link_them(client):
+    from portal.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(roles=[Role.SECRETARIAT]))
+    financing = Theme.objects.get(slug="financing")
+    data = {
+        "name": "Réseau d'appui au financement", "acronym": "", "description_fr": "", "description_en": "",
+        "countries": [], "themes": [financing.pk], "in_directory": "on", "website": "", "address": "",
+        "email": "", "phone": "", "staff": [],
+        "roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0", "roles-MIN_NUM_FORMS": "0",
+        "roles-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post("/admin/snippets/inventory/supportingorganization/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    organization = SupportingOrganization.objects.get(name="Réseau d'appui au financement")
+    assert list(organization.themes.all()) == [financing]
+    client.logout()
+    theme_page = BeautifulSoup(client.get(url("themes:detail", "financing")).content, "html.parser")
+    assert "Réseau d'appui au financement" in theme_page.select_one("#organizations").parent.get_text()
+    detail = BeautifulSoup(client.get(url("directory:organization", organization.pk)).content, "html.parser")
+    assert detail.select_one(f'a[href="{url("themes:detail", "financing")}"]')
