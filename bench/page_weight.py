@@ -55,6 +55,8 @@ PAGES = [
     ("newsletter: issue 41 (fr)", "/fr/lettre-d-information/lettre-41/"),
     ("newsletter: subscription (fr)", "/fr/lettre-d-information/abonnement/"),
     ("directory of organizations (fr)", "/fr/annuaire/"),
+    ("themes overview: themes × countries (fr)", "/fr/themes/"),
+    ("theme page: financing (fr)", "/fr/themes/financing/"),
     ("not found (fr)", "/fr/nothing-here/"),
 ]
 # Pages behind a login (demo accounts of `load_demo`, password "bench-only"): (name, path, e-mail).

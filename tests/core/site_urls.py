@@ -146,6 +146,8 @@ def url_for(route, o):
         values["pk"] = o.member.pk
     if route.startswith("fr/agenda/"):
         values["pk"] = o.event.pk
+    if route.startswith("fr/themes/"):
+        values["slug"] = "financing"
     if route.startswith("fr/annuaire/"):
         values["pk"] = o.organization.pk
     if route.startswith("fr/inventaire/donnees/versions/"):
