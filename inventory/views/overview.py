@@ -268,7 +268,7 @@ def overview_svg(request, slug):
         return figure
     if size is not None:  # as the page shows it: the map in its frame, a trend as an image
         if slug == "map":
-            return _drawing_response(figure.charts[0], stylesheet=static("css/portal.css"))
+            return _drawing_response(figure.charts[0], stylesheet=static("css/map.css"))
         return _drawing_response((figure.wide_charts if size == "wide" else figure.charts)[0])
     return _svg_response(request, (figure.wide_charts or figure.charts)[0], figure, 0, f"{stem}.svg")
 
