@@ -172,6 +172,10 @@ def _bad_request(form) -> HttpResponseBadRequest:
     return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
 
 
+class BadDrawing(Exception):
+    """A `drawing` that is not one of `figures.DRAWINGS` (a 400 with the reason)."""
+
+
 def _drawing_asked(request) -> str | None:
     """The `drawing` asked for (one of `figures.DRAWINGS`: the chart as the page shows it), None for
     the file to share; a 400 on any other value."""
@@ -181,10 +185,6 @@ def _drawing_asked(request) -> str | None:
     if value not in figures.DRAWINGS:
         raise BadDrawing(_("drawing: give one of %(names)s.") % {"names": ", ".join(figures.DRAWINGS)})
     return value
-
-
-class BadDrawing(Exception):
-    pass
 
 
 def _drawing_response(svg: str, *, stylesheet: str = "") -> HttpResponse:
