@@ -36,9 +36,9 @@ def load(report) -> None:
         return
     release = Release.objects.create(
         name=RELEASE_NAME, slug=RELEASE_SLUG, version=RELEASE_VERSION,
-        published_at=timezone.now().replace(microsecond=0), inventory_version=InventoryState.current_version(),
+        published_at=timezone.now().replace(microsecond=0),
+        inventory_version=InventoryState.current_version(),
         returns_count=YearlyReturn.objects.public().count(), synthesis_count=0,
-        changelog="",
     )
     cited = CitableRelease(key=f"{release.slug}/{release.version}", label=release.label)
     for study in STUDIES:
