@@ -26,25 +26,36 @@ STUDIES = [
 
 
 def load(report) -> None:
-    """Once: skipped when a release exists already (the secretariat's own, or an earlier run's)."""
-    from inventory.models import InventoryState, Release, YearlyReturn
+    """Once: skipped when a release exists already (the secretariat's own, or an earlier run's). The
+    release is recorded once the loader's transaction commits: it freezes the inventory's version as
+    loaded (the import's changes count once committed), which the worker then builds."""
+    from django.db import transaction
+
+    from inventory.models import Release, YearlyReturn
     from library.models import StudyDeclaration
     from library.services import study_accept, study_declare
     from portal.core.studies import CitableRelease
 
     if Release.objects.exists() or not YearlyReturn.objects.public().exists():
         return
-    release = Release.objects.create(
-        name=RELEASE_NAME, slug=RELEASE_SLUG, version=RELEASE_VERSION,
-        published_at=timezone.now().replace(microsecond=0),
-        inventory_version=InventoryState.current_version(),
-        returns_count=YearlyReturn.objects.public().count(), synthesis_count=0,
-    )
-    cited = CitableRelease(key=f"{release.slug}/{release.version}", label=release.label)
+    cited = CitableRelease(key=f"{RELEASE_SLUG}/{RELEASE_VERSION}",
+                           label=f"{RELEASE_NAME} v{RELEASE_VERSION}")
     for study in STUDIES:
         if StudyDeclaration.objects.filter(title=study["title"]).exists():
             continue
         declaration = study_declare(**study, doi="", release=cited, email="declarant.demo@example.org")
         study_accept(declaration, user=None)
-    report.add(f"Demo open data: {release.label} published (its files are frozen by the worker), "
+    transaction.on_commit(publish_release)
+    report.add(f"Demo open data: {cited.label} published (its files are frozen by the worker), "
                f"cited by {len(STUDIES)} accepted studies using the inventory.")
+
+
+def publish_release() -> None:
+    from inventory.models import InventoryState, Release, YearlyReturn
+
+    Release.objects.get_or_create(
+        slug=RELEASE_SLUG, version=RELEASE_VERSION,
+        defaults={"name": RELEASE_NAME, "published_at": timezone.now().replace(microsecond=0),
+                  "inventory_version": InventoryState.current_version(),
+                  "returns_count": YearlyReturn.objects.public().count(), "synthesis_count": 0},
+    )

@@ -5,6 +5,8 @@ the search (both engines), with its citation exports, listed on the open-data pa
 page ("cited by") and counted per release in the download statistics. The declarant's e-mail address
 is never shown nor exported."""
 
+import re
+
 import bibtexparser
 import pytest
 import rispy
@@ -365,3 +367,17 @@ def test_an_accepted_study_is_found_and_faceted_as_its_own_kind(
     only = client.get("/api/v1/library/search", {"type": "inventory_study"}).json()
     assert [hit["title"] for hit in only["results"]] == [TITLE]
     assert client.get("/api/v1/library/search", {"type": "guide"}).json()["results"] == []
+
+
+def test_the_secretariats_to_do_lists_the_declared_studies_waiting_and_nobody_elses(
+        client, release, secretariat):
+    declare(client)
+    todo_url = url("todo", language="en")
+    client.force_login(secretariat)
+    html = client.get(todo_url).content.decode()
+    listed = re.search(r'<section class="todo-section" id="todo-library_studies".*?</section>', html, re.S)
+    assert listed and "Review the declared study “" + TITLE in listed.group(0)
+    assert url("library:study_queue", language="en") in listed.group(0)
+    for role in (Role.MEMBER, Role.FOCAL_POINT, Role.MUTUAL_MANAGER):
+        client.force_login(UserFactory(roles=[role]))
+        assert 'id="todo-library_studies"' not in client.get(todo_url).content.decode()
