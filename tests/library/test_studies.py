@@ -5,6 +5,7 @@ the search (both engines), with its citation exports, listed on the open-data pa
 page ("cited by") and counted per release in the download statistics. The declarant's e-mail address
 is never shown nor exported."""
 
+import json
 import re
 
 import bibtexparser
@@ -235,6 +236,13 @@ def test_the_secretariat_accepts_and_the_study_is_published_in_the_library(clien
     assert "Study using the inventory" in html or "Étude utilisant l" in html
     assert url("inventory:release_detail", "inventaire-2025", "1.0") in html
     assert "https://doi.org/10.12345/thies.2025" in html and EMAIL not in html
+    # What search engines read: the study is based on the release (Google Dataset Search links them).
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    data = next(item for item in (data if isinstance(data, list) else data.get("@graph", [data]))
+                if item.get("name") == TITLE)
+    assert data["isBasedOn"].endswith(url("inventory:release_detail", "inventaire-2025", "1.0"))
+    assert {"@type": "PropertyValue", "propertyID": "DOI", "value": "10.12345/thies.2025",
+            "url": "https://doi.org/10.12345/thies.2025"} in data["identifier"]
 
 
 def test_an_english_study_goes_to_the_english_library(client, release, secretariat, home_en):
