@@ -9,8 +9,9 @@ class LibraryConfig(AppConfig):
     def ready(self):
         from portal.core import studies
 
-        from . import services, signals, todo
+        from . import personal_data, services, signals, todo
 
         signals.connect()
         todo.connect()
         studies.provide_studies(services.published_studies)  # listed on the open-data pages
+        personal_data.register_holders()

@@ -498,7 +498,8 @@ class StudyDeclaration(models.Model):
     doi = models.CharField(_("DOI"), max_length=200, blank=True, validators=[citations.validate_doi])
     cited_release = models.CharField(_("release cited"), max_length=100)
     cited_release_label = models.CharField(_("release cited (name)"), max_length=100)
-    email = models.EmailField(_("e-mail address"), help_text=_("For the moderation only."))
+    # Emptied when the declarant's account is deleted (library/personal_data.py).
+    email = models.EmailField(_("e-mail address"), blank=True, help_text=_("For the moderation only."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("declared"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)

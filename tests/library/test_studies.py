@@ -389,3 +389,17 @@ def test_the_secretariats_to_do_lists_the_declared_studies_waiting_and_nobody_el
     for role in (Role.MEMBER, Role.FOCAL_POINT, Role.MUTUAL_MANAGER):
         client.force_login(UserFactory(roles=[role]))
         assert 'id="todo-library_studies"' not in client.get(todo_url).content.decode()
+
+
+def test_a_declarants_account_shows_their_declarations_and_its_deletion_takes_the_address_off(
+        client, release, secretariat):
+    from portal.accounts import personal_data
+
+    declare(client, email="Awa.Ndiaye@example.org")
+    page = accept(client, secretariat, StudyDeclaration.objects.get())
+    person = UserFactory(email="awa.ndiaye@example.org", roles=[Role.MEMBER])
+    held = {section["name"]: section for section in personal_data.collect(person)}
+    assert [record["title"] for record in held["declared_studies"]["records"]] == [TITLE]
+    personal_data.delete_account(person)
+    assert StudyDeclaration.objects.get().email == ""
+    assert ResourcePage.objects.get(pk=page.pk).live  # the publication stays in the library
