@@ -13,8 +13,8 @@ from portal.core import antispam, throttle
 from portal.core.contributions import contribution_status
 
 from .forms import ProposalForm, StudyDeclarationForm
-from .models import ResourcePage, StudyDeclaration
-from .services import resource_propose, study_accept, study_declare, study_reject
+from .models import ResourcePage, ResourceType, StudyDeclaration
+from .services import library_index_get_or_create, resource_propose, study_accept, study_declare, study_reject
 
 # Proposals (and re-submissions) a person may send per hour: enough for anyone sharing their
 # documents, few enough that a stolen account cannot bury the secretariat's review queue.
@@ -85,6 +85,13 @@ def my_proposals(request):
 # Declarations a client address may send per hour: enough for a research team declaring its papers,
 # too few to bury the secretariat's queue.
 DECLARATIONS_PER_HOUR = 5
+
+
+@require_safe
+def studies(request):
+    """Every study using the inventory: the library's search of that kind, in the reader's language."""
+    index = library_index_get_or_create(language="en" if get_language() == "en" else "fr")
+    return redirect(f"{index.url}?type={ResourceType.STUDY}")
 
 
 @require_http_methods(["GET", "POST"])

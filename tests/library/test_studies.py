@@ -403,3 +403,22 @@ def test_a_declarants_account_shows_their_declarations_and_its_deletion_takes_th
     personal_data.delete_account(person)
     assert StudyDeclaration.objects.get().email == ""
     assert ResourcePage.objects.get(pk=page.pk).live  # the publication stays in the library
+
+
+def test_the_open_data_page_lists_the_20_newest_studies_and_leads_to_all_of_them(
+        client, release, secretariat):
+    from library.services import study_accept, study_declare
+    from portal.core.studies import citable_releases
+
+    cited = citable_releases()[0]
+    for n in range(21):
+        study_accept(study_declare(title=f"Étude numéro {n:02d}", authors="Équipe (démo)", year=2000 + n,
+                                   language="fr", link="https://example.org/e", doi="", release=cited,
+                                   email=EMAIL), user=secretariat)
+    html = client.get(url("inventory:datasets")).content.decode()
+    assert "Étude numéro 20" in html and "Étude numéro 01" in html and "Étude numéro 00" not in html
+    all_studies = url("library:studies")
+    assert f'href="{all_studies}"' in html
+    response = client.get(all_studies)
+    assert response.status_code == 302
+    assert response["Location"] == library_index_get_or_create(language="fr").url + "?type=inventory_study"
