@@ -45,6 +45,13 @@ for _action in [
         scoped_roles=REPORTERS | {Role.FOCAL_POINT},
         scope_check=lambda user, **scope: _reports_for(user, **scope) or _focal_point_of(user, **scope),
     ),
+    # A mutual's peer benchmark report (its validated years beside its peers'): whoever may read its
+    # returns' history. The public profile shows the same figures for public mutuals.
+    Action(
+        "view_peer_benchmark", REPORTERS | {Role.FOCAL_POINT, Role.SECRETARIAT},
+        scoped_roles=REPORTERS | {Role.FOCAL_POINT},
+        scope_check=lambda user, **scope: _reports_for(user, **scope) or _focal_point_of(user, **scope),
+    ),
     Action("restore_return_revision", frozenset({Role.SECRETARIAT})),
     # Validating figures one edited or submitted, with a reason the history keeps (services.py).
     Action("override_separation_of_duties", frozenset({Role.SECRETARIAT})),

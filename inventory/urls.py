@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 from django.utils.translation import gettext_lazy as _
 
 from .models.releases import VERSION_PATTERN
-from .views import campaign, datasets, overview, public, registration, returns, uploads
+from .views import benchmark, campaign, datasets, overview, public, registration, returns, uploads
 
 
 class ReleaseVersionConverter:
@@ -44,6 +44,8 @@ urlpatterns = [
     path(_("returns/<str:mutual_id>/<year:year>/send-back/"), returns.return_send_back,
          name="return_send_back"),
     path(_("returns/<str:mutual_id>/<year:year>/history/"), returns.return_history, name="return_history"),
+    path(_("returns/<str:mutual_id>/<year:year>/benchmark/"), benchmark.return_benchmark,
+         name="return_benchmark"),
     path(_("returns/<str:mutual_id>/<year:year>/history/<id:number>/restore/"), returns.return_restore,
          name="return_restore"),
     # The yearly campaign (secretariat) and the completion dashboards (secretariat, focal points)

@@ -88,6 +88,7 @@ class SupportingOrganizationViewSet(SnippetViewSet):
             FieldRowPanel([FieldPanel("name"), FieldPanel("acronym")]),
             FieldPanel("logo"), FieldPanel("description_fr"), FieldPanel("description_en"),
             FieldPanel("countries", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
             FieldPanel("in_directory"),
         ], heading=_("Identity")),
         InlinePanel("roles", heading=_("Roles in the network"), label=_("Role")),

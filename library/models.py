@@ -11,7 +11,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from portal.core import citations
+from portal.core import citations, project_sections
 from portal.core.citations import citation_file
 from portal.core.contributions import ContributionMixin
 from portal.core.extraction import check_upload, extract_text
@@ -394,7 +394,9 @@ class ProjectProfilePage(LibraryItemMixin, Page):
         FieldPanel("organizational_overview"),
         FieldPanel("description"),
         FieldPanel("learning_agenda"),
-        InlinePanel("indicators", label=_("Key performance indicators")),
+        InlinePanel("indicators", label=_("Key performance indicators"), help_text=_(
+            "Typed by hand, for what the inventory does not hold: the supported mutuals' members, "
+            "beneficiaries and rates come from their validated returns.")),
         InlinePanel("updates", label=_("Project updates")),
         InlinePanel("lessons", label=_("Lessons")),
         FieldPanel("ref"),
@@ -430,6 +432,12 @@ class ProjectProfilePage(LibraryItemMixin, Page):
         for item in indicators:
             rows.setdefault(item.name, {})[item.date] = item.value
         return dates, [(name, [values.get(date, "") for date in dates]) for name, values in rows.items()]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # What other apps add (the supported mutuals' figures from the inventory: portal/directory).
+        context["project_sections"] = project_sections.sections(self, request)
+        return context
 
     def to_search_document(self) -> SearchDocument:
         body = "\n".join(

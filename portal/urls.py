@@ -57,6 +57,8 @@ urlpatterns += i18n_patterns(
     path(_("newsletter/"), include("portal.newsletter.urls")),
     path(_("calendar/"), include("portal.events.urls")),
     path(_("directory/"), include("portal.directory.urls")),
+    # The knowledge map: a page per theme gathering every domain (portal/home/themes.py).
+    path(_("themes/"), include("portal.home.theme_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -320,11 +320,10 @@ def send_due_messages(campaign: Campaign, *, today: datetime.date, connection=No
         report.closed = True
         return report
 
-    done = YearlyReturn.objects.filter(
-        mutual=OuterRef("pk"), year=campaign.year, state__in=DONE_STATES
-    )
+    # One subquery, not a correlated NOT EXISTS per mutual (see `expected_mutuals`).
+    done = YearlyReturn.objects.filter(year=campaign.year, state__in=DONE_STATES).values("mutual_id")
     waiting = (
-        expected_mutuals(campaign.year).exclude(Exists(done))
+        expected_mutuals(campaign.year).exclude(pk__in=done)
         .select_related("country").order_by("country_id", "mutual_id")
     )
     rows = {(m.mutual_id, m.kind): m for m in campaign.messages.all()}

@@ -77,6 +77,11 @@ class SupportingOrganization(ClusterableModel):
         Country, verbose_name=_("countries"), blank=True,
         help_text=_("Where it works. The countries of its roles are added on save."),
     )
+    # What it works on: its theme pages list it (portal/home/themes.py).
+    themes = models.ManyToManyField(
+        "reference.Theme", verbose_name=_("themes"), blank=True, related_name="+",
+        help_text=_("The themes it works on: the theme pages list it."),
+    )
     website = models.URLField(_("website"), blank=True)
     description_fr = models.TextField(_("description in French"), blank=True, max_length=2000)
     description_en = models.TextField(_("description in English"), blank=True, max_length=2000)

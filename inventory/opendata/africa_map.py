@@ -259,15 +259,17 @@ def _overlaps(a, b) -> bool:
 def choropleth(values: Mapping[str, float | None], *, title: str, legend_format: Format = "number",
                legend_title: str = "", description: str = "", classes: int = 5,
                bins: Sequence[float] | None = None, names: Mapping[str, str] | None = None,
-               links: Mapping[str, str] | None = None, focus: Sequence[str] | None = None) -> SafeString:
+               links: Mapping[str, str] | None = None, focus: Sequence[str] | None = None,
+               link_target: str = "") -> SafeString:
     """Africa, or the part of it around the countries `focus`, shaded by one measure per country.
 
     `values`: {ISO alpha-2: value}; a country listed with None (or NaN) is "no data" (hatched); a
     country not listed is outside the inventory (pale grey, no hatching). Each country has a `<title>`
     with its name and value; `names` overrides the map's own French/English names; `links` makes a
-    country a link (e.g. to its card or its page). The classes are `bins` or equal intervals (see
-    `classify`); the legend, below the map, gives them, how they are made, and the two kinds of missing
-    value when present.
+    country a link (e.g. to its card or its page), opened in the browsing context `link_target` when
+    given ("_parent": the map drawn in a frame of the page whose cards it opens). The classes are
+    `bins` or equal intervals (see `classify`); the legend, below the map, gives them, how they are
+    made, and the two kinds of missing value when present.
 
     With `focus`, the view box frames those countries (the others that fall outside it are left out),
     and each inventory country in view is named: on itself when it is large enough, otherwise in a box
@@ -306,7 +308,8 @@ def choropleth(values: Mapping[str, float | None], *, title: str, legend_format:
 
     def linked(code, inner, extra=""):
         if links and code in links:
-            return f'<a href="{escape(links[code])}" class="map-country"{extra}>{inner}</a>'
+            target = f' target="{escape(link_target)}"' if link_target else ""
+            return f'<a href="{escape(links[code])}"{target} class="map-country"{extra}>{inner}</a>'
         return inner
 
     body = [

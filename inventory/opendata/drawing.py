@@ -8,6 +8,7 @@ chart is an `<svg role="img">` labelled by its `<title>` and `<desc>`, that scal
 """
 
 import hashlib
+import html
 import math
 import re
 from collections.abc import Callable
@@ -175,3 +176,33 @@ def standalone_svg(svg: str, *, title: str = "", source: str = "") -> str:
         "</svg>\n",
     ]
     return "".join(parts)
+
+
+# --- A page's chart drawn apart (issue 16: the page's first round trip holds none) ---------------
+
+_VIEW_BOX = re.compile(r'viewBox="(-?[\d.]+) (-?[\d.]+) ([\d.]+) ([\d.]+)" width="100%"')
+
+
+def svg_size(svg: str) -> tuple[float, float]:
+    """(width, height) of a chart's view box: the proportions a page reserves for it before it loads."""
+    match = _VIEW_BOX.search(svg)
+    if not match:
+        raise ValueError("Not a chart of the portal")
+    return float(match.group(3)), float(match.group(4))
+
+
+def svg_title(svg: str) -> str:
+    """A chart's title as plain text: what an image of it says to a reader who does not see it (its
+    `alt`; what the chart's description says, its figures, is in the table that goes with it)."""
+    match = re.search(r"<title[^>]*>(.*?)</title>", svg, re.S)
+    return html.unescape(match.group(1)).strip() if match else ""
+
+
+def page_drawing(svg: str, *, stylesheet: str = "") -> str:
+    """A chart as the page shows it, served apart from the page (an image, or a frame for the map
+    with its links): the chart unchanged after the XML declaration, with the `stylesheet` that styles
+    its links on hover and focus (a frame's document does not inherit the page's)."""
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    if stylesheet:
+        head += f'<?xml-stylesheet href="{escape(stylesheet)}" type="text/css"?>\n'
+    return head + svg + "\n"

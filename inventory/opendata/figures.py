@@ -11,6 +11,7 @@ the table shows the same values in the reader's format.
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pandas as pd
 from django.utils.safestring import SafeString
@@ -119,11 +120,19 @@ class Figure:
 
     @property
     def boxes(self) -> list[dict]:
-        """Each chart with its wide version and its links, for the template."""
+        """Each chart with its wide version and its links, for the template; a chart with an SVG file
+        (`download`) also as an image of that file (`image`, `wide_image`: the page's drawings, each
+        loaded only on the screens that show it, out of the page's first round trip)."""
         wide = self.wide_charts or [None] * len(self.charts)
         links = self.chart_links or [{}] * len(self.charts)
-        return [{"svg": svg, "wide": w, **link}
-                for svg, w, link in zip(self.charts, wide, links, strict=True)]
+        boxes = []
+        for svg, w, link in zip(self.charts, wide, links, strict=True):
+            box = {"svg": svg, "wide": w, **link}
+            if link.get("download"):
+                box["image"] = _image(svg, link["download"], "narrow")
+                box["wide_image"] = _image(w, link["download"], "wide") if w else None
+            boxes.append(box)
+        return boxes
 
     def csv_lines(self) -> Iterator[list]:
         """The table as CSV records: the column names, then each row's values, for a writer that
@@ -131,6 +140,21 @@ class Figure:
         yield [c.name for c in self.columns]
         for row in self.rows:
             yield [cell.value for cell in row]
+
+
+DRAWINGS = ("narrow", "wide")  # the `drawing` of a chart's file as the page shows it
+
+
+def drawing_url(download: str, size: str) -> str:
+    """The address of a chart as a page shows it (`size`: one of `DRAWINGS`): its SVG file's
+    (`download`) with `drawing`."""
+    return download + ("&" if "?" in download else "?") + urlencode({"drawing": size})
+
+
+def _image(svg: str, download: str, size: str) -> dict:
+    width, height = drawing.svg_size(svg)
+    return {"src": drawing_url(download, size), "width": str(round(width)), "height": str(round(height)),
+            "alt": drawing.svg_title(svg)}
 
 
 def _column(name: str) -> Column:
@@ -229,13 +253,15 @@ class MapCard:
 
 def map_figure(rows: Sequence[Mapping], *, year: int, measure: str, countries: Mapping[str, str],
                link: Callable[[str], str], focus: Sequence[str] | None = None,
-               link_cards: bool = True) -> Figure:
+               link_cards: bool = True, card_page: str = "") -> Figure:
     """Africa shaded by `measure` in `year`: each inventory country (`countries`: code -> name) with
     its synthesis row's value, "no data" when it has no row that year or the value is empty.
 
     With `focus` (the network's countries) the map is zoomed on them, each named or keyed, and each
     country links to its card (`Figure.cards`, shown by the page under the map), which links to its
-    page (`link_cards` False: straight to its page, for the map as a file). The classes are the
+    page (`link_cards` False: straight to its page, for the map as a file). With `card_page` (the
+    address of the page showing the cards), each country opens its card on that page from a frame
+    (the map drawn apart from the page, `target="_parent"`). The classes are the
     measure's fixed breaks (`MAP_BREAKS`) or equal intervals."""
     kind = column_kind(measure)
     by_code = {r["country"]: r for r in rows if r["year"] == year and r["country"] != "ALL"}
@@ -252,8 +278,9 @@ def map_figure(rows: Sequence[Mapping], *, year: int, measure: str, countries: M
              for code in codes]
     svg = africa_map.choropleth(values, title=title, legend_format=kind, legend_title=label,
                                 names=countries, bins=bins, focus=focus,
-                                links={c.code: f"#{c.anchor}" for c in cards}
-                                if focus and link_cards else links)
+                                links={c.code: f"{card_page}#{c.anchor}" for c in cards}
+                                if focus and link_cards else links,
+                                link_target="_parent" if card_page else "")
     columns = [Column("country", _("Code")), Column("country_name", _("Country")), Column("year", _("Year")),
                _column(measure)]
     with_n = measure.endswith("_median")
@@ -402,3 +429,38 @@ def type_figure(frame: pd.DataFrame, *, year: int) -> Figure:
              for (label, count), code in zip(items, MutualType.values, strict=True)]
     return Figure("type", title, [Column("mutual_type", _("Code")), Column("type_label", _("Type")),
                                   Column("mutuals", _("Mutuals"))], table, [svg], wide_charts=[wide])
+
+
+# --- A group of mutuals (a project's) ----------------------------------------------------------------
+
+GROUP_CHARTS = {
+    "people": ["members", "beneficiaries"],
+    "rates": ["penetration_rate", "collection_rate_median", "claims_ratio_median"],
+}
+
+
+def group_figure(rows: Sequence[Mapping], *, title: str) -> Figure:
+    """A group's rows (`groups.group_rows`, oldest first) drawn as the overview draws its trends:
+    members and beneficiaries, then the rates, each line drawn apart in the provisional years; the table and
+    its CSV hold every column of `groups.GROUP_COLUMNS` (the medians with their `_n`) and the
+    year's status, under the synthesis table's names."""
+    from .groups import GROUP_COLUMNS
+
+    ordered = sorted(rows, key=lambda r: r["year"])
+    provisional = provisional_years(ordered)
+    titles = {"people": _("Members and beneficiaries of the functional mutuals"),
+              "rates": _("Penetration, collection and claims")}
+    # Two charts side by side on a wide screen, each at its drawn size (as the distributions): no
+    # wide drawing, whose text would be too small at half the page's width.
+    svgs = []
+    for slug, names in GROUP_CHARTS.items():
+        series = {column_label(n): [(r["year"], r[n]) for r in ordered] for n in names}
+        svgs.append(charts.line_chart(series, title=f"{title}: {titles[slug]}",
+                                      y_format=column_kind(names[0]), provisional=provisional))
+    columns = [Column("year", _("Year")), *map(_column, GROUP_COLUMNS),
+               Column("year_status", _("Status"), "provisional")]
+    table = [[Cell(r["year"], "year"), *(Cell(r[n], column_kind(n)) for n in GROUP_COLUMNS),
+              Cell(r.get("year_status"), "status")] for r in ordered]
+    note = _("Sums, the pooled penetration rate and the medians count the functional mutuals, as the "
+             "inventory's synthesis does; n is the number of returns behind each median.")
+    return Figure("group", title, columns, table, svgs, note)

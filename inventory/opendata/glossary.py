@@ -186,6 +186,19 @@ ENTRIES = [
                     "values lie below the first, a quarter above the third."),
           reading=_("Half of the mutuals are above the median, half below. A median over few returns "
                     "(small n) can move a lot from one year to the next.")),
+    Entry("peer_groups", own_title=_("Peer groups (a mutual among its peers)"),
+          definition=_("Each mutual with a validated return sees its indicators of the year beside those "
+                       "of four groups of peers: the mutuals of the same country, of the same type, of "
+                       "the same size band, and the whole network. Size bands count the beneficiaries "
+                       "of the year: under 1,000; 1,000 to 4,999; 5,000 to 19,999; 20,000 or more."),
+          formula=_("Over the functional mutuals whose return of the year is validated, among the public "
+                    "mutuals (the mutual itself included when it is one of them, so that the country's "
+                    "and the network's medians are the synthesis tables'): the median, the first and "
+                    "third quartiles, and n. A group where fewer than 5 returns give the indicator shows "
+                    "no figure."),
+          reading=_("Below 5 returns each quartile would be one or two mutuals' own figures: a reader "
+                    "who knows the group could tell who reported what, and a single return would move "
+                    "it. The average cost of a care episode is compared within the country only.")),
     Entry("not_computable", own_title=_("Empty cells"),
           definition=_("A figure that was not reported, or a ratio that cannot be computed."),
           formula=_("A ratio whose denominator is zero or missing, or whose numerator is missing, is "

@@ -387,26 +387,29 @@ def read_frame(queryset, columns: list[str], dtypes: dict | None = None) -> pd.D
     return pd.DataFrame({name: data[name] for name in columns}, copy=False)
 
 
-def synthesis_returns_query(years=None):
+def synthesis_returns_query(years=None, mutuals=None):
     """The public returns' columns the synthesis reads, the figures cast to floats by the database;
-    of `years` and the year before each (its members) when given. Unordered."""
+    of `years` and the year before each (its members) when given; of the `mutuals` (primary keys)
+    when given (a group of mutuals: `groups.py`). Unordered."""
     from ..models import YearlyReturn
 
     queryset = YearlyReturn.objects.public().order_by()
     if years is not None:
         queryset = queryset.filter(year__in=read_years(years))
+    if mutuals is not None:
+        queryset = queryset.filter(mutual_id__in=list(mutuals))
     floats = {f"f_{name}": Cast(name, FloatField()) for name in FIGURES}
     return queryset.annotate(**floats).values_list(
         "mutual_id", "mutual__country_id", "year", "status", *floats)
 
 
-def synthesis_returns(years=None) -> pd.DataFrame:
+def synthesis_returns(years=None, mutuals=None) -> pd.DataFrame:
     """The public returns as the synthesis needs them (`mutual_id` the mutual's primary key, its
     country, the year, the status, the figures and the indicators), read in one query of those
-    columns only; `years`: see `synthesis_returns_query`."""
+    columns only; `years`, `mutuals`: see `synthesis_returns_query`."""
     dtypes = {"mutual_id": np.int64, "country": object, "year": np.int64, "status": object,
               **dict.fromkeys(FIGURES, float)}
-    frame = read_frame(synthesis_returns_query(years), list(dtypes), dtypes)
+    frame = read_frame(synthesis_returns_query(years, mutuals), list(dtypes), dtypes)
     return with_indicators(frame)
 
 
@@ -420,11 +423,15 @@ def with_indicators(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**indicators_frame(frame))
 
 
-def synthesis_mutuals() -> pd.DataFrame:
-    """The public mutuals (`mutual_id` their primary key, `country`, `year_created`)."""
+def synthesis_mutuals(mutuals=None) -> pd.DataFrame:
+    """The public mutuals (`mutual_id` their primary key, `country`, `year_created`); of the `mutuals`
+    (primary keys) only when given."""
     from ..models import Mutual
 
-    values = Mutual.objects.public().order_by().values_list("pk", "country_id", "year_created")
+    queryset = Mutual.objects.public().order_by()
+    if mutuals is not None:
+        queryset = queryset.filter(pk__in=list(mutuals))
+    values = queryset.values_list("pk", "country_id", "year_created")
     return read_frame(values, ["mutual_id", "country", "year_created"]).astype({"year_created": float})
 
 

@@ -185,3 +185,65 @@ def country_progress(year: int, country: Country, state: str | None = None) -> l
         if state is None or progress.state == state:
             result.append(progress)
     return result
+
+
+# --- Peer benchmark ------------------------------------------------------------------------------
+
+@dataclass
+class PeerGroup:
+    """One of a mutual's peer groups in a year: what it is and how many functional returns it holds."""
+
+    group: str
+    label: str  # "Same country"
+    key_label: str  # "Senegal", "Community-based", "1,000 to 4,999 beneficiaries"; "" when none
+    n: int
+
+
+@dataclass
+class MutualBenchmark:
+    year: int
+    provisional: bool
+    status: str  # the mutual's status in the year
+    groups: list  # PeerGroup, in `peers.GROUPS` order
+    indicators: list  # peers.IndicatorBenchmark, with `reading` and `title` set for the page
+
+    @property
+    def functional(self) -> bool:
+        return self.status == "functional"
+
+
+def benchmark_years(mutual: Mutual) -> list[int]:
+    """The years of the mutual's validated returns, newest first: the years it has a benchmark for."""
+    return list(mutual.returns.validated().order_by("-year").values_list("year", flat=True))
+
+
+def mutual_benchmark(mutual: Mutual, year: int) -> MutualBenchmark | None:
+    """The mutual's validated return of `year` beside its peer groups (`opendata.peers`); None
+    without a validated return that year. A private mutual sees its own figures beside the public
+    mutuals' (its own never enter any group)."""
+    from ..contract import schema
+    from ..contract.choices import MutualType
+    from ..opendata import glossary, peers
+
+    returns = {r.year: r for r in mutual.returns.validated().filter(year__in=[year - 1, year])}
+    ret = returns.get(year)
+    if ret is None:
+        return None
+    ret.mutual = mutual
+    row = return_row(ret, returns.get(year - 1))
+    peer_rows, statistics = peers.year_statistics(year)
+    indicators = peers.benchmark(row, statistics, year)
+    for item in indicators:
+        item.title = schema.title(item.indicator, "returns")
+        item.reading = glossary.BY_ANCHOR[item.indicator].reading
+    keys = peers.group_keys(row)
+    sizes = peers.group_sizes(peer_rows, row, year)
+    key_labels = {
+        peers.COUNTRY: mutual.country.name,
+        peers.TYPE: str(MutualType(keys[peers.TYPE]).label) if keys[peers.TYPE] else "",
+        peers.SIZE: str(peers.BAND_LABELS[keys[peers.SIZE]]) if keys[peers.SIZE] else "",
+        peers.NETWORK: str(_("all countries")),
+    }
+    groups = [PeerGroup(group, str(peers.GROUP_LABELS[group]), key_labels[group], sizes[group])
+              for group in peers.GROUPS]
+    return MutualBenchmark(year, year in provisional_years(), row.get("status") or "", groups, indicators)

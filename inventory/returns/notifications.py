@@ -28,13 +28,15 @@ def focal_points(country_code: str):
     return found if found.exists() else users.filter(groups__name=GROUP_NAMES[Role.SECRETARIAT]).distinct()
 
 
-def _context(ret: YearlyReturn, **extra):
+def _context(ret: YearlyReturn, *, benchmark=False, **extra):
+    """Each recipient's context, the links in their language (`benchmark`: with the year's peer
+    benchmark report)."""
     def build(user):
-        return {
-            "user": user, "ret": ret, "mutual": ret.mutual, "year": ret.year,
-            "return_url": absolute_url("inventory:return_detail", ret.mutual.mutual_id, ret.year),
-            **extra,
-        }
+        key = (ret.mutual.mutual_id, ret.year)
+        links = {"return_url": absolute_url("inventory:return_detail", *key)}
+        if benchmark:
+            links["benchmark_url"] = absolute_url("inventory:return_benchmark", *key)
+        return {"user": user, "ret": ret, "mutual": ret.mutual, "year": ret.year, **links, **extra}
 
     return build
 
@@ -60,4 +62,6 @@ def return_sent_back(ret: YearlyReturn, comment: str) -> None:
 
 
 def return_validated(ret: YearlyReturn) -> None:
-    _after_commit("inventory/email/return_validated", list(reporters(ret.mutual)), _context(ret), ret)
+    """The reporters hear of the validation, with the link to the year's peer benchmark."""
+    _after_commit("inventory/email/return_validated", list(reporters(ret.mutual)),
+                  _context(ret, benchmark=True), ret)

@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -85,13 +86,33 @@ def _overview_form(data, rows) -> OverviewForm:
                         provisional=figures.provisional_years(rows))
 
 
-def _map(rows, measure, year, *, link=_country_link, link_cards=True) -> figures.Figure:
+MAP_PARAMETERS = ("measure", "year")  # the overview's query that its map shows
+
+
+def _page_query(request, form) -> str:
+    """The overview's own query as its address spells it (the map's measure and year, in the order
+    given), "" when absent or not valid (the page shows the defaults then)."""
+    if not form.is_bound or not form.is_valid():
+        return ""
+    return urlencode([(k, v) for k, v in request.GET.items() if k in MAP_PARAMETERS])
+
+
+def _map(rows, measure, year, *, link=_country_link, link_cards=True, page_query=None,
+         card_page="") -> figures.Figure:
+    """The overview's map for `measure` and `year`. With `page_query` (the page's own query, maybe
+    ""), the page draws it in a frame (`frame`: the map's drawing for that query), each country
+    opening its card on the page; with `card_page`, this is that frame's drawing."""
     figure = figures.map_figure(rows, year=year, measure=measure, countries=_inventory_countries(),
-                                link=link, focus=_network_codes(), link_cards=link_cards)
+                                link=link, focus=_network_codes(), link_cards=link_cards,
+                                card_page=card_page)
     query = "?" + urlencode({"measure": measure, "year": year})
     figure.csv_url = reverse("inventory:overview_csv", args=["map"]) + query
-    figure.chart_links = [{"id": "map-chart", "share": reverse("inventory:overview") + query + "#map-chart",
-                           "download": reverse("inventory:overview_svg", args=["map"]) + query}]
+    svg = reverse("inventory:overview_svg", args=["map"])
+    links = {"id": "map-chart", "share": reverse("inventory:overview") + query + "#map-chart",
+             "download": svg + query}
+    if page_query is not None:
+        links["frame"] = figures.drawing_url(svg + ("?" + page_query if page_query else ""), "narrow")
+    figure.chart_links = [links]
     return figure
 
 
@@ -124,7 +145,7 @@ def overview(request):
             other_url=_other_year_url(headline, kept),
             key_figures=headline["items"],
             response_rate=headline["response_rate"],
-            map=_map(rows, measure, year),
+            map=_map(rows, measure, year, page_query=_page_query(request, form)),
             trends=_trends(rows),
         )
     return render(request, "inventory/overview.html", context, status=200 if valid else 400)
@@ -151,6 +172,33 @@ def _bad_request(form) -> HttpResponseBadRequest:
     return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
 
 
+class BadDrawing(Exception):
+    """A `drawing` that is not one of `figures.DRAWINGS` (a 400 with the reason)."""
+
+
+def _drawing_asked(request) -> str | None:
+    """The `drawing` asked for (one of `figures.DRAWINGS`: the chart as the page shows it), None for
+    the file to share; a 400 on any other value."""
+    value = request.GET.get("drawing")
+    if value is None:
+        return None
+    if value not in figures.DRAWINGS:
+        raise BadDrawing(_("drawing: give one of %(names)s.") % {"names": ", ".join(figures.DRAWINGS)})
+    return value
+
+
+def _drawing_response(svg: str, *, stylesheet: str = "") -> HttpResponse:
+    """A chart as the page shows it, loaded after the page (an image, the map's frame). No
+    `Cache-Control` of its own: an anonymous visitor's copy is kept and revalidated as the pages are
+    (`portal.core.page_cache`: an `ETag`, a 304 until the inventory changes)."""
+    return HttpResponse(drawing.page_drawing(svg, stylesheet=stylesheet),
+                        content_type="image/svg+xml; charset=utf-8")
+
+
+def _bad_drawing(error: BadDrawing) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+
+
 def _svg_response(request, svg: str, figure: figures.Figure, position: int, filename: str, *,
                   title: str = "") -> HttpResponse:
     """The chart as a file to share: its title above, below it the source and the page it is on."""
@@ -165,18 +213,25 @@ def _svg_response(request, svg: str, figure: figures.Figure, position: int, file
     return response
 
 
-def _overview_figure(request, slug, rows, *, for_file=False):
+def _overview_figure(request, slug, rows, *, for_file=False, in_frame=False):
     """(figure, file name stem) of one of the overview's charts, the map's for the query's `measure`
-    and `year`; a 400 response instead when the query is not valid."""
+    and `year` (`in_frame`: the map of the page's frame, opening the cards of the page of that
+    query); a 400 response instead when the query is not valid."""
     if slug == "map":
         year_list = figures.years(rows)
-        form = _overview_form(request.GET or None, rows)
+        query = request.GET.copy()
+        query.pop("drawing", None)
+        form = _overview_form(query or None, rows)
         if form.is_bound and not form.is_valid():
             return _bad_request(form), ""
         measure, year = form.choice(year_list)
         if year is None:
             raise Http404(_("No validated return yet."))
-        if for_file:  # a file has no cards to open: each country links to its page
+        if in_frame:
+            page_query = urlencode([(k, v) for k, v in query.items() if k in MAP_PARAMETERS])
+            page = reverse("inventory:overview") + ("?" + page_query if page_query else "")
+            figure = _map(rows, measure, year, card_page=page)
+        elif for_file:  # a file has no cards to open: each country links to its page
             figure = _map(rows, measure, year, link_cards=False,
                           link=lambda code: public_url(_country_link(code)))
         else:
@@ -201,11 +256,20 @@ def overview_csv(request, slug):
 @require_safe
 def overview_svg(request, slug):
     """One of the overview's charts alone, as an SVG file (the map's for `measure` and `year`, its
-    countries linking to their pages); the wide drawing where there is one."""
+    countries linking to their pages); the wide drawing where there is one. With `drawing` (narrow or
+    wide), the chart as the overview shows it, which the page loads after itself."""
     require(request, "download_public_data")
-    figure, stem = _overview_figure(request, slug, _rows(), for_file=True)
+    try:
+        size = _drawing_asked(request)
+    except BadDrawing as error:
+        return _bad_drawing(error)
+    figure, stem = _overview_figure(request, slug, _rows(), for_file=size is None, in_frame=size is not None)
     if isinstance(figure, HttpResponse):
         return figure
+    if size is not None:  # as the page shows it: the map in its frame, a trend as an image
+        if slug == "map":
+            return _drawing_response(figure.charts[0], stylesheet=static("css/map.css"))
+        return _drawing_response((figure.wide_charts if size == "wide" else figure.charts)[0])
     return _svg_response(request, (figure.wide_charts or figure.charts)[0], figure, 0, f"{stem}.svg")
 
 
@@ -233,17 +297,20 @@ def _country_figures(country: Country, rows: list[dict], year: int | None = None
         "type": figures.type_figure(frame, year=latest),
     }
     page = reverse("inventory:country", args=[country.code])
+    # The year asked for (not the default one) stays in the addresses of its charts and their files.
+    asked = {"year": latest} if year is not None and year == latest else {}
     for slug in ("synthesis", "distributions", "status", "type"):
         result[slug].csv_url = reverse("inventory:country_csv", args=[country.code, slug])
-        if slug != "synthesis" and year is not None and year == latest:
-            result[slug].csv_url += "?" + urlencode({"year": latest})
+        if slug != "synthesis" and asked:
+            result[slug].csv_url += "?" + urlencode(asked)
     for slug in ("status", "type"):
+        svg = reverse("inventory:country_svg", args=[country.code, slug])
         result[slug].chart_links = [{"id": f"chart-{slug}", "share": f"{page}#chart-{slug}",
-                                     "download": reverse("inventory:country_svg", args=[country.code, slug])}]
+                                     "download": svg + ("?" + urlencode(asked) if asked else "")}]
     svg = reverse("inventory:country_svg", args=[country.code, "distributions"])
     result["distributions"].chart_links = [
         {"id": f"chart-{name}", "share": f"{page}#chart-{name}",
-         "download": svg + "?" + urlencode({"indicator": name})}
+         "download": svg + "?" + urlencode({"indicator": name, **asked})}
         for name in figures.DISTRIBUTED]
     result["years"], result["groups"] = figures.synthesis_table(own)
     return result
@@ -318,13 +385,19 @@ def country_csv(request, code, slug):
 
 @require_safe
 def country_svg(request, code, slug):
-    """One of a country page's charts alone, as an SVG file; for the distributions, the chart of the
-    `indicator` asked for (a 400 naming the indicators when it is missing or unknown)."""
+    """One of a country page's charts alone, as an SVG file, for the `year` asked for (the default
+    year otherwise); for the distributions, the chart of the `indicator` asked for (a 400 naming the
+    indicators when it is missing or unknown). With `drawing` (narrow or wide), the chart as the
+    country page shows it, which the page loads after itself."""
     require(request, "download_public_data")
+    try:
+        size = _drawing_asked(request)
+    except BadDrawing as error:
+        return _bad_drawing(error)
     country = _country_or_404(code)
     if slug not in ("distributions", "status", "type"):
         raise Http404(_("There is no such chart."))
-    found = _country_figures(country, _rows())
+    found = _country_figures(country, _rows(), _year_asked(request))
     if found["latest"] is None:
         raise Http404(_("There is no such chart."))
     figure = found[slug]
@@ -337,6 +410,9 @@ def country_svg(request, code, slug):
                 content_type="text/plain; charset=utf-8")
         position = figures.DISTRIBUTED.index(indicator)
         slug = f"{slug}-{indicator}"
+    if size is not None:  # as the country page shows it, which loads it after itself
+        drawings = figure.wide_charts if size == "wide" and figure.wide_charts else figure.charts
+        return _drawing_response(drawings[position])
     return _svg_response(request, (figure.wide_charts or figure.charts)[position], figure, position,
                          f"inventory-{country.code}-{slug}-{found['latest']}.svg",
                          title=_("%(country)s: %(chart)s") % {"country": country.name, "chart": figure.title})

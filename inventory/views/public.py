@@ -4,10 +4,12 @@ from django.shortcuts import get_object_or_404, render
 from portal.accounts.permissions import can
 from portal.i18n import keys_by_name, name_field
 
+from ..opendata import peers
 from ..registry.filters import SERVICES, MutualFilter
 from ..registry.selectors import (
     disclosure_scores,
     disclosure_year,
+    mutual_benchmark,
     mutual_profile,
     public_mutuals,
     with_latest_figures,
@@ -41,9 +43,18 @@ def mutual_list(request):
 def mutual_detail(request, mutual_id):
     """A mutual's public profile. Its contact person is shown only to who works on its returns."""
     mutual = get_object_or_404(public_mutuals(), mutual_id=mutual_id)
+    profile = mutual_profile(mutual)
+    # Among its peers: a validated year (?year=, by default the latest), as on the report page.
+    years = [row["year"] for row in reversed(profile["rows"])]
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years else None)
     context = {
         "mutual": mutual,
-        **mutual_profile(mutual),
+        **profile,
+        "benchmark": mutual_benchmark(mutual, year) if year else None,
+        "benchmark_years": years,
+        "min_peers": peers.MIN_PEERS,
+        "can_view_report": can(request.user, "view_peer_benchmark", mutual=mutual),
         "services": SERVICES,
         "profile_columns": PROFILE_COLUMNS,
         "show_contact_person": can(request.user, "view_return_history", mutual=mutual),

@@ -2,11 +2,12 @@
 a proxy revalidates with a 304 (issue 16).
 
 A page is stored when a visitor without a session (no session nor messages cookie) GETs it and the
-answer is a plain 200 HTML page that sets no cookie, wrote no session and varies on nothing but the
-encoding: a page with a form's CSRF token varies on the cookie and is never stored, a logged-in page
-never read from here. The key is the host, the path (its language prefix included), the query when
-it holds only the parameters that change a page (`CACHED_PARAMETERS`: a search's words are not
-kept), today's date (what is upcoming, which years are provisional) and the cache's *generation*.
+answer is a plain 200 HTML page (or one of the SVG charts a page loads after itself) that sets no
+cookie, wrote no session and varies on nothing but the encoding: a page with a form's CSRF token varies
+on the cookie and is never stored, a logged-in page never read from here. The key is the host, the path
+(its language prefix included), the query when it holds only the parameters that change a page
+(`CACHED_PARAMETERS`: a search's words are not kept), today's date (what is upcoming, which years are
+provisional) and the cache's *generation*.
 
 The generation changes, once the transaction commits, whenever something a public page shows
 changes: a page published, unpublished, moved or deleted (Wagtail saves the page), any other model of
@@ -35,7 +36,12 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
 # The query parameters whose pages are kept (a year, a page number, a filter); any other parameter,
 # or a value longer than `MAX_VALUE`, and the page is served fresh (a visitor cannot fill the cache).
-CACHED_PARAMETERS = frozenset({"year", "page", "country", "theme", "kind", "when", "month", "type", "sort"})
+# "measure", "drawing" and "indicator": the inventory overview's map and the charts its pages load after
+# themselves (an unknown value is a 400, never stored).
+CACHED_PARAMETERS = frozenset({"year", "page", "country", "theme", "kind", "when", "month", "type", "sort",
+                               "measure", "drawing", "indicator"})
+# What is kept: HTML pages, and the charts a page loads after itself (its first round trip holds none).
+CACHED_TYPES = ("text/html", "image/svg+xml")
 MAX_VALUE = 40
 HEADER = "X-Page-Cache"  # "hit", "miss" (stored now) or "bypass": for operators and the benchmarks
 
@@ -134,7 +140,7 @@ def storable(request, response) -> bool:
     return (
         response.status_code == 200
         and not response.streaming
-        and response.get("Content-Type", "").startswith("text/html")
+        and response.get("Content-Type", "").startswith(CACHED_TYPES)
         and not response.cookies
         and vary <= {"accept-encoding"}
         and "Cache-Control" not in response

@@ -9,17 +9,18 @@ acronym is completed (empty fields filled, missing roles and countries added), n
 
 from inventory.models import OrganizationRole, OrganizationRoleKind, SupportingOrganization
 from inventory.registry.organizations import find_organization, organization_sync
-from portal.reference.models import Country
+from portal.reference.models import Country, Theme
 
 from .content import read
 
 # Each entry: name, acronym, website, email (optional), `fr` and `en` descriptions, roles
-# (`{role, country}`, country optional) and countries.
+# (`{role, country}`, country optional), countries and themes (slugs, optional).
 ORGANIZATIONS: list = read("directory")
 
 
 def load(report) -> None:
     countries = {c.code: c for c in Country.objects.all()}
+    themes = {t.slug: t for t in Theme.objects.all()}
     created = 0
     for entry in ORGANIZATIONS:
         wanted_countries = {code for code in entry["countries"] if code in countries}
@@ -36,6 +37,7 @@ def load(report) -> None:
                 setattr(organization, field, value)
         organization.save()
         organization.countries.add(*(countries[code] for code in wanted_countries))
+        organization.themes.add(*(themes[slug] for slug in entry.get("themes", []) if slug in themes))
         for role, code in wanted_roles:
             OrganizationRole.objects.get_or_create(
                 organization=organization, role=role, country=countries.get(code) if code else None,

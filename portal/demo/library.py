@@ -66,7 +66,8 @@ def load(report) -> None:
         if ProjectProfilePage.objects.filter(ref=data["ref"]).exists():
             continue
         scalar = {key: value for key, value in data.items()
-                  if key not in ("themes", "countries", "updates", "lessons", "indicators")}
+                  if key not in ("themes", "countries", "updates", "lessons", "indicators",
+                                 "supported_mutuals")}
         page = ProjectProfilePage(**scalar, locale=english)
         page.themes = [themes[slug] for slug in data["themes"] if slug in themes]
         page.countries = [countries[code] for code in data["countries"] if code in countries]
@@ -77,3 +78,32 @@ def load(report) -> None:
         page.save_revision().publish()
         created += 1
     report.add(f"Library: {created} resources and project profiles created.")
+
+
+def link_supported_mutuals(report) -> None:
+    """The demo project profiles' supported mutuals (`supported_mutuals` in the data: demo mutuals by
+    name, or unions), once the demo inventory is there; a profile that names some already is left as
+    it is, a name not found is skipped."""
+    from inventory.models import Mutual, Union
+    from portal.directory.models import ProjectSupportedMutual
+
+    linked = 0
+    for data in PROJECTS:
+        wanted = data.get("supported_mutuals") or []
+        page = ProjectProfilePage.objects.filter(ref=data["ref"]).first()
+        if not wanted or page is None or ProjectSupportedMutual.objects.filter(page=page).exists():
+            continue
+        links = []
+        for position, item in enumerate(wanted):
+            found = (Mutual.objects.filter(name=item["mutual"]).first() if "mutual" in item
+                     else Union.objects.filter(name=item["union"]).first())
+            if found is not None:
+                links.append(ProjectSupportedMutual(
+                    **{"mutual" if "mutual" in item else "union": found},
+                    since=item.get("since"), until=item.get("until"), sort_order=position))
+        if links:
+            page.supported_mutuals = links
+            page.save_revision().publish()
+            linked += 1
+    if linked:
+        report.add(f"Library: {linked} project profiles linked to the demo mutuals they support.")

@@ -336,6 +336,13 @@ def load_library(report):
     library.load(report)
 
 
+def load_project_links(report):
+    """The demo project profiles' supported mutuals (after the demo inventory: they name its mutuals)."""
+    from . import library
+
+    library.link_supported_mutuals(report)
+
+
 def load_news(report):
     from . import news
 
@@ -394,6 +401,7 @@ def load_demo(admin_password=None, *, with_inventory=True) -> Report:
         step(report)
     if with_inventory:
         load_inventory(report)
+        load_project_links(report)
     load_admin(report, admin_password)
     if with_inventory:
         load_people(report)

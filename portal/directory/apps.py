@@ -8,6 +8,7 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
-        from . import sections
+        from . import projects, sections
 
         sections.register()
+        projects.register()

@@ -2,15 +2,21 @@
 website, office address and e-mail): never their staff, never a mutual's contact person. A bad
 filter value is a 400 that names the filter, with the unfiltered choices still offered."""
 
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from inventory.models import Mutual, OrganizationRoleKind, SupportingOrganization
+from inventory.opendata.exports import format_cell
 from inventory.registry.organizations import directory_organizations, directory_unions
+from library.models import ProjectProfilePage
+from portal.accounts.permissions import require
 from portal.core import organization_sections
+from portal.core.spreadsheets import csv_stream
 from portal.i18n import keys_by_name
 
-from . import jsonld
+from . import jsonld, projects
 from .filters import DirectoryFilter
 
 MUTUALS_LISTED = 20
@@ -50,3 +56,21 @@ def organization_detail(request, pk):
         "json_ld": jsonld.organization(organization),
     }
     return render(request, "directory/organization_detail.html", context)
+
+
+@require_safe
+def project_csv(request, page_id):
+    """The figures of a project profile's supported mutuals (`projects.py`) as CSV: the synthesis
+    table's column names and cells, as the inventory's chart downloads write them. A page that is
+    not live or not public, or that shows no figure, is a 404."""
+    require(request, "download_public_data")
+    page = get_object_or_404(ProjectProfilePage.objects.live().public(), pk=page_id)
+    figure = projects.figure(page, projects.supported_group(page))
+    if figure is None:
+        raise Http404(_("No validated return of the supported mutuals yet."))
+    lines = csv_stream(figure.csv_lines(), format_value=format_cell, lineterminator="\n")
+    response = StreamingHttpResponse((line.encode("utf-8") for line in lines),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="project-{page.slug}-inventory.csv"'
+    response["Cache-Control"] = "no-cache"  # changes with every validation
+    return response

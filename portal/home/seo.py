@@ -7,7 +7,8 @@ SITE_URL's scheme, port or path prefix, so the sitemaps below build their own `l
 
 Only what anyone may read is listed: live pages under no view restriction (Wagtail's `.public()`),
 public mutuals, the inventory's countries, the directory's organizations, the open data and its
-releases. No account, reporting, review or form page; robots.txt says the same to the crawlers.
+releases, the theme pages. No account, reporting, review or form page; robots.txt says the same to
+the crawlers.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.models import Page, Site
 
 from inventory.models import Mutual, Release, SupportingOrganization
-from portal.reference.models import Country
+from portal.reference.models import Country, Theme
 from portal.site_url import page_public_url, public_url
 
 DEFAULT_LANGUAGE = settings.LANGUAGE_CODE  # x-default: the French version
@@ -105,8 +106,8 @@ class PageSitemap(_AbsoluteUrls, WagtailSitemap):
 
 class ViewSitemap(_AbsoluteUrls, WagtailSitemap):
     """The portal's public pages that are views, not Wagtail pages: the inventory's overview,
-    countries, glossary and mutuals, the open data and its releases, the directory. The same view in
-    each language (i18n_patterns)."""
+    countries, glossary and mutuals, the open data and its releases, the directory, the theme pages.
+    The same view in each language (i18n_patterns)."""
 
     def things(self):
         yield ("inventory:overview", ())
@@ -125,6 +126,9 @@ class ViewSitemap(_AbsoluteUrls, WagtailSitemap):
         yield ("directory:list", ())
         for pk in SupportingOrganization.objects.in_directory().order_by("pk").values_list("pk", flat=True):
             yield ("directory:organization", (pk,))
+        yield ("themes:overview", ())
+        for slug in Theme.objects.order_by("slug").values_list("slug", flat=True):
+            yield ("themes:detail", (slug,))
 
     def items(self):
         return [(code, thing) for thing in self.things() for code in languages()]

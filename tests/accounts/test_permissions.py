@@ -39,6 +39,7 @@ EXPECTED = {
     "edit_return": {S},
     "submit_return": {S},
     "view_return_history": {S},
+    "view_peer_benchmark": {S},
     "restore_return_revision": {S},
     "override_separation_of_duties": {S},
     "register_mutual": LOGGED_IN,

@@ -96,9 +96,11 @@ def test_public_pages_run_under_the_strict_policy_without_a_violation(browser, l
     for path in public:
         assert_strict(watch.visit(f"{live_server.url}{path}"))
     assert_strict(page.goto(f"{live_server.url}/fr/pas-de-page-ici/"))  # a 404
-    # The inventory's charts and map are drawn (server-rendered SVG, styled by attributes and classes).
+    # The inventory's charts and map are drawn (server-rendered SVG, styled by attributes and classes):
+    # the charts as images of the site's SVG, the map in a frame of the site styled by its stylesheet.
     page.goto(f"{live_server.url}{fr('inventory:overview')}")
-    assert page.locator("svg.chart").count() >= 2
+    assert page.locator("img.chart-image").count() >= 2
+    assert page.frame_locator("iframe.map-frame").locator("svg.chart-map").count() == 1
     # The library's search box and its autocomplete script (a file of the site), which fetches titles.
     assert_strict(watch.visit(f"{live_server.url}/fr/bibliotheque/"))
     assert page.locator("script[src*='library-autocomplete']").count() == 1

@@ -1,7 +1,8 @@
 """The inventory's map and charts on a 360 px phone (and at 1280 px): a small country (Togo) has a
-finger-sized target, on the map's own drawing, that opens its card with its figures and a link to its
-page, with or without JavaScript and from the keyboard; no chart is wider than the screen and its text
-stays readable; axe-core finds nothing serious in the map and charts. Screenshots in $SCREENSHOT_DIR."""
+finger-sized target, on the map's own drawing (in its frame), that opens its card with its figures and
+a link to its page, with or without JavaScript and from the keyboard; no chart is wider than the screen
+and its text stays readable; axe-core finds nothing serious in the map and charts. Screenshots in
+$SCREENSHOT_DIR."""
 
 import re
 
@@ -13,15 +14,37 @@ from tests.browser.helpers import DESKTOP, PHONE, no_sideways_scroll
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The size on the screen of every text of the charts shown, in CSS px: its font size times the scale
-# the SVG is drawn at.
+# the SVG is drawn at. The charts are images of their SVG (the drawing the screen shows: `currentSrc`),
+# read again here; the map is the document of its frame.
 CHART_TEXT_SIZES = """
-() => [...document.querySelectorAll('main svg.chart')]
-  .filter(svg => svg.getBoundingClientRect().width > 0)
-  .flatMap(svg => [...svg.querySelectorAll('text')].map(
-    t => parseFloat(getComputedStyle(t).fontSize) * svg.getScreenCTM().a))
+async () => {
+  const sizes = [];
+  const images = [...document.querySelectorAll('main img.chart-image')]
+    .filter(img => img.getBoundingClientRect().width > 0);
+  for (const img of images) {
+    img.loading = 'eager';
+    await img.decode();
+    const svg = new DOMParser().parseFromString(await (await fetch(img.currentSrc)).text(),
+                                                'image/svg+xml').documentElement;
+    const scale = img.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    for (const text of svg.querySelectorAll('text')) {
+      let element = text;
+      while (!element.hasAttribute('font-size')) element = element.parentElement;
+      sizes.push(parseFloat(element.getAttribute('font-size')) * scale);
+    }
+  }
+  for (const frame of document.querySelectorAll('main iframe.map-frame')) {
+    const svg = frame.contentDocument.querySelector('svg.chart');
+    for (const text of svg.querySelectorAll('text')) {
+      sizes.push(parseFloat(frame.contentWindow.getComputedStyle(text).fontSize) * svg.getScreenCTM().a);
+    }
+  }
+  return sizes;
+}
 """
 CHART_RIGHT_EDGES = """
-() => [...document.querySelectorAll('main svg.chart, main .chart-box, main .map-layout')]
+() => [...document.querySelectorAll(
+    'main img.chart-image, main iframe.map-frame, main .chart-box, main .map-layout')]
   .filter(el => el.getBoundingClientRect().width > 0).map(el => el.getBoundingClientRect().right)
 """
 
@@ -57,12 +80,16 @@ def test_togo_has_a_target_on_the_phone_map_that_opens_its_figures(browser, live
     page.goto(f"{live_server.url}{french('inventory:overview')}?measure=members&year=2025")
     card = page.locator("#map-card-TG")
     assert not card.is_visible()  # cards show one at a time, when chosen
-    target = page.locator("svg.chart-map a[data-code='TG'] rect.map-callout")
+    # The map is drawn in a frame (issue 16: the page's first round trip holds no drawing).
+    framed = page.frame_locator("iframe.map-frame")
+    target = framed.locator("svg.chart-map a[data-code='TG'] rect.map-callout")
     box = target.bounding_box()
     assert box["width"] >= 24 and box["height"] >= 24, box  # a finger's target, not Togo's few pixels
     page.screenshot(path=str(shots / f"map-phone-{'js' if javascript else 'nojs'}.png"), full_page=True)
+    address = page.url
     target.click()
-    assert page.url.endswith("#map-card-TG")
+    page.wait_for_url("**#map-card-TG")
+    assert page.url == address + "#map-card-TG"  # the same page, at the card: no reload
     assert card.is_visible()
     text = card.inner_text()
     assert text.startswith("Togo") and "1\u00a0234" in text  # the measure: members in 2025
@@ -82,16 +109,19 @@ def test_a_country_of_the_map_opens_from_the_keyboard(browser, live_server):
     context = browser.new_context(locale="fr-FR", viewport=PHONE)
     page = context.new_page()
     page.goto(f"{live_server.url}{french('inventory:overview')}")
-    links = page.locator("svg.chart-map a.map-country")
+    framed = page.frame_locator("iframe.map-frame")  # the map is drawn in a frame (issue 16)
+    links = framed.locator("svg.chart-map a.map-country")
     assert links.count() == 14  # one target per country of the network
-    togo = page.locator("svg.chart-map a[data-code='TG']")
+    togo = framed.locator("svg.chart-map a[data-code='TG']")
     togo.focus()
-    assert page.evaluate("document.activeElement.getAttribute('data-code')") == "TG"
-    outline = page.evaluate(
+    frame = page.locator("iframe.map-frame").element_handle().content_frame()
+    assert frame.evaluate("document.activeElement.getAttribute('data-code')") == "TG"
+    outline = frame.evaluate(
         "getComputedStyle(document.activeElement.querySelector('.map-callout')).strokeWidth")
     assert float(outline.removesuffix("px")) >= 4  # the focused country shows it
     page.keyboard.press("Enter")
-    assert page.url.endswith("#map-card-TG") and page.locator("#map-card-TG").is_visible()
+    page.wait_for_url("**#map-card-TG")
+    assert page.locator("#map-card-TG").is_visible()
     context.close()
 
 

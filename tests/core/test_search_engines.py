@@ -128,6 +128,8 @@ def test_sitemap_lists_every_public_page_in_both_languages_with_hreflang_pairs(c
         (PUBLIC + url("directory:list", "fr"), PUBLIC + url("directory:list", "en")),
         (PUBLIC + url("directory:organization", "fr", content["organization"].pk),
          PUBLIC + url("directory:organization", "en", content["organization"].pk)),
+        (PUBLIC + url("themes:overview", "fr"), PUBLIC + url("themes:overview", "en")),
+        (PUBLIC + url("themes:detail", "fr", "financing"), PUBLIC + url("themes:detail", "en", "financing")),
     ]
     for french, english in expected_pairs:
         assert french != english

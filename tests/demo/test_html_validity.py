@@ -20,7 +20,7 @@ from django.test import Client
 from library.services import study_declare
 from portal.core.studies import citable_releases
 from portal.demo import studies
-from portal.demo.loader import Report, load_inventory, load_people, load_studies
+from portal.demo.loader import Report, load_inventory, load_people, load_project_links, load_studies
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_site")]
 
@@ -121,6 +121,7 @@ def test_the_checker_reports_what_it_should(tmp_path):
 
 def test_every_page_of_the_demo_is_valid_html(tmp_path):
     load_inventory(Report())
+    load_project_links(Report())
     load_people(Report())
     # A release cited by the demo's studies using the inventory (recorded once the loader commits:
     # here, at once), and a study waiting for the secretariat's review.

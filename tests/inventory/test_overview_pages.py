@@ -204,9 +204,10 @@ def test_overview_key_figures_are_those_of_the_latest_year(client, inventory, la
         assert drawing.format_value(want["response_rate"], "percent") in html
     # 3500 members: grouped the reader's way.
     assert ("3\xa0500" if language == "fr" else "3,500") in shown["members"]
-    # Three trends, each drawn for a phone and for a wide screen; the map, holding links, is a group.
-    assert html.count('role="img"') == 6 and html.count('role="group"') == 1
-    assert html.count('class="chart chart-map" role="group"') == 1
+    # The page holds no drawing (issue 16: its first round trip): three trends, each an image of its
+    # drawing (the wide one for a wide screen only), and the map in a frame (its countries are links).
+    assert "<svg" not in html.split('class="map-frame-sizer"')[1].split("</main>")[0]
+    assert html.count('class="chart-image"') == 3 and html.count('<iframe src="') == 1
 
 
 def test_independent_expectations_are_what_the_data_says():
@@ -507,6 +508,148 @@ def test_the_ten_year_table_says_it_scrolls(client, inventory):
     html = client.get(url("country", "en", "SN")).content.decode()
     wrap = html.split('<table class="synthesis-table">', 1)[0].rsplit("<div", 1)[1]
     assert "table-wrap scroll-cue" in wrap and 'tabindex="0"' in wrap and 'role="region"' in wrap
+
+
+# --- The first round trip (issue 16): each chart drawn apart from its page, once ---------------------
+
+def images_of(html: str) -> list[tuple[str, str]]:
+    """(tag, address) of each chart image and each wide drawing of the page's main part."""
+    main = html.split("<main", 1)[1].split("</main>", 1)[0].replace("&amp;", "&")
+    return re.findall(r'<(img|source)\b[^>]*? src(?:set)?="([^"]+)"', main)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_each_chart_of_the_overview_is_loaded_once_after_the_page(client, inventory, language):
+    response = client.get(url("overview", language))
+    html = response.content.decode()
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    # Drawn apart from the page: no drawing of a chart in it (the old page drew each trend twice, for a
+    # phone and for a wide screen), only the map's empty place holder, of the map's proportions.
+    assert main.count("<svg") == 1 and "map-frame-sizer" in main and "<path" not in main
+    images = images_of(html)
+    trends = response.context["trends"]
+    for figure in trends:
+        download = figure.chart_links[0]["download"]
+        narrow, wide = f"{download}?drawing=narrow", f"{download}?drawing=wide"
+        # Each chart exactly once: the phone's drawing as the image, the wide one for a wide screen.
+        assert images.count(("img", narrow)) == 1 and images.count(("source", wide)) == 1
+    assert len(images) == 2 * len(trends)
+    # The image says what the chart is; its figures stay on the page, in its table.
+    assert f'alt="{trends[0].title}"' in html
+    assert html.count('<details class="chart-data">') == len(trends)
+    # Below the first screen, the images load when the reader gets there; their place is kept.
+    assert html.count('loading="lazy"') == len(trends)
+    assert re.search(r'<img src="[^"]+" width="440" height="\d+"', html)
+    # The map in a frame, named by its title, showing the page's measure and year.
+    assert f'<iframe src="{url("overview_svg", language, "map")}?drawing=narrow" title="' in html
+
+
+def drawing_of(response) -> ET.Element:
+    """The chart of a page's drawing: an SVG image, kept by the page cache and revalidated."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert "Content-Disposition" not in response  # shown, not saved
+    assert response["Cache-Control"] == "public, no-cache" and response["ETag"]
+    root = ET.fromstring(response.content)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("width") == "100%"
+    assert not any(el.tag.endswith("script") for el in root.iter())
+    return root
+
+
+@pytest.mark.parametrize(("language", "legend"), [("fr", "Adhérents"), ("en", "Members (paying)")])
+def test_a_chart_of_a_page_is_an_svg_image_in_the_readers_language_kept_by_the_cache(
+        client, inventory, language, legend):
+    address = url("overview_svg", language, "people")
+    first = client.get(address, {"drawing": "narrow"})
+    narrow = drawing_of(first)
+    wide = drawing_of(client.get(address, {"drawing": "wide"}))
+    assert narrow.get("viewBox").split()[2] == "440" and wide.get("viewBox").split()[2] == "1000"
+    texts = {"".join(t.itertext()) for t in narrow.iter("{http://www.w3.org/2000/svg}text")}
+    assert legend in texts
+    # A second visitor gets it from the page cache; a browser holding it gets a 304.
+    again = client.get(address, {"drawing": "narrow"})
+    assert first["X-Page-Cache"] == "miss" and again["X-Page-Cache"] == "hit"
+    assert again.content == first.content
+    unchanged = client.get(address, {"drawing": "narrow"}, HTTP_IF_NONE_MATCH=again["ETag"])
+    assert unchanged.status_code == 304
+    # Any other drawing is refused with the reason; the file to share is unchanged (a download).
+    bad = client.get(address, {"drawing": "<huge>"})
+    assert bad.status_code == 400 and "drawing: give one of narrow, wide" in bad.content.decode()
+    assert "<huge>" not in bad.content.decode()
+    assert client.get(address)["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_chart_image_is_drawn_again_once_a_return_is_validated(client, inventory):
+    from inventory.models import InventoryState
+
+    address = url("overview_svg", "en", "people")
+    before = client.get(address, {"drawing": "narrow"})
+    assert client.get(address, {"drawing": "narrow"})["X-Page-Cache"] == "hit"
+    mutual = MutualFactory(name="Mutuelle new", country=Country.objects.get(code="SN"))
+    ReturnFactory(mutual=mutual, year=2024, members=4321, status=F, state=V)
+    InventoryState.bump()  # as every committed change of published data does (inventory/signals.py)
+    after = client.get(address, {"drawing": "narrow"})
+    assert after["X-Page-Cache"] == "miss" and after.content != before.content
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_each_country_of_the_framed_map_opens_its_card_on_the_page(client, inventory, language):
+    query = {"measure": "members", "year": "2024"}
+    page = client.get(url("overview", language), query)
+    frame = re.search(r'<iframe src="([^"]+)"', page.content.decode()).group(1).replace("&amp;", "&")
+    assert frame == url("overview_svg", language, "map") + "?measure=members&year=2024&drawing=narrow"
+    root = drawing_of(client.get(frame))
+    # The frame's document styles its links (the page's stylesheet does not reach it).
+    assert b'<?xml-stylesheet href="/static/css/map.css" type="text/css"?>' in client.get(frame).content
+    links = list(root.iter("{http://www.w3.org/2000/svg}a"))
+    codes = {a.get("href").rsplit("-", 1)[1] for a in links}
+    assert {"SN", "ML", "BF"} <= codes <= {card.code for card in page.context["map"].cards}
+    html = page.content.decode()
+    for a in links:
+        code = a.get("href").rsplit("-", 1)[1]
+        # On the page itself (the same address: no reload), at the country's card, which is there.
+        assert a.get("href") == url("overview", language) + f"?measure=members&year=2024#map-card-{code}"
+        assert a.get("target") == "_parent"
+        assert f'id="map-card-{code}"' in html
+    # Without a query, the page's frame and its links have none either.
+    plain = client.get(url("overview", language)).content.decode()
+    frame = re.search(r'<iframe src="([^"]+)"', plain).group(1)
+    assert frame == url("overview_svg", language, "map") + "?drawing=narrow"
+    hrefs = {a.get("href") for a in drawing_of(client.get(frame)).iter("{http://www.w3.org/2000/svg}a")}
+    assert url("overview", language) + "#map-card-SN" in hrefs
+    # The countries stay links on the page too, in the table beside the map.
+    assert f'<a href="{url("country", language, "SN")}">' in html
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_each_chart_of_a_country_page_is_loaded_once_after_the_page(client, inventory, language):
+    response = client.get(url("country", language, "SN"))
+    html = response.content.decode()
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "<svg" not in main  # no drawing in the page: the old one drew status and type twice
+    images = images_of(html)
+    figures = [response.context["distributions"], response.context["status"], response.context["type"]]
+    expected_images = []
+    for figure in figures:
+        for box in figure.boxes:
+            expected_images.append(("img", box["image"]["src"]))
+            if box["wide_image"]:
+                expected_images.append(("source", box["wide_image"]["src"]))
+    assert sorted(images) == sorted(expected_images)
+    assert len(images) == len(set(images)) == 11 + 2 * 2  # each indicator once, status and type twice
+    claims = url("country_svg", language, "SN", "distributions") + "?indicator=claims_ratio&drawing=narrow"
+    root = drawing_of(client.get(claims))
+    assert root.get("class") == "chart chart-distribution"
+    status = drawing_of(client.get(url("country_svg", language, "SN", "status"), {"drawing": "wide"}))
+    assert status.get("viewBox").split()[2] == "1000"
+    # The year asked for stays in the addresses of the page's charts (the provisional year, say).
+    other = client.get(url("country", language, "SN"), {"year": "2023"})
+    shown = images_of(other.content.decode())
+    assert len(shown) == len(images) and all("year=2023" in address for _tag, address in shown)
+    for _tag, address in shown:
+        drawing_of(client.get(address))
+    type_2023 = client.get(url("country_svg", language, "SN", "type"), {"year": "2023", "drawing": "narrow"})
+    assert "2023" in drawing_of(type_2023).find("{http://www.w3.org/2000/svg}title").text
 
 
 # --- Glossary -------------------------------------------------------------------------------------
