@@ -1,5 +1,6 @@
 """The inventory app's start: its actions in the permission table, its part of a person's data, its
-signals, and the folder of its current dataset builds, which backups leave out (`portal.core.backup`)."""
+signals, the folder of its current dataset builds, which backups leave out (`portal.core.backup`), and
+the releases a study using the inventory may cite (`portal.core.studies`)."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -22,9 +23,10 @@ class InventoryConfig(AppConfig):
         todo.connect()
         personal_data.register_holders()
         organizations.connect()
-        from portal.core import backup
+        from portal.core import backup, studies
 
         backup.register_rebuilt_folder(live_builds_folder)  # rebuilt by the worker, never backed up
+        studies.provide_releases(citable_releases)  # what the library's declared studies may cite
 
 
 def live_builds_folder():
@@ -33,3 +35,18 @@ def live_builds_folder():
     from .opendata.live import live_root
 
     return live_root()
+
+
+def citable_releases():
+    """The published releases, newest first, as the studies using the inventory cite them."""
+    from django.urls import reverse
+
+    from portal.core.studies import CitableRelease
+
+    from .models import Release
+
+    return [
+        CitableRelease(key=f"{release.slug}/{release.version}", label=release.label,
+                       url=reverse("inventory:release_detail", args=[release.slug, release.version]))
+        for release in Release.objects.newest_first()
+    ]

@@ -7,7 +7,11 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Library")
 
     def ready(self):
-        from . import signals, todo
+        from portal.core import studies
+
+        from . import personal_data, services, signals, todo
 
         signals.connect()
         todo.connect()
+        studies.provide_studies(services.published_studies)  # listed on the open-data pages
+        personal_data.register_holders()

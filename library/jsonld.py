@@ -65,5 +65,26 @@ def resource(page) -> dict:
                             for country in page.countries.all()],
         "sameAs": page.external_url,
         "isAccessibleForFree": True,
+        # A study using the inventory: the release of the open data it is based on (its DOI below).
+        "isBasedOn": _release_url(page),
     }
+    if page.doi:
+        data["identifier"] = [url, {"@type": "PropertyValue", "propertyID": "DOI", "value": page.doi,
+                                    "url": page.doi_url}]
     return compact(data)
+
+
+def _release_url(page) -> str:
+    """The public address of the release of the inventory a study cites (by its URL's name: the library
+    does not import the inventory), or ""."""
+    parts = page.cited_release_parts
+    if not parts:
+        return ""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import translation
+
+    try:
+        with translation.override("fr"):
+            return public_url(reverse("inventory:release_detail", args=parts))
+    except NoReverseMatch:
+        return ""

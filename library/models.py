@@ -33,6 +33,9 @@ class ResourceType(models.TextChoices):
     PROCEEDINGS = "proceedings", _("Proceedings")
     NEWSLETTER = "newsletter", _("Newsletter")
     SOFTWARE = "software", _("Software")
+    # A publication that used the inventory's open data, declared by anyone and accepted by the
+    # secretariat (`StudyDeclaration`): it names the release it cited.
+    STUDY = "inventory_study", _("Study using the inventory")
     OTHER = "other", _("Other")
 
 
@@ -130,6 +133,14 @@ class ResourcePage(RoutablePageMixin, LibraryItemMixin, ContributionMixin, Page)
         verbose_name=_("file"),
     )
     external_url = models.URLField(_("external link"), max_length=500, blank=True)
+    doi = models.CharField(_("DOI"), max_length=200, blank=True, validators=[citations.validate_doi],
+                           help_text=_("E.g. 10.12345/abcd, when the publication has one."))
+    # A study using the inventory: the release it cites, "slug/version" and its label when accepted
+    # (kept as text: the library does not depend on the inventory, portal/core/studies.py).
+    cited_release = models.CharField(_("release cited"), max_length=100, blank=True,
+                                     help_text=_("For a study using the inventory: slug/version of the "
+                                                 "release, e.g. inventaire-2025/1.0."))
+    cited_release_label = models.CharField(_("release cited (name)"), max_length=100, blank=True)
     cover_image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("cover image"),
@@ -153,6 +164,7 @@ class ResourcePage(RoutablePageMixin, LibraryItemMixin, ContributionMixin, Page)
              FieldPanel("external_url")],
             _("File or link (one of the two)"),
         ),
+        FieldRowPanel([FieldPanel("doi"), FieldPanel("cited_release"), FieldPanel("cited_release_label")]),
         FieldPanel("cover_image"),
         FieldPanel("themes"),
         FieldPanel("countries"),
@@ -261,6 +273,16 @@ class ResourcePage(RoutablePageMixin, LibraryItemMixin, ContributionMixin, Page)
         return self.document.url if self.document_id else self.external_url
 
     @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def cited_release_parts(self) -> tuple[str, str] | None:
+        """(slug, version) of the release a study using the inventory cites, for its page's link."""
+        slug, _sep, version = self.cited_release.partition("/")
+        return (slug, version) if slug and version else None
+
+    @property
     def file_kind(self) -> str:
         return self.document.file_extension.upper() if self.document_id else ""
 
@@ -295,13 +317,14 @@ class ResourcePage(RoutablePageMixin, LibraryItemMixin, ContributionMixin, Page)
             key=self.ref or str(self.pk), title=self.title, authors=tuple(self.author_list),
             year=self.year, publisher=self.publisher, resource_type=self.resource_type,
             language=self.language, abstract=self.summary, url=url, pdf_url=file_url,
-            keywords=tuple(theme.name for theme in self.themes.all()),
+            keywords=tuple(theme.name for theme in self.themes.all()), doi=self.doi,
         )
 
     def to_search_document(self) -> SearchDocument:
         return SearchDocument(
             ref=self.ref or "", title=self.title, summary=self.summary, authors="; ".join(self.author_list),
-            body=self.extracted_text, resource_type=self.resource_type, themes=self.theme_slugs(),
+            body=" ".join(filter(None, [self.extracted_text, self.cited_release_label])),
+            resource_type=self.resource_type, themes=self.theme_slugs(),
             countries=self.country_codes(), language=self.language, year=self.year,
             url=self.get_url() or self.url_path, date=datetime.date(self.year, 1, 1) if self.year else None,
         )
@@ -462,6 +485,52 @@ class ProjectLesson(Orderable):
     text = models.TextField(_("text"))
 
     panels = [FieldPanel("title"), FieldPanel("text")]
+
+
+class StudyDeclaration(models.Model):
+    """A publication that used the inventory's data, as declared by anyone on the site
+    (`library.views.declare_study`), waiting for the secretariat's decision. Accepted, it becomes a
+    library resource of the kind "study using the inventory" (`resource`). The e-mail address is for
+    the moderation only: never shown on a public page nor in any download."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    title = models.CharField(_("title"), max_length=255)
+    authors = models.TextField(_("authors"), max_length=1000, help_text=_("Separated by semicolons."))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default="fr")
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    doi = models.CharField(_("DOI"), max_length=200, blank=True, validators=[citations.validate_doi])
+    cited_release = models.CharField(_("release cited"), max_length=100)
+    cited_release_label = models.CharField(_("release cited (name)"), max_length=100)
+    # Emptied when the declarant's account is deleted (library/personal_data.py).
+    email = models.EmailField(_("e-mail address"), blank=True, help_text=_("For the moderation only."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("declared"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    resource = models.ForeignKey(ResourcePage, verbose_name=_("library resource"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("declared study")
+        verbose_name_plural = _("declared studies")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def author_list(self) -> list[str]:
+        return split_values(self.authors)
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
 
 
 # The embedded search engine's tables live in their own module.

@@ -2,12 +2,14 @@
 files wait in the private collection of `portal.core.private_documents` until published)."""
 
 from django.db import transaction
+from django.utils import timezone
 
+from portal.core import audit, studies
 from portal.core.contributions import submit_for_moderation
 from portal.core.pages import child_slug, index_page_get_or_create
 from portal.core.private_documents import private_document
 
-from .models import LibraryIndexPage, ResourcePage
+from .models import LibraryIndexPage, ResourcePage, ResourceType, StudyDeclaration
 
 INDEX_FIELDS = {
     "fr": {
@@ -28,7 +30,7 @@ def library_index_get_or_create(*, language: str) -> LibraryIndexPage:
 
 
 # Paths of the library's own views beside its pages (library/urls.py): no resource may take them.
-RESERVED_SLUGS = {"propose", "proposer", "my-proposals", "mes-propositions"}
+RESERVED_SLUGS = {"propose", "proposer", "my-proposals", "mes-propositions", "studies", "etudes"}
 
 
 @transaction.atomic
@@ -66,3 +68,71 @@ def resource_propose(*, user, title: str, summary: str, resource_type: str, them
     page.countries = list(countries)
     submit_for_moderation(page=page, user=user, parent=parent)
     return page
+
+
+# --- Studies using the inventory ---------------------------------------------------------------------
+
+def study_declare(*, title: str, authors: str, year: int, language: str, link: str, doi: str,
+                  release, email: str) -> StudyDeclaration:
+    """Record a declared study (anyone may declare one), waiting for the secretariat's decision.
+    `release` is the `portal.core.studies.CitableRelease` the study cites."""
+    return StudyDeclaration.objects.create(
+        title=title, authors=authors, year=year, language=language, link=link, doi=doi,
+        cited_release=release.key, cited_release_label=release.label, email=email,
+    )
+
+
+@transaction.atomic
+def study_accept(declaration: StudyDeclaration, *, user) -> ResourcePage:
+    """Publish the declared study as a library resource of the kind "study using the inventory", in the
+    library of its language (English in the English tree, the others in the French one). The
+    declarant's e-mail stays on the declaration: the resource holds no personal data."""
+    declaration = StudyDeclaration.objects.select_for_update().get(pk=declaration.pk)
+    if declaration.status != StudyDeclaration.Status.PENDING:
+        raise ValueError("This declaration is already decided.")
+    parent = library_index_get_or_create(language="en" if declaration.language == "en" else "fr")
+    page = ResourcePage(
+        title=declaration.title, slug=child_slug(parent, declaration.title, default="study",
+                                                 reserved=RESERVED_SLUGS),
+        locale=parent.locale, resource_type=ResourceType.STUDY, language=declaration.language,
+        year=declaration.year, authors=declaration.authors, doi=declaration.doi,
+        external_url=declaration.link or declaration.doi_url,
+        cited_release=declaration.cited_release, cited_release_label=declaration.cited_release_label,
+    )
+    parent.add_child(instance=page)
+    page.save_revision(user=user).publish(user=user)
+    declaration.status, declaration.resource = StudyDeclaration.Status.ACCEPTED, page
+    declaration.decided_at, declaration.decided_by = timezone.now(), user
+    declaration.save()
+    audit.log(declaration, "portal.library.study_accepted", user=user, title=declaration.title,
+              data={"title": declaration.title})
+    return page
+
+
+@transaction.atomic
+def study_reject(declaration: StudyDeclaration, *, user) -> None:
+    declaration = StudyDeclaration.objects.select_for_update().get(pk=declaration.pk)
+    if declaration.status != StudyDeclaration.Status.PENDING:
+        raise ValueError("This declaration is already decided.")
+    declaration.status = StudyDeclaration.Status.REJECTED
+    declaration.decided_at, declaration.decided_by = timezone.now(), user
+    declaration.save()
+    audit.log(declaration, "portal.library.study_rejected", user=user, title=declaration.title,
+              data={"title": declaration.title})
+
+
+def published_studies(release_key: str | None = None) -> list[studies.CitingStudy]:
+    """The live, public studies using the inventory (of one release, or all), newest first: what the
+    open-data pages list (`portal.core.studies`)."""
+    pages = ResourcePage.objects.live().public().filter(resource_type=ResourceType.STUDY).exclude(
+        cited_release="")
+    if release_key is not None:
+        pages = pages.filter(cited_release=release_key)
+    return [
+        studies.CitingStudy(
+            title=page.title, authors=tuple(page.author_list), year=page.year, url=page.get_url() or "",
+            link=page.external_url or page.doi_url, release_key=page.cited_release,
+            release_label=page.cited_release_label or page.cited_release,
+        )
+        for page in pages.order_by("-year", "-first_published_at", "-pk")
+    ]

@@ -18,6 +18,11 @@ from portal.core.private_documents import follow_publishing
 audit.register("portal.library.imported", _("Import library resources"),
                _("Library imported from %(file)s: %(created)s created, %(updated)s updated, "
                  "%(new_themes)s new themes"))
+# The secretariat's decisions on declared studies using the inventory (library/services.py).
+audit.register("portal.library.study_accepted", _("Accept a declared study"),
+               _("Study accepted into the library: %(title)s"))
+audit.register("portal.library.study_rejected", _("Reject a declared study"),
+               _("Declared study rejected: %(title)s"))
 
 
 def _call(hook_name, page):

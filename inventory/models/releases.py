@@ -12,31 +12,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.core import citations
+
 # "1.0", "1.1", "2.0": major.minor, each up to three digits.
 VERSION_PATTERN = r"[0-9]{1,3}\.[0-9]{1,3}"
 VERSION_RE = re.compile(rf"^{VERSION_PATTERN}$")
 # A release's name: letters (accents included), digits, spaces and - ' ( ) . , between 3 and 80 characters.
 NAME_RE = re.compile(r"^[\w][\w '’().,\-]{1,78}[\w)]$")
-# A DOI as DataCite mints it: "10.", a registrant code of 4 to 9 digits (with optional sub-parts),
-# "/", a suffix without spaces. Stored bare (10.1234/abc), shown as https://doi.org/10.1234/abc.
-DOI_RE = re.compile(r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
-DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
-
-
-def normalize_doi(value: str) -> str:
-    """The bare DOI of `value` (a DOI, its https://doi.org/ link or "doi:…"), stripped; "" stays ""."""
-    value = (value or "").strip()
-    for prefix in DOI_PREFIXES:
-        if value.lower().startswith(prefix):
-            return value[len(prefix):].strip()
-    return value
-
-
-def validate_doi(value: str) -> None:
-    if value and not DOI_RE.match(value):
-        raise ValidationError(
-            _("A DOI starts with 10., then the registrant's number, a slash and the suffix, e.g. "
-              "10.12345/inventaire-2025-v1.0."), code="invalid_doi")
+# The DOI helpers are the kernel's (portal/core/citations.py), shared with the library's studies.
+DOI_RE, DOI_PREFIXES = citations.DOI_RE, citations.DOI_PREFIXES
+normalize_doi = citations.normalize_doi
+validate_doi = citations.validate_doi
 
 
 # "latest" names the newest release in URLs: no release may take it as its slug.

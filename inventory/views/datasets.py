@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.accounts.permissions import can, permission_required, require
-from portal.core import throttle
+from portal.core import studies, throttle
 from portal.core.citations import citation_file
 from portal.core.middleware import allow_style_elements_of
 
@@ -133,6 +133,8 @@ def datasets_home(request):
         "license_url": package.LICENSE_URL,
         "can_publish": can(request.user, "publish_release"),
         "can_see_statistics": can(request.user, "view_download_statistics"),
+        "can_moderate_studies": can(request.user, "moderate_contributions"),
+        "studies": studies.citing_studies(),  # declared by their authors, accepted by the secretariat
         "json_ld": jsonld.data_catalog(all_releases),  # Google Dataset Search
         "dcat_url": reverse("inventory:dcat_catalogue"),
     })
@@ -222,8 +224,11 @@ def _release_page(request, release, doi_form=None, status=200):
     newest = Release.objects.latest_release()
     stored = list(release.files.all())
     files = [(f, FILE_LABELS.get(f.filename, f.filename)) for f in stored]
+    release_key = f"{release.slug}/{release.version}"
     return render(request, "inventory/datasets_release.html", {
         "release": release,
+        "release_key": release_key,
+        "studies": studies.citing_studies(release_key),  # "cited by"
         "files": files,
         "being_prepared": not files,  # published; the worker is freezing its files
         "citations": _citations(release),
@@ -438,13 +443,19 @@ def release_publish(request):
 
 @permission_required("view_download_statistics")
 def download_statistics(request):
-    """Download counts per release and file, of the current files, and the guestbook's answers."""
-    all_releases = Release.objects.newest_first().prefetch_related("files").annotate(
-        total_downloads=Sum("files__downloads"))
+    """Download counts per release and file, of the current files, the studies citing each release,
+    and the guestbook's answers."""
+    all_releases = list(Release.objects.newest_first().prefetch_related("files").annotate(
+        total_downloads=Sum("files__downloads")))
+    study_counts = studies.counts_by_release()
+    for release in all_releases:
+        release.study_count = study_counts.get(f"{release.slug}/{release.version}", 0)
     entries = GuestbookEntry.objects.all()
     purposes = dict(GuestbookEntry.Purpose.choices)
     return render(request, "inventory/datasets_statistics.html", {
         "releases": all_releases,
+        "studies_total": sum(study_counts.values()),
+        "can_moderate_studies": can(request.user, "moderate_contributions"),
         "live": DatasetDownloadCount.objects.all(),
         "live_total": DatasetDownloadCount.objects.aggregate(n=Sum("downloads"))["n"] or 0,
         "guestbook_total": entries.count(),

@@ -25,6 +25,31 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# A DOI as DataCite and Crossref mint it: "10.", a registrant code of 4 to 9 digits (with optional
+# sub-parts), "/", a suffix without spaces. Stored bare (10.1234/abc), shown as https://doi.org/10.1234/abc.
+DOI_RE = re.compile(r"^10\.[0-9]{4,9}(\.[0-9]+)*/\S+$")
+DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
+
+
+def normalize_doi(value: str) -> str:
+    """The bare DOI of `value` (a DOI, its https://doi.org/ link or "doi:…"), stripped; "" stays ""."""
+    value = (value or "").strip()
+    for prefix in DOI_PREFIXES:
+        if value.lower().startswith(prefix):
+            return value[len(prefix):].strip()
+    return value
+
+
+def validate_doi(value: str) -> None:
+    if value and not DOI_RE.match(value):
+        raise ValidationError(
+            _("A DOI starts with 10., then the registrant's number, a slash and the suffix, e.g. "
+              "10.12345/inventaire-2025-v1.0."), code="invalid_doi")
+
+
 DATASET = "dataset"  # the resource type of the open data (the library's types are ResourceType's)
 
 
@@ -88,6 +113,7 @@ TYPES = {
     "proceedings": Types("proceedings", "CONF", "book", "Proceedings"),
     "newsletter": Types("misc", "GEN", "article", "Newsletter"),
     "software": Types("misc", "COMP", "software", "Software"),
+    "inventory_study": Types("misc", "GEN", "document", "Study using the inventory"),
     "other": Types("misc", "GEN", "document"),
     DATASET: Types("misc", "DATA", "dataset", "Data set"),
 }

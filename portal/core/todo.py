@@ -22,8 +22,8 @@ proposals), through a registry like the country page's (`portal/core/sections.py
   or the app's own rules, on the server); None hides it.
 - A section with no item is still shown, with its `empty` text: say what to do next.
 - Orders taken: 10 returns to fill in, 20 returns to review, 30 sign-ups to approve, 40 campaign
-  progress, 50 contributions to moderate (library 50, news 55), 60 the member's proposals (library 60,
-  news 65), 70 the member's sign-ups.
+  progress, 50 contributions to moderate (library 50, the library's declared studies 52, news 55),
+  60 the member's proposals (library 60, news 65), 70 the member's sign-ups.
 - Keep each section to a fixed number of queries (a test counts them).
 """
 

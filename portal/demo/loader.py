@@ -262,6 +262,12 @@ def load_inventory(report):
     )
 
 
+def load_studies(report):
+    from portal.demo import studies
+
+    studies.load(report)
+
+
 # One account per reporting role, to try the yearly return's round trip (e-mails of example.org).
 DEMO_PEOPLE = [
     ("gerant.demo@example.org", "Gérant", "Démo", "mutual_manager", "Mutuelle de santé (démo)"),
@@ -399,4 +405,5 @@ def load_demo(admin_password=None, *, with_inventory=True) -> Report:
     load_admin(report, admin_password)
     if with_inventory:
         load_people(report)
+        load_studies(report)  # last: its release freezes the inventory's version as loaded
     return report

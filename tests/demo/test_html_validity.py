@@ -17,7 +17,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from portal.demo.loader import Report, load_inventory, load_people, load_project_links
+from library.services import study_declare
+from portal.core.studies import citable_releases
+from portal.demo import studies
+from portal.demo.loader import Report, load_inventory, load_people, load_project_links, load_studies
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_site")]
 
@@ -28,7 +31,8 @@ START = [
     "/fr/comptes/inscription/", "/en/accounts/signup/", "/fr/comptes/mot-de-passe/reinitialiser/",
     "/fr/comptes/mot-de-passe/modifier/", "/en/accounts/password/change/", "/fr/comptes/", "/en/accounts/",
 ]
-SECTIONS = ("/fr/comptes/", "/en/accounts/", "/fr/inventaire/", "/en/inventory/")
+SECTIONS = ("/fr/comptes/", "/en/accounts/", "/fr/inventaire/", "/en/inventory/", "/fr/bibliotheque/etudes/",
+            "/en/library/studies/")
 NOT_FOLLOWED = re.compile(r"deconnexion|logout|export|\.(csv|xlsx|parquet|zip|json|svg|xml|ics|pdf)$")
 PER_SHAPE = 3
 ROLES = [None, "gerant.demo@example.org", "appui.demo@example.org", "point-focal.demo@example.org"]
@@ -119,6 +123,12 @@ def test_every_page_of_the_demo_is_valid_html(tmp_path):
     load_inventory(Report())
     load_project_links(Report())
     load_people(Report())
+    # A release cited by the demo's studies using the inventory (recorded once the loader commits:
+    # here, at once), and a study waiting for the secretariat's review.
+    load_studies(Report())
+    studies.publish_release()
+    study_declare(**{**studies.STUDIES[0], "title": "Étude en attente (démo)"}, doi="10.12345/demo",
+                  email="declarant@example.org", release=citable_releases()[0])
     names = {}
     anonymous = Client()
     sitemap = _sitemap_paths(anonymous)
