@@ -68,7 +68,7 @@ def make_objects(user, role):
     works for its supporting organization or is its country's focal point, as `role` says; the
     mutual's return of 2025 is submitted (waiting for its focal point); someone else's import job and
     proposals are there too."""
-    from library.models import LibraryIndexPage, ResourcePage
+    from library.models import LibraryIndexPage, ResourcePage, StudyDeclaration
     from portal.news.models import ArticlePage, NewsIndexPage
 
     country = network_country("SN")
@@ -106,10 +106,16 @@ def make_objects(user, role):
         published_at=timezone.now().replace(microsecond=0), published_by=someone, inventory_version=1,
         returns_count=1, synthesis_count=1,
     )
+    study = StudyDeclaration.objects.create(
+        title="Étude parcourue", authors="A. Diallo", year=2025, link="https://example.org/etude",
+        cited_release=f"{release.slug}/{release.version}", cited_release_label=str(release.name),
+        email="declarant@example.org",
+    )
     return SimpleNamespace(
         country=country, mutual=mutual, validated=validated, submitted=submitted, pending=pending,
         organization=organization, job=job, member=member, proposal=proposal, article=article,
-        release=release, event=_event(), locale=Locale.objects.get(language_code="fr"), document=_document(),
+        release=release, study=study, event=_event(), locale=Locale.objects.get(language_code="fr"),
+        document=_document(),
     )
 
 
@@ -139,7 +145,9 @@ def url_for(route, o):
     if route.startswith("fr/inventaire/inscriptions/"):
         values["pk"] = o.pending.pk
     if route.startswith("fr/bibliotheque/"):
-        values["pk"] = o.proposal.pk
+        values["pk"] = o.study.pk if "/etudes/" in route else o.proposal.pk
+    if route.endswith("/comparaison/"):
+        values["year"] = 2024  # the validated year
     if route.startswith("fr/actualites/mes-articles/"):
         values["pk"] = o.article.pk
     if route.startswith("fr/actualites/auteurs/"):

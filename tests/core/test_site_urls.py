@@ -157,6 +157,7 @@ SITE_URLS = {
     "fr/inventaire/declarations/<str:mutual_id>/<year:year>/renvoyer/": post(LOGIN, DENIED, DENIED, DENIED, BAD_REQUEST, BAD_REQUEST),
     "fr/inventaire/declarations/<str:mutual_id>/<year:year>/historique/": THE_MUTUALS_PEOPLE,
     "fr/inventaire/declarations/<str:mutual_id>/<year:year>/historique/<id:number>/restaurer/": post(LOGIN, DENIED, DENIED, DENIED, DENIED, NOT_FOUND),
+    "fr/inventaire/declarations/<str:mutual_id>/<year:year>/comparaison/": THE_MUTUALS_PEOPLE,
     "fr/inventaire/campagnes/": SECRETARIAT,
     "fr/inventaire/campagnes/<year:year>/fermer/": post(*SECRETARIAT[:5], REDIRECT),
     "fr/inventaire/campagnes/<year:year>/envoyer/": post(*SECRETARIAT[:5], REDIRECT),
@@ -189,6 +190,11 @@ SITE_URLS = {
     "fr/bibliotheque/proposer/": SIGNED_IN,
     "fr/bibliotheque/mes-propositions/": SIGNED_IN,
     "fr/bibliotheque/mes-propositions/<id:pk>/modifier/": SIGNED_IN_NOT_THERE,
+    # Studies using the inventory: anyone declares one, the secretariat decides.
+    "fr/bibliotheque/etudes/": MOVED,  # to the library search of that kind
+    "fr/bibliotheque/etudes/declarer/": PUBLIC,
+    "fr/bibliotheque/etudes/a-examiner/": SECRETARIAT,
+    "fr/bibliotheque/etudes/<id:pk>/decider/": post(*SECRETARIAT[:5], BAD_REQUEST),  # an empty decision
     "fr/actualites/proposer/": SIGNED_IN,
     "fr/actualites/mes-articles/": SIGNED_IN,
     "fr/actualites/mes-articles/<id:pk>/modifier/": SIGNED_IN_NOT_THERE,
@@ -207,6 +213,7 @@ SITE_URLS = {
     "fr/agenda/<id:pk>/participants.csv": SECRETARIAT,
     "fr/annuaire/": PUBLIC,
     "fr/annuaire/<id:pk>/": PUBLIC,
+    "fr/annuaire/projets/<id:page_id>/inventaire.csv": NOT_THERE,  # no project profile in the walk
     "fr/themes/": PUBLIC,
     "fr/themes/<slug:slug>/": PUBLIC,
     "fr/themes/<slug:slug>/flux/rss/": PUBLIC,
