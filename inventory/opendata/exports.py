@@ -14,7 +14,7 @@ column-wise with the synthesis' `indicators_frame`: the downloads and `export_in
 """
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import numpy as np
@@ -445,7 +445,8 @@ def _xlsx_datetime_cells(column: pd.Series, after: str, date_style: Callable[[],
     present = pd.notna(values)
     cells = np.full(len(values), XLSX_EMPTY + after, dtype=object)
     if present.any():
-        stamps = pd.to_datetime(values[present], utc=True).tz_localize(None).to_numpy(dtype="datetime64[us]")
+        naive = [v.astimezone(UTC).replace(tzinfo=None) if v.tzinfo else v for v in values[present]]
+        stamps = np.array(naive, dtype="datetime64[us]")
         micros = (stamps - _EXCEL_EPOCH).astype(np.int64)
         days, of_day = np.divmod(micros, _DAY_US)
         days = np.where((days > 0) & (days <= 60), days - 1, days)
