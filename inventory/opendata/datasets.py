@@ -12,7 +12,10 @@ Format decisions, made here once for every download and release:
   gets a `'` in front, and a text holding a line break is quoted (`portal.core.spreadsheets`, said
   in the codebook); numbers are never altered.
 - XLSX: one workbook, one sheet per table (named after it, header row = column names) and a
-  `codebook` sheet. openpyxl's write-only mode streams rows to disk. Cells are typed: numbers,
+  `codebook` sheet. openpyxl's write-only mode streams rows to disk; the returns table's sheet,
+  written from its frames (`XlsxSheet.write_frame`), gets its rows' XML a chunk of columns at a time
+  (`exports.returns_xlsx_rows`: the bytes openpyxl writes for the same rows, without an object per
+  cell), kept in a file beside the workbook and put into the sheet on closing. Cells are typed: numbers,
   booleans, datetimes in UTC without a time zone (Excel has none: the cells show `UTC` in their
   number format and the codebook says so), texts as string cells (never a formula, whatever they
   start with; nothing added to them). Every row has every cell: a missing value is an explicit

@@ -11,6 +11,8 @@ Two ways to the same table: `returns_rows` (a dict per return: the API's pages, 
 column-wise with the synthesis' `indicators_frame`: the downloads and `export_inventory`).
 `returns_csv_text` writes a chunk as CSV a column at a time; the bytes are those of
 `write_returns_csv` over `returns_rows` (`tests/inventory/test_export_frames.py` compares them).
+`returns_xlsx_rows` writes a chunk as the workbook sheet's `<row>` elements the same way, the XML
+openpyxl writes for the same rows (`tests/inventory/test_export_xlsx.py` compares them).
 """
 
 from collections.abc import Callable, Iterable, Iterator

@@ -18,9 +18,11 @@ in files written before (`check_release_formulas`).
   added" (`typed_text` removes it). Only text is touched: numbers, booleans, dates and datetimes are
   written as they are, so a negative number (-3.5) stays a number. A cell holding a line break is
   always quoted (`CsvWriter`), so no text can start a row of its own.
-- XLSX (`xlsx_cell`, `xlsx_row`): every text is a typed string cell (`t="inlineStr"`), never a
-  formula (`<f>`) nor an error value, whatever its first character; the cell holds exactly the text
-  typed, nothing added (but a control character XML cannot hold, shown as U+FFFD).
+- XLSX (`xlsx_cell`, `xlsx_row` for openpyxl; `xlsx_string_end`, `xlsx_column_ends` and
+  `xlsx_rows_xml` for a sheet's XML written a column at a time, the same bytes): every text is a
+  typed string cell (`t="inlineStr"`), never a formula (`<f>`) nor an error value, whatever its
+  first character; the cell holds exactly the text typed, nothing added (but a control character
+  XML cannot hold, shown as U+FFFD).
 - Not touched: the JSON API and the Parquet files. Programs read them, spreadsheets do not run
   them: their texts are the texts typed (strings in JSON, string columns in Parquet), which is what
   a program asking for data wants. A CSV text cell and the same API value therefore differ by the
