@@ -216,10 +216,9 @@ class XlsxSheet:
         if self.rows_file is None:
             if self.count:
                 raise ValueError("rows and frames written to one sheet")
-            self.rows_file = tempfile.NamedTemporaryFile(  # closed by the workbook
-                "w+b", dir=self._directory, prefix=".xlsx-rows-", suffix=".xml")
-        text = returns_xlsx_rows(frame[self.columns], self.count + 2, self._date_style)
-        self.rows_file.write(text.encode("utf-8"))
+            self.rows_file = tempfile.TemporaryFile(  # closed by the workbook
+                "w+", encoding="utf-8", newline="", dir=self._directory, prefix=".xlsx-rows-")
+        self.rows_file.writelines(returns_xlsx_rows(frame[self.columns], self.count + 2, self._date_style))
         self.count += len(frame)
 
     def _date_style(self) -> int:
@@ -272,7 +271,7 @@ def add_dimensions(path: Path, sizes: list[tuple[int, int]], rows: Mapping | Non
     sheet's head before its rows, so leaves it out; readers then guess the size from the rows. The
     workbook is copied entry by entry, each sheet streamed with the element inserted before the
     first element that must follow it: memory stays flat however long the sheets. `rows` {sheet
-    number: binary file of `<row>` elements}: put at the end of that sheet's `<sheetData>`."""
+    number: text file (UTF-8) of `<row>` elements}: put at the end of that sheet's `<sheetData>`."""
     from openpyxl.utils import get_column_letter
 
     rows = rows or {}
@@ -297,8 +296,10 @@ def add_dimensions(path: Path, sizes: list[tuple[int, int]], rows: Mapping | Non
                     head += src.read()
                     end = head.index(b"</sheetData>")
                     dst.write(head[match.start():end])
-                    spliced[info.filename].seek(0)
-                    shutil.copyfileobj(spliced[info.filename], dst, 1024 * 1024)
+                    rows_file = spliced[info.filename]
+                    rows_file.flush()
+                    rows_file.seek(0)
+                    shutil.copyfileobj(rows_file.buffer, dst, 1024 * 1024)
                     dst.write(head[end:])
                     continue
                 dst.write(head[match.start():])

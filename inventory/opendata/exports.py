@@ -382,11 +382,11 @@ def csv_cells_of(column: pd.Series, kind: str) -> list[str]:
 
 
 def returns_xlsx_rows(frame: pd.DataFrame, first_row: int, date_style: Callable[[], int],
-                      kinds: dict | None = None) -> str:
-    """The `<row>` elements of a chunk of `returns_frames` in a worksheet (its first row numbered
-    `first_row`), written a column at a time: the cells openpyxl's write-only sheet writes for the
-    same rows given one by one (`datasets.XlsxSheet.write`): see `xlsx_cells_of`. `date_style()` is
-    the style of the datetimes' cells (asked once a datetime is written)."""
+                      kinds: dict | None = None) -> Iterator[str]:
+    """The `<row>` elements (one at a time) of a chunk of `returns_frames` in a worksheet (its first
+    row numbered `first_row`), written a column at a time: the cells openpyxl's write-only sheet
+    writes for the same rows given one by one (`datasets.XlsxSheet.write`): see `xlsx_cells_of`.
+    `date_style()` is the style of the datetimes' cells (asked once a datetime is written)."""
     kinds = column_kinds() if kinds is None else kinds
     openings = xlsx_openings(len(frame.columns))
     return xlsx_rows_xml([xlsx_cells_of(frame[name], kinds[name], after, date_style)

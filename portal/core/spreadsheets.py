@@ -244,17 +244,14 @@ def xlsx_openings(columns: int) -> list[str]:
     return [f'<c r="{get_column_letter(n)}' for n in range(2, columns + 1)] + ["</row>"]
 
 
-def xlsx_rows_xml(columns: list[list[str]], first_row: int) -> str:
-    """The `<row>` elements of a chunk whose cells are written already, column by column: each cell
-    the end of its `<c>` element followed by the next one's opening (`xlsx_column_ends` with
-    `xlsx_openings`). A row is then one `join` whose separator is its number, which completes
-    every cell's reference (`r="B7"`): the bytes of openpyxl's write-only sheet, no object per cell."""
-    if not columns or not len(columns[0]):
-        return ""
-    return "".join(
-        f'<row r="{n}"><c r="A{n}"' + f'{n}"'.join(cells)
-        for n, cells in enumerate(zip(*columns, strict=True), start=first_row)
-    )
+def xlsx_rows_xml(columns: list[list[str]], first_row: int) -> Iterator[str]:
+    """The `<row>` elements, one at a time, of a chunk whose cells are written already, column by
+    column: each cell the end of its `<c>` element followed by the next one's opening
+    (`xlsx_column_ends` with `xlsx_openings`). A row is then one `join` whose separator is its
+    number, which completes every cell's reference (`r="B7"`): the bytes of openpyxl's write-only
+    sheet, no object per cell."""
+    for n, cells in enumerate(zip(*columns, strict=True), start=first_row):
+        yield f'<row r="{n}"><c r="A{n}"' + f'{n}"'.join(cells)
 
 
 # --- Finding the cells a spreadsheet would run, in files already written ---------------------------
