@@ -205,10 +205,11 @@ def xlsx_figures(args, tmp: Path):
     print(f"rows: {count:,}, {len(published_column_names())} columns")
     print(f"XLSX workbook, returns sheet as XML (database → frames → XML → zip): {new:7.2f} s  "
           f"{count / new:9,.0f} rows/s  {size / 2**20:6.1f} MB")
-    (tmp / "old").mkdir()
-    _count, old = timed(export_xlsx, tmp / "old", None, True)
-    print(f"old writer (frames → Python values → openpyxl write-only):      {old:7.2f} s  "
-          f"{count / old:9,.0f} rows/s   new / old throughput: {old / new:5.1f} ×")
+    if not args.no_old:
+        (tmp / "old").mkdir()
+        _count, old = timed(export_xlsx, tmp / "old", None, True)
+        print(f"old writer (frames → Python values → openpyxl write-only):      {old:7.2f} s  "
+              f"{count / old:9,.0f} rows/s   new / old throughput: {old / new:5.1f} ×")
     if not args.no_to_excel:
         frame, read = timed(read_frames)
         to_excel = functools.partial(frame.to_excel, sheet_name="returns", index=False, engine="openpyxl")
@@ -226,6 +227,7 @@ def main():
     parser.add_argument("--years", type=int, default=25)
     parser.add_argument("--no-rows", action="store_true", help="skip the row-by-row writer (slow)")
     parser.add_argument("--no-csv", action="store_true", help="the workbook's figures only")
+    parser.add_argument("--no-old", action="store_true", help="skip the old workbook writer (slow)")
     parser.add_argument("--no-to-excel", action="store_true", help="skip pandas' to_excel (slow, in memory)")
     args = parser.parse_args()
 

@@ -194,6 +194,11 @@ def _xlsx_cell(sheet, value):
     return value
 
 
+# The rows of a frame written at a time (their cells' XML held meanwhile): memory stays that of the
+# frame, whatever its size.
+XLSX_SLICE = 1000
+
+
 class XlsxSheet:
     """A sheet of an `XlsxWorkbook`: its header row, then rows one at a time (`write`, through
     openpyxl: the small tables) or the returns table's chunks (`write_frame`: their XML written
@@ -218,8 +223,11 @@ class XlsxSheet:
                 raise ValueError("rows and frames written to one sheet")
             self.rows_file = tempfile.TemporaryFile(  # closed by the workbook
                 "w+", encoding="utf-8", newline="", dir=self._directory, prefix=".xlsx-rows-")
-        self.rows_file.writelines(returns_xlsx_rows(frame[self.columns], self.count + 2, self._date_style))
-        self.count += len(frame)
+        frame = frame[self.columns]
+        for start in range(0, len(frame), XLSX_SLICE):
+            part = frame.iloc[start:start + XLSX_SLICE]
+            self.rows_file.writelines(returns_xlsx_rows(part, self.count + 2, self._date_style))
+            self.count += len(part)
 
     def _date_style(self) -> int:
         """The style of the datetimes' cells (`XLSX_DATETIME_FORMAT`), made in the workbook as a

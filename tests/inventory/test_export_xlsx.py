@@ -4,7 +4,8 @@ still the writer of the small ones): the same XML, and, read back by openpyxl an
 sheets, cells, types and number formats; every XML part well-formed. Over awkward data: texts that
 look like formulas, quotes, `<`, `&`, control characters XML cannot hold, line breaks, accents,
 emoji, blanks around, texts beyond a cell's 32,767 characters; negative, huge, tiny, infinite and
-missing numbers; datetimes before 1 March 1900 and with microseconds; chunks of 1, 7 and 5,000."""
+missing numbers; datetimes before 1 March 1900 and with microseconds; chunks of 1, 7 and 5,000
+(written 1,000, 3 and 100 rows at a time)."""
 
 import random
 import zipfile
@@ -116,8 +117,10 @@ def sheet_xml(path, number=1) -> bytes:
         return archive.read(f"xl/worksheets/sheet{number}.xml")
 
 
-@pytest.mark.parametrize("chunk_size", [1, 7, 5000])
-def test_the_returns_sheet_holds_what_openpyxl_wrote(awkward, tmp_path, chunk_size):
+@pytest.mark.parametrize(("chunk_size", "rows_at_a_time"), [(1, 1000), (7, 3), (5000, 100)])
+def test_the_returns_sheet_holds_what_openpyxl_wrote(awkward, tmp_path, monkeypatch, chunk_size,
+                                                     rows_at_a_time):
+    monkeypatch.setattr(datasets, "XLSX_SLICE", rows_at_a_time)
     count = write_book(tmp_path / "old.xlsx", frames=False)
     assert write_book(tmp_path / "new.xlsx", frames=True, chunk_size=chunk_size) == count > 300
     for n in (1, 2, 3):
