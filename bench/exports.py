@@ -186,6 +186,8 @@ def csv_figures(args):
 
 def xlsx_figures(args, tmp: Path):
     """The workbook's returns sheet: the new writer, the old one, pandas' to_excel; memory."""
+    import pandas as pd
+
     from inventory.contract.schema import published_column_names
 
     for limit in (max(1, args.mutuals // 10), None):
@@ -212,6 +214,8 @@ def xlsx_figures(args, tmp: Path):
               f"{count / old:9,.0f} rows/s   new / old throughput: {old / new:5.1f} ×")
     if not args.no_to_excel:
         frame, read = timed(read_frames)
+        # Excel holds no time zone (pandas refuses aware datetimes): UTC without its zone, as the workbook.
+        frame["last_updated"] = pd.to_datetime(frame["last_updated"], utc=True).dt.tz_localize(None)
         to_excel = functools.partial(frame.to_excel, sheet_name="returns", index=False, engine="openpyxl")
         _none, excel = timed(to_excel, tmp / "pandas.xlsx")
         print(f"pandas to_excel (openpyxl) of the same rows, frame in memory: {excel:7.2f} s  "
