@@ -12,7 +12,10 @@ Format decisions, made here once for every download and release:
   gets a `'` in front, and a text holding a line break is quoted (`portal.core.spreadsheets`, said
   in the codebook); numbers are never altered.
 - XLSX: one workbook, one sheet per table (named after it, header row = column names) and a
-  `codebook` sheet. openpyxl's write-only mode streams rows to disk. Cells are typed: numbers,
+  `codebook` sheet. openpyxl's write-only mode streams rows to disk; the returns table's sheet,
+  written from its frames (`XlsxSheet.write_frame`), gets its rows' XML a chunk of columns at a time
+  (`exports.returns_xlsx_rows`: the bytes openpyxl writes for the same rows, without an object per
+  cell), kept in a file beside the workbook and put into the sheet on closing. Cells are typed: numbers,
   booleans, datetimes in UTC without a time zone (Excel has none: the cells show `UTC` in their
   number format and the codebook says so), texts as string cells (never a formula, whatever they
   start with; nothing added to them). Every row has every cell: a missing value is an explicit
@@ -37,6 +40,7 @@ Format decisions, made here once for every download and release:
 import json
 import re
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
@@ -45,7 +49,7 @@ from pathlib import Path
 
 from portal.core.spreadsheets import csv_stream, csv_writer, xlsx_row
 
-from .exports import format_cell, python_columns, returns_csv_text
+from .exports import format_cell, returns_csv_text, returns_xlsx_rows
 
 PARQUET_BATCH = 10_000
 STORED = (".xlsx", ".parquet", ".zip")
@@ -190,39 +194,67 @@ def _xlsx_cell(sheet, value):
     return value
 
 
+# The rows of a frame written at a time (their cells' XML held meanwhile): memory stays that of the
+# frame, whatever its size.
+XLSX_SLICE = 1000
+
+
 class XlsxSheet:
-    def __init__(self, sheet, columns: list[str]):
+    """A sheet of an `XlsxWorkbook`: its header row, then rows one at a time (`write`, through
+    openpyxl: the small tables) or the returns table's chunks (`write_frame`: their XML written
+    column-wise to a file beside the workbook, put into the sheet when the workbook is closed)."""
+
+    def __init__(self, sheet, columns: list[str], directory: Path):
         self._sheet, self.columns, self.count = sheet, columns, 0
+        self._directory, self.rows_file = directory, None  # the XML of the frames' rows
         sheet.append(xlsx_row(sheet, columns))
 
     def write(self, row: Mapping) -> None:
+        if self.rows_file is not None:
+            raise ValueError("rows and frames written to one sheet")
         self._sheet.append(xlsx_row(self._sheet, [_xlsx_cell(self._sheet, row.get(c)) for c in self.columns]))
         self.count += 1
 
     def write_frame(self, frame) -> None:
-        """A chunk of the returns table (`exports.returns_frames`): the cells its rows would get
-        through `write` (openpyxl writes a workbook cell by cell)."""
-        sheet = self._sheet
-        for values in zip(*python_columns(frame[self.columns]), strict=True):
-            sheet.append(xlsx_row(sheet, [_xlsx_cell(sheet, v) for v in values]))
-        self.count += len(frame)
+        """A chunk of the returns table (`exports.returns_frames`): its rows' XML written a column at
+        a time (`exports.returns_xlsx_rows`), the cells `write` would give its rows."""
+        if self.rows_file is None:
+            if self.count:
+                raise ValueError("rows and frames written to one sheet")
+            self.rows_file = tempfile.TemporaryFile(  # closed by the workbook
+                "w+", encoding="utf-8", newline="", dir=self._directory, prefix=".xlsx-rows-")
+        frame = frame[self.columns]
+        for start in range(0, len(frame), XLSX_SLICE):
+            part = frame.iloc[start:start + XLSX_SLICE]
+            self.rows_file.writelines(returns_xlsx_rows(part, self.count + 2, self._date_style))
+            self.count += len(part)
+
+    def _date_style(self) -> int:
+        """The style of the datetimes' cells (`XLSX_DATETIME_FORMAT`), made in the workbook as a
+        datetime written by `write` makes it."""
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self._sheet, datetime(2000, 1, 1))
+        cell.number_format = XLSX_DATETIME_FORMAT
+        return cell.style_id
 
     def close(self) -> int:
         return self.count
 
 
 class XlsxWorkbook:
-    """A write-only workbook: `sheet(name, table_schema)` per table, rows written one at a time,
-    then `close(schemas)` adds the `codebook` sheet, saves, and gives every sheet its dimension."""
+    """A write-only workbook: `sheet(name, table_schema)` per table, rows written one at a time
+    (or in frames), then `close(schemas)` adds the `codebook` sheet, saves, and gives every sheet
+    its dimension and its frames' rows."""
 
     def __init__(self, path: Path):
         from openpyxl import Workbook
 
-        self.path, self._book = path, Workbook(write_only=True)
+        self.path, self._book = Path(path), Workbook(write_only=True)
         self._sheets: list[XlsxSheet] = []
 
     def sheet(self, name: str, table_schema: Mapping) -> XlsxSheet:
-        sheet = XlsxSheet(self._book.create_sheet(name), column_names(table_schema))
+        sheet = XlsxSheet(self._book.create_sheet(name), column_names(table_schema), self.path.parent)
         self._sheets.append(sheet)
         return sheet
 
@@ -231,20 +263,29 @@ class XlsxWorkbook:
         for entry in codebook_rows(schemas):
             codebook.write(entry)
         self._book.save(self.path)
-        # Header row + data rows, and the columns: in the order the sheets were made (sheet1.xml…).
-        add_dimensions(self.path, [(len(s.columns), s.count + 1) for s in self._sheets])
+        try:
+            # Header row + data rows, and the columns: in the order the sheets were made (sheet1.xml…).
+            add_dimensions(self.path, [(len(s.columns), s.count + 1) for s in self._sheets],
+                           {n: s.rows_file for n, s in enumerate(self._sheets, start=1) if s.rows_file})
+        finally:
+            for sheet in self._sheets:
+                if sheet.rows_file:
+                    sheet.rows_file.close()
 
 
-def add_dimensions(path: Path, sizes: list[tuple[int, int]]) -> None:
+def add_dimensions(path: Path, sizes: list[tuple[int, int]], rows: Mapping | None = None) -> None:
     """Give the worksheets of the workbook at `path` their `<dimension ref="A1:…"/>`: `sizes` is
     [(columns, rows)] of xl/worksheets/sheet1.xml, sheet2.xml… openpyxl's write-only mode writes a
     sheet's head before its rows, so leaves it out; readers then guess the size from the rows. The
     workbook is copied entry by entry, each sheet streamed with the element inserted before the
-    first element that must follow it: memory stays flat however long the sheets."""
+    first element that must follow it: memory stays flat however long the sheets. `rows` {sheet
+    number: text file (UTF-8) of `<row>` elements}: put at the end of that sheet's `<sheetData>`."""
     from openpyxl.utils import get_column_letter
 
-    refs = {f"xl/worksheets/sheet{n}.xml": f"A1:{get_column_letter(columns)}{rows}"
-            for n, (columns, rows) in enumerate(sizes, start=1)}
+    rows = rows or {}
+    refs = {f"xl/worksheets/sheet{n}.xml": f"A1:{get_column_letter(columns)}{count}"
+            for n, (columns, count) in enumerate(sizes, start=1)}
+    spliced = {f"xl/worksheets/sheet{n}.xml": file for n, file in rows.items()}
     tmp = path.with_name(path.name + ".part")
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
@@ -257,7 +298,19 @@ def add_dimensions(path: Path, sizes: list[tuple[int, int]]) -> None:
                 if not match or b"<dimension" in head[:match.start()]:
                     raise ValueError(f"{info.filename}: no place for a dimension")
                 element = f'<dimension ref="{refs[info.filename]}" />'.encode()
-                dst.write(head[:match.start()] + element + head[match.start():])
+                dst.write(head[:match.start()] + element)
+                if info.filename in spliced:
+                    # openpyxl wrote the header row alone: the frames' rows go after it.
+                    head += src.read()
+                    end = head.index(b"</sheetData>")
+                    dst.write(head[match.start():end])
+                    rows_file = spliced[info.filename]
+                    rows_file.flush()
+                    rows_file.seek(0)
+                    shutil.copyfileobj(rows_file.buffer, dst, 1024 * 1024)
+                    dst.write(head[end:])
+                    continue
+                dst.write(head[match.start():])
                 shutil.copyfileobj(src, dst, 1024 * 1024)
     tmp.replace(path)
 

@@ -11,17 +11,29 @@ Two ways to the same table: `returns_rows` (a dict per return: the API's pages, 
 column-wise with the synthesis' `indicators_frame`: the downloads and `export_inventory`).
 `returns_csv_text` writes a chunk as CSV a column at a time; the bytes are those of
 `write_returns_csv` over `returns_rows` (`tests/inventory/test_export_frames.py` compares them).
+`returns_xlsx_rows` writes a chunk as the workbook sheet's `<row>` elements the same way, the XML
+openpyxl writes for the same rows (`tests/inventory/test_export_xlsx.py` compares them).
 """
 
-from collections.abc import Iterable, Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 from django.db.models.sql.constants import MULTI
 
-from portal.core.spreadsheets import csv_cells, csv_column, csv_rows_text, csv_writer
+from portal.core.spreadsheets import (
+    XLSX_EMPTY,
+    csv_cells,
+    csv_column,
+    csv_rows_text,
+    csv_writer,
+    xlsx_column_ends,
+    xlsx_openings,
+    xlsx_rows_xml,
+    xlsx_string_end,
+)
 
 from ..contract.choices import ReturnState
 from ..contract.schema import column_names, indicator_names, published_column_names, published_fields
@@ -369,29 +381,82 @@ def csv_cells_of(column: pd.Series, kind: str) -> list[str]:
     return cells.tolist()
 
 
-def python_columns(frame: pd.DataFrame, kinds: dict | None = None) -> list[list]:
-    """The columns of a chunk of `returns_frames` as `returns_rows` holds their values: None for
-    missing, integers and whole decimals as int, ratios and other decimals as float (for the
-    writers that take Python values: the workbook's cells)."""
+def returns_xlsx_rows(frame: pd.DataFrame, first_row: int, date_style: Callable[[], int],
+                      kinds: dict | None = None) -> Iterator[str]:
+    """The `<row>` elements (one at a time) of a chunk of `returns_frames` in a worksheet (its first
+    row numbered `first_row`), written a column at a time: the cells openpyxl's write-only sheet
+    writes for the same rows given one by one (`datasets.XlsxSheet.write`): see `xlsx_cells_of`.
+    `date_style()` is the style of the datetimes' cells (asked once a datetime is written)."""
     kinds = column_kinds() if kinds is None else kinds
-    columns = []
-    for name in frame.columns:
-        kind, column = kinds[name], frame[name]
-        if column.dtype != object and kind in (INTEGER, DECIMAL, RATIO):
-            numbers = column.to_numpy(dtype=float)
-            missing = np.isnan(numbers)
-            whole = ~missing & (np.floor(numbers) == numbers) & (np.abs(numbers) < 2**53)
-            if kind == INTEGER or (kind == DECIMAL and whole.all()):
-                values = np.where(missing, 0, numbers).astype(np.int64).astype(object)
-            else:
-                values = numbers.astype(object)
-                if kind == DECIMAL:
-                    values[whole] = numbers[whole].astype(np.int64).astype(object)
-            values[missing] = None
-            columns.append(values.tolist())
-        else:
-            columns.append([None if v is None or v != v else v for v in column.tolist()])
-    return columns
+    openings = xlsx_openings(len(frame.columns))
+    return xlsx_rows_xml([xlsx_cells_of(frame[name], kinds[name], after, date_style)
+                          for name, after in zip(frame.columns, openings, strict=True)], first_row)
+
+
+def xlsx_cells_of(column: pd.Series, kind: str, after: str, date_style: Callable[[], int]) -> list[str]:
+    """One column's cells in the worksheet's XML (each the end of its `<c>` element, then `after`).
+    Texts: typed strings (`spreadsheets.xlsx_string_end`, each distinct value once). Numbers as
+    openpyxl writes them (`%.16g`): integers and whole decimals as ints (so never `-0`), ratios and
+    other decimals as floats; datetimes as Excel's serial days in UTC, in the style showing `UTC`
+    (`date_style`); booleans as `1`/`0`. A missing value is an empty string cell (`XLSX_EMPTY`)."""
+    if kind == TEXT:
+        return xlsx_column_ends(column.to_numpy(dtype=object), xlsx_string_end, after)
+    if kind == BOOLEAN:
+        return xlsx_column_ends(column.to_numpy(dtype=object), _xlsx_boolean_end, after)
+    if kind == DATETIME:
+        return _xlsx_datetime_cells(column, after, date_style)
+    if column.dtype == object:
+        return xlsx_column_ends(column.to_numpy(dtype=object), _xlsx_number_end, after)
+    numbers = column.to_numpy(dtype=float)
+    cells = np.full(len(numbers), XLSX_EMPTY + after, dtype=object)
+    present = ~np.isnan(numbers)
+    if kind != RATIO:
+        # As ints (`python_columns` of old, `_number`): -0.0 is 0. A float beyond 2**53 prints alike.
+        whole = present & (np.floor(numbers) == numbers)
+        numbers = np.where(whole, numbers + 0.0, numbers)
+    finite = present & np.isfinite(numbers)
+    if finite.any():
+        cells[finite] = list(map((' t="n"><v>%.16g</v></c>' + after.replace("%", "%%")).__mod__,
+                                 numbers[finite].tolist()))
+    if (present & ~finite).any():
+        cells[present & ~finite] = ' t="n"><v /></c>' + after  # openpyxl's `safe_string` of ±inf
+    return cells.tolist()
+
+
+def _xlsx_boolean_end(value) -> str:
+    return f' t="b"><v>{1 if value else 0}</v></c>'
+
+
+def _xlsx_number_end(value) -> str:
+    """A number of a column of Python values (beyond `EXACT_LIMIT`), as openpyxl writes it."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return XLSX_EMPTY if value != value else ' t="n"><v /></c>'
+    return f' t="n"><v>{value:.16g}</v></c>'
+
+
+# Excel's day 0 (openpyxl's `WINDOWS_EPOCH`): serial days count from it.
+_EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "us")
+_DAY_US = 86_400_000_000
+
+
+def _xlsx_datetime_cells(column: pd.Series, after: str, date_style: Callable[[], int]) -> list[str]:
+    """Datetimes in UTC as Excel's serial days, computed as openpyxl's `to_excel` does (whole days
+    from the epoch, one less before 1 March 1900, plus the seconds of the day with their
+    microseconds over 86,400), in NumPy: the same floats."""
+    values = column.to_numpy(dtype=object)
+    present = pd.notna(values)
+    cells = np.full(len(values), XLSX_EMPTY + after, dtype=object)
+    if present.any():
+        naive = [v.astimezone(UTC).replace(tzinfo=None) if v.tzinfo else v for v in values[present]]
+        stamps = np.array(naive, dtype="datetime64[us]")
+        micros = (stamps - _EXCEL_EPOCH).astype(np.int64)
+        days, of_day = np.divmod(micros, _DAY_US)
+        days = np.where((days > 0) & (days <= 60), days - 1, days)
+        seconds, micro = np.divmod(of_day, 1_000_000)
+        serials = days + (seconds + micro / 10**6) / 86400
+        template = f' s="{date_style()}" t="n"><v>%.16g</v></c>' + after.replace("%", "%%")
+        cells[present] = list(map(template.__mod__, serials.tolist()))
+    return cells.tolist()
 
 
 def returns_csv_chunks(frames: Iterable[pd.DataFrame]) -> Iterator[str]:

@@ -18,9 +18,11 @@ in files written before (`check_release_formulas`).
   added" (`typed_text` removes it). Only text is touched: numbers, booleans, dates and datetimes are
   written as they are, so a negative number (-3.5) stays a number. A cell holding a line break is
   always quoted (`CsvWriter`), so no text can start a row of its own.
-- XLSX (`xlsx_cell`, `xlsx_row`): every text is a typed string cell (`t="inlineStr"`), never a
-  formula (`<f>`) nor an error value, whatever its first character; the cell holds exactly the text
-  typed, nothing added (but a control character XML cannot hold, shown as U+FFFD).
+- XLSX (`xlsx_cell`, `xlsx_row` for openpyxl; `xlsx_string_end`, `xlsx_column_ends` and
+  `xlsx_rows_xml` for a sheet's XML written a column at a time, the same bytes): every text is a
+  typed string cell (`t="inlineStr"`), never a formula (`<f>`) nor an error value, whatever its
+  first character; the cell holds exactly the text typed, nothing added (but a control character
+  XML cannot hold, shown as U+FFFD).
 - Not touched: the JSON API and the Parquet files. Programs read them, spreadsheets do not run
   them: their texts are the texts typed (strings in JSON, string columns in Parquet), which is what
   a program asking for data wants. A CSV text cell and the same API value therefore differ by the
@@ -196,6 +198,60 @@ def xlsx_text(text: str) -> str:
 def xlsx_row(sheet, values: Iterable) -> list:
     """A row for `sheet.append` whose texts are typed strings (`xlsx_cell`)."""
     return [xlsx_cell(sheet, value) for value in values]
+
+
+# --- Column-wise XLSX: a worksheet's rows written as XML a chunk of columns at a time ----------------
+
+# The end of a `<c>` element (after its `r="B7"`) for a missing value: an explicit empty string cell,
+# as openpyxl writes `""` (a row keeps every cell).
+XLSX_EMPTY = ' t="inlineStr" />'
+# A text longer than this is cut there (openpyxl does, and Excel holds no more in a cell).
+XLSX_TEXT_LIMIT = 32767
+
+
+def xlsx_string_end(text: str) -> str:
+    """The end of the `<c>` element of a text, as openpyxl's write-only sheet writes the cell that
+    `xlsx_cell` gives it: an inline string (`t="inlineStr"`), never a formula nor an error value,
+    its control characters as U+FFFD (`xlsx_text`), cut at `XLSX_TEXT_LIMIT`, `&`, `<` and `>`
+    escaped, `xml:space="preserve"` when it starts or ends with blanks."""
+    text = xlsx_text(text)[:XLSX_TEXT_LIMIT]
+    if not text:
+        return XLSX_EMPTY
+    stripped = text.strip()
+    space = ' xml:space="preserve"' if stripped and stripped != text else ""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f' t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
+
+
+def xlsx_column_ends(values, end_of: Callable[[object], str], after: str) -> list[str]:
+    """The ends of the `<c>` elements of one column (any sequence), each followed by `after` (the
+    next cell's opening, `xlsx_openings`): each distinct value through `end_of` once (pandas'
+    `factorize`, as `csv_column`), then taken by code; a missing value (None, NaN) `XLSX_EMPTY`."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    ends = [end_of(value) + after for value in uniques.tolist()]
+    ends.append(XLSX_EMPTY + after)  # code -1: a missing value
+    return np.array(ends, dtype=object)[codes].tolist()
+
+
+def xlsx_openings(columns: int) -> list[str]:
+    """What follows each cell of a row of `columns` cells in the sheet's XML (`xlsx_rows_xml`): the
+    next cell's opening up to its column letter (`<c r="B`), and `</row>` after the last."""
+    from openpyxl.utils import get_column_letter
+
+    return [f'<c r="{get_column_letter(n)}' for n in range(2, columns + 1)] + ["</row>"]
+
+
+def xlsx_rows_xml(columns: list[list[str]], first_row: int) -> Iterator[str]:
+    """The `<row>` elements, one at a time, of a chunk whose cells are written already, column by
+    column: each cell the end of its `<c>` element followed by the next one's opening
+    (`xlsx_column_ends` with `xlsx_openings`). A row is then one `join` whose separator is its
+    number, which completes every cell's reference (`r="B7"`): the bytes of openpyxl's write-only
+    sheet, no object per cell."""
+    for n, cells in enumerate(zip(*columns, strict=True), start=first_row):
+        yield f'<row r="{n}"><c r="A{n}"' + f'{n}"'.join(cells)
 
 
 # --- Finding the cells a spreadsheet would run, in files already written ---------------------------
