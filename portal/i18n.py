@@ -7,7 +7,7 @@ from django import forms
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 
 
 def is_english() -> bool:
@@ -183,3 +183,17 @@ def ordinal(number: int, *, feminine: bool = False) -> tuple[str, str]:
 def french_colon() -> str:
     """":" after a label, with the no-break space (U+00A0) French typography puts before it."""
     return "\u00a0:" if is_french() else ":"
+
+
+# --- Month names in Portuguese ----------------------------------------------------------------------
+
+# Django's own Portuguese catalogue writes the months with a capital ("7 de Dezembro de 2026"); since
+# the 1990 spelling agreement, in force in Portugal, Cape Verde and Guinea-Bissau, they take a small
+# letter ("7 de dezembro de 2026"). Named here so that `makemessages` keeps them in the portal's
+# catalogues, which Django reads before its own (LOCALE_PATHS): the Portuguese one gives the small
+# letter, the French one the names Django's French catalogue gives.
+MONTH_NAMES = [
+    gettext_noop("January"), gettext_noop("February"), gettext_noop("March"), gettext_noop("April"),
+    gettext_noop("May"), gettext_noop("June"), gettext_noop("July"), gettext_noop("August"),
+    gettext_noop("September"), gettext_noop("October"), gettext_noop("November"), gettext_noop("December"),
+]
