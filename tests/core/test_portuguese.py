@@ -88,3 +88,10 @@ def test_e_mails_go_out_in_portuguese_to_portuguese_readers():
     tests/inventory/test_campaign_emails.py)."""
     assert user_language(UserFactory(languages=["pt", "fr"])) == "pt"
     assert user_language(UserFactory(languages=["es", "pt"])) == "fr"  # a language the portal does not write
+
+
+@pytest.mark.django_db
+def test_a_portuguese_browser_is_sent_to_the_portuguese_site_and_others_to_french(client):
+    for accept, home in [("pt-PT,pt;q=0.9", "/pt/"), ("pt-BR", "/pt/"), ("es-ES,es", "/fr/"), ("", "/fr/")]:
+        response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept)
+        assert response.status_code == 302 and response["Location"] == home, (accept, response["Location"])
