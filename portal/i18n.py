@@ -185,15 +185,19 @@ def french_colon() -> str:
     return "\u00a0:" if is_french() else ":"
 
 
-# --- Month names in Portuguese ----------------------------------------------------------------------
+# --- Month and day names in Portuguese -----------------------------------------------------------
 
-# Django's own Portuguese catalogue writes the months with a capital ("7 de Dezembro de 2026"); since
-# the 1990 spelling agreement, in force in Portugal, Cape Verde and Guinea-Bissau, they take a small
-# letter ("7 de dezembro de 2026"). Named here so that `makemessages` keeps them in the portal's
-# catalogues, which Django reads before its own (LOCALE_PATHS): the Portuguese one gives the small
-# letter, the French one the names Django's French catalogue gives.
+# Django's own Portuguese catalogue writes the months and days with a capital ("Domingo, 7 de Dezembro
+# de 2026"); since the 1990 spelling agreement, in force in Portugal, Cape Verde and Guinea-Bissau,
+# they take a small letter ("domingo, 7 de dezembro de 2026"). Named here so that `makemessages`
+# keeps them in the portal's catalogues, which Django reads before its own (LOCALE_PATHS): the
+# Portuguese one gives the small letter, the French one the names Django's French catalogue gives.
 MONTH_NAMES = [
     gettext_noop("January"), gettext_noop("February"), gettext_noop("March"), gettext_noop("April"),
     gettext_noop("May"), gettext_noop("June"), gettext_noop("July"), gettext_noop("August"),
     gettext_noop("September"), gettext_noop("October"), gettext_noop("November"), gettext_noop("December"),
+]
+DAY_NAMES = [
+    gettext_noop("Monday"), gettext_noop("Tuesday"), gettext_noop("Wednesday"), gettext_noop("Thursday"),
+    gettext_noop("Friday"), gettext_noop("Saturday"), gettext_noop("Sunday"),
 ]

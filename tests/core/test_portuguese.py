@@ -95,3 +95,16 @@ def test_a_portuguese_browser_is_sent_to_the_portuguese_site_and_others_to_frenc
     for accept, home in [("pt-PT,pt;q=0.9", "/pt/"), ("pt-BR", "/pt/"), ("es-ES,es", "/fr/"), ("", "/fr/")]:
         response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept)
         assert response.status_code == 302 and response["Location"] == home, (accept, response["Location"])
+
+
+def test_event_dates_in_portuguese():
+    from django.template.defaultfilters import date
+
+    from portal.events.templatetags.events_tags import _format, zone_city
+
+    with translation.override("pt"):
+        assert date(datetime.date(2026, 12, 27), _format("day")) == "domingo, 27 de dezembro de 2026"
+        assert date(datetime.date(2026, 12, 27), _format("month")) == "dezembro de 2026"
+        assert zone_city("Atlantic/Cape_Verde") == "Cabo Verde"
+    with translation.override("fr"):
+        assert date(datetime.date(2026, 12, 27), _format("day")) == "dimanche 27 décembre 2026"
