@@ -99,6 +99,14 @@ def language_links(context):
     return links
 
 
+@register.filter
+def language_if_other(page) -> str:
+    """The page's language when it is not the reader's (a French page kept in the Portuguese site's
+    footer, French being the fallback): for its link's lang and hreflang; "" otherwise."""
+    code = page.locale.language_code if isinstance(page, Page) and page.locale_id else ""
+    return code if code and code != (get_language() or "")[:2] else ""
+
+
 @register.filter(name="public_target")
 def public_target_filter(page):
     """The page in the reader's language when anyone may read it, else None (portal.core.models)."""
