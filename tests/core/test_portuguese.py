@@ -108,3 +108,14 @@ def test_event_dates_in_portuguese():
         assert zone_city("Atlantic/Cape_Verde") == "Cabo Verde"
     with translation.override("fr"):
         assert date(datetime.date(2026, 12, 27), _format("day")) == "dimanche 27 décembre 2026"
+
+
+@pytest.mark.django_db
+def test_the_site_search_finds_a_country_by_its_portuguese_name(client):
+    from tests.factories import MutualFactory
+
+    MutualFactory(country=Country.objects.get(code="CI"), name="Mutuelle de Bouaké")
+    html = client.get("/pt/pesquisa/", {"q": "Costa do Marfim"}).content.decode()
+    assert "Costa do Marfim" in html
+    html = client.get("/pt/pesquisa/", {"q": "Bouaké"}).content.decode()
+    assert "Mutuelle de Bouaké" in html and "Costa do Marfim" in html
