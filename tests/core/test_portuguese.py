@@ -119,3 +119,14 @@ def test_the_site_search_finds_a_country_by_its_portuguese_name(client):
     assert "Costa do Marfim" in html
     html = client.get("/pt/pesquisa/", {"q": "Bouaké"}).content.decode()
     assert "Mutuelle de Bouaké" in html and "Costa do Marfim" in html
+
+
+@pytest.mark.django_db
+def test_how_to_cite_the_data_in_portuguese():
+    from inventory.opendata.releases import live_citation
+
+    citation = live_citation("pt", datetime.date(2026, 12, 7))
+    assert "Inventário das mútuas de saúde, dados atuais [conjunto de dados], consultado em " \
+           "7 de dezembro de 2026. Licença CC BY 4.0." in citation
+    assert "/pt/inventario/dados/" in citation
+    assert "7 décembre 2026" in live_citation("fr", datetime.date(2026, 12, 7))
