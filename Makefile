@@ -56,8 +56,8 @@ test: lint pytest
 
 # French catalogue: extract the strings, then translate the new entries in locale/fr/LC_MESSAGES/django.po.
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench
-	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
+	$(BIN)/python manage.py makemessages -l fr -l pt --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench
+	$(BIN)/python manage.py compilemessages -l fr -l pt --ignore=.venv
 
 # Re-pin the dependencies after changing pyproject.toml: the production set (requirements.lock) alone
 # in a clean environment, then the development set on top of it without moving its pins

@@ -20,6 +20,10 @@ INDEX_FIELDS = {
         "title": "Library", "slug": "library",
         "intro": "Studies, guides, legal texts and forum proceedings of the network.",
     },
+    "pt": {
+        "title": "Biblioteca", "slug": "biblioteca",
+        "intro": "Estudos, guias, textos jurídicos e atas dos fóruns da rede.",
+    },
 }
 
 
@@ -30,7 +34,8 @@ def library_index_get_or_create(*, language: str) -> LibraryIndexPage:
 
 
 # Paths of the library's own views beside its pages (library/urls.py): no resource may take them.
-RESERVED_SLUGS = {"propose", "proposer", "my-proposals", "mes-propositions", "studies", "etudes"}
+RESERVED_SLUGS = {"propose", "proposer", "propor", "my-proposals", "mes-propositions", "as-minhas-propostas",
+                  "studies", "etudes", "estudos"}
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django import forms
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 
 
 def is_english() -> bool:
@@ -15,12 +15,57 @@ def is_english() -> bool:
     return (get_language() or "fr").startswith("en")
 
 
+def is_portuguese() -> bool:
+    """True when the active language is Portuguese (its names fall back to the French ones)."""
+    return (get_language() or "fr").startswith("pt")
+
+
+def is_french() -> bool:
+    """True when the active language is French, the default (no active language counts as French)."""
+    return not (is_english() or is_portuguese())
+
+
+# pycountry's Portuguese names where they are not the ones written in Cape Verde and Guinea-Bissau.
+PORTUGUESE_COUNTRY_NAMES = {
+    "CD": "República Democrática do Congo",
+    "CG": "República do Congo",
+    "GW": "Guiné-Bissau",
+    "TZ": "Tanzânia",
+    "IR": "Irão",
+    "KR": "Coreia do Sul",
+    "KP": "Coreia do Norte",
+}
+
+
+def portuguese_country_name(code: str) -> str:
+    """The country's name in Portuguese (ISO 3166's names as translated by pycountry, with the usual
+    forms above); "" when the code is unknown."""
+    import gettext
+
+    import pycountry
+
+    code = str(code or "").upper()
+    if code in PORTUGUESE_COUNTRY_NAMES:
+        return PORTUGUESE_COUNTRY_NAMES[code]
+    country = pycountry.countries.get(alpha_2=code) if code else None
+    if country is None:
+        return ""
+    names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["pt"], fallback=True)
+    return names.gettext(getattr(country, "common_name", None) or country.name)
+
+
 class BilingualNameMixin:
-    """For records that carry `name_fr` and `name_en`: `name` follows the active language."""
+    """For records that carry `name_fr` and `name_en`: `name` follows the active language. In
+    Portuguese, a record's `portuguese_name()` when it has one, else the French name."""
 
     @property
     def name(self) -> str:
+        if is_portuguese():
+            return self.portuguese_name() or self.name_fr
         return self.name_en if is_english() else self.name_fr
+
+    def portuguese_name(self) -> str:
+        return ""
 
 
 def language_home(code: str) -> str:
@@ -117,14 +162,17 @@ def elide_french(text: str) -> str:
 
 
 def elide(text: str) -> str:
-    """`elide_french` in French; an English text is returned as it is."""
-    return text if is_english() or not text else elide_french(text)
+    """`elide_french` in French; in another language the text is returned as it is."""
+    return elide_french(text) if is_french() and text else text
 
 
 def ordinal(number: int, *, feminine: bool = False) -> tuple[str, str]:
     """The ordinal of `number` in the active language, as its figure and its suffix (shown raised):
-    ("4", "e") and ("1", "re") for a feminine French noun ("1re édition"), ("4", "th"), ("22", "nd")."""
+    ("4", "e") and ("1", "re") for a feminine French noun ("1re édition"), ("4", "th"), ("22", "nd"),
+    ("4.", "ª") for a feminine Portuguese noun ("4.ª edição") and ("4.", "º") otherwise."""
     figure = str(number)
+    if is_portuguese():
+        return f"{figure}.", "ª" if feminine else "º"
     if not is_english():
         return figure, ("re" if feminine else "er") if number == 1 else "e"
     if number % 100 in (11, 12, 13):
@@ -134,4 +182,22 @@ def ordinal(number: int, *, feminine: bool = False) -> tuple[str, str]:
 
 def french_colon() -> str:
     """":" after a label, with the no-break space (U+00A0) French typography puts before it."""
-    return ":" if is_english() else "\u00a0:"
+    return "\u00a0:" if is_french() else ":"
+
+
+# --- Month and day names in Portuguese -----------------------------------------------------------
+
+# Django's own Portuguese catalogue writes the months and days with a capital ("Domingo, 7 de Dezembro
+# de 2026"); since the 1990 spelling agreement, in force in Portugal, Cape Verde and Guinea-Bissau,
+# they take a small letter ("domingo, 7 de dezembro de 2026"). Named here so that `makemessages`
+# keeps them in the portal's catalogues, which Django reads before its own (LOCALE_PATHS): the
+# Portuguese one gives the small letter, the French one the names Django's French catalogue gives.
+MONTH_NAMES = [
+    gettext_noop("January"), gettext_noop("February"), gettext_noop("March"), gettext_noop("April"),
+    gettext_noop("May"), gettext_noop("June"), gettext_noop("July"), gettext_noop("August"),
+    gettext_noop("September"), gettext_noop("October"), gettext_noop("November"), gettext_noop("December"),
+]
+DAY_NAMES = [
+    gettext_noop("Monday"), gettext_noop("Tuesday"), gettext_noop("Wednesday"), gettext_noop("Thursday"),
+    gettext_noop("Friday"), gettext_noop("Saturday"), gettext_noop("Sunday"),
+]

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from portal.site_url import public_url, site_url
 
-EMAIL_LANGUAGES = ("fr", "en")
+EMAIL_LANGUAGES = ("fr", "en", "pt")
 
 
 def user_language(user) -> str:

@@ -43,7 +43,7 @@ if settings.DEBUG:
         path("dev/mail/", include("portal.core.mailbox_urls")),
     ]
 
-# Every public URL carries its language: /fr/… and /en/…; a bare / redirects to the reader's language.
+# Every public URL carries its language: /fr/…, /en/… and /pt/…; a bare / redirects to the reader's language.
 urlpatterns += i18n_patterns(
     path(_("search/"), home_views.search, name="search"),
     # Where everyone lands after logging in: what waits for them, per role (portal/core/todo.py).

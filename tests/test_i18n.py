@@ -1,4 +1,5 @@
-"""The French catalogue is complete and compiled; makemessages finds nothing left to translate."""
+"""The French and Portuguese catalogues are complete and compiled; makemessages finds nothing left to
+translate in either (English is the language of the source strings)."""
 
 import os
 import shutil
@@ -11,7 +12,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
-MO = PO.with_suffix(".mo")
+CATALOGUES = ["fr", "pt"]
+
+
+def catalogue_path(language):
+    return ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
 
 
 def untranslated(catalogue):
@@ -21,21 +26,33 @@ def untranslated(catalogue):
     ]
 
 
-def test_french_catalogue_has_no_untranslated_or_fuzzy_entry():
-    assert untranslated(polib.pofile(str(PO))) == []
+@pytest.mark.parametrize("language", CATALOGUES)
+def test_catalogue_has_no_untranslated_or_fuzzy_entry(language):
+    assert untranslated(polib.pofile(str(catalogue_path(language)))) == []
 
 
-def test_compiled_catalogue_matches_the_po_file():
-    po = {(e.msgid, e.msgstr) for e in polib.pofile(str(PO)) if not e.msgid_plural}
-    mo = {(e.msgid, e.msgstr) for e in polib.mofile(str(MO)) if not e.msgid_plural}
-    assert po == mo, "run `make messages` to recompile locale/fr/LC_MESSAGES/django.mo"
+@pytest.mark.parametrize("language", CATALOGUES)
+def test_compiled_catalogue_matches_the_po_file(language):
+    path = catalogue_path(language)
+    po = {(e.msgid, e.msgstr) for e in polib.pofile(str(path)) if not e.msgid_plural}
+    mo = {(e.msgid, e.msgstr) for e in polib.mofile(str(path.with_suffix(".mo"))) if not e.msgid_plural}
+    assert po == mo, f"run `make messages` to recompile locale/{language}/LC_MESSAGES/django.mo"
+
+
+def test_every_language_of_the_site_but_english_has_a_catalogue():
+    """English is the source strings' language; every other language the site offers needs its own
+    catalogue, kept complete by the tests above."""
+    from django.conf import settings
+
+    assert sorted(code for code, _name in settings.LANGUAGES if code != "en") == sorted(CATALOGUES)
 
 
 @pytest.mark.skipif(
     not shutil.which("xgettext") and not os.environ.get("CI"),
     reason="GNU gettext is not installed here (CI installs it)",
 )
-def test_makemessages_adds_no_untranslated_entry(tmp_path):
+@pytest.mark.parametrize("language", CATALOGUES)
+def test_makemessages_adds_no_untranslated_entry(tmp_path, language):
     # Run on a copy of the sources: the tracked catalogue is never rewritten by a test.
     copy = tmp_path / "src"
     shutil.copytree(
@@ -43,10 +60,10 @@ def test_makemessages_adds_no_untranslated_entry(tmp_path):
         ignore=shutil.ignore_patterns(".venv", "var", "staticfiles", ".git", "tests", "bench"),
     )
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "fr", "--no-obsolete"],
+        [sys.executable, "manage.py", "makemessages", "-l", language, "--no-obsolete"],
         cwd=copy, check=True, capture_output=True,
     )
-    assert untranslated(polib.pofile(str(copy / PO.relative_to(ROOT)))) == []
+    assert untranslated(polib.pofile(str(copy / catalogue_path(language).relative_to(ROOT)))) == []
 
 
 def test_no_plural_entry_shadows_a_plain_string():

@@ -13,7 +13,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from portal.i18n import is_english
+from portal.i18n import is_english, is_portuguese
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 
@@ -83,6 +83,10 @@ def enum(name: str, table: str = "returns") -> list[str]:
 def title(name: str, table: str = "returns") -> str:
     """The field's title in the active language (contract and added columns alike)."""
     f = field(name, table)
+    if is_portuguese():
+        from .portuguese import portuguese_title
+
+        return portuguese_title(name, table) or f.get("title_fr", f["title"])
     return f["title"] if is_english() else f.get("title_fr", f["title"])
 
 

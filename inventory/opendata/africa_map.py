@@ -26,7 +26,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from portal.i18n import is_english
+from portal.i18n import is_english, is_portuguese, portuguese_country_name
 
 from .drawing import (
     INK,
@@ -63,8 +63,8 @@ CALLOUTS = {"SN": (46, 226), "GM": (46, 292), "GW": (46, 358), "TG": (288, 468),
             "RW": (746, 458), "BI": (746, 524)}
 CALLOUT_SIZE = (64, 60)  # 24 CSS px or more each way on a 360 px phone: a finger's target
 # Names shortened on the map itself (the full name is in the country's title, the card and the table).
-SHORT_NAMES = {"CD": {"en": "DR Congo", "fr": "RD Congo"},
-               "CF": {"en": "Central African Rep.", "fr": "Centrafrique"}}
+SHORT_NAMES = {"CD": {"en": "DR Congo", "fr": "RD Congo", "pt": "RD Congo"},
+               "CF": {"en": "Central African Rep.", "fr": "Centrafrique", "pt": "Rep. Centro-Africana"}}
 LABEL_AT: dict[str, tuple[float, float]] = {}  # where a centroid would put a name badly
 
 @cache
@@ -222,6 +222,8 @@ def country_name(code: str, names: Mapping[str, str] | None = None) -> str:
     known = africa()["names"].get(code)
     if not known:
         return code
+    if is_portuguese():
+        return portuguese_country_name(code) or known["fr"]
     return known["en"] if is_english() else known["fr"]
 
 
@@ -229,7 +231,7 @@ def short_name(code: str, names: Mapping[str, str] | None = None) -> str:
     """A country's name on the map itself (shorter where the full name would cover its neighbours)."""
     short = SHORT_NAMES.get(code)
     if short:
-        return short["en"] if is_english() else short["fr"]
+        return short["pt"] if is_portuguese() else short["en"] if is_english() else short["fr"]
     return country_name(code, names)
 
 

@@ -292,14 +292,19 @@ def release_url(release: Release, language: str) -> str:
         return absolute_url(reverse("inventory:release_detail", args=[release.slug, release.version]))
 
 
+def _citation_date_format(language: str) -> str:
+    """"7 décembre 2026", "7 December 2026", "7 de dezembro de 2026"."""
+    return r"j \d\e F \d\e Y" if language == "pt" else "j F Y"
+
+
 def citation(release: Release, language: str) -> str:
-    """How to cite `release`, in `language` ("fr" or "en")."""
+    """How to cite `release`, in `language` ("fr", "en" or "pt")."""
     published = timezone.localtime(release.published_at)
     with translation.override(language):
         return _("%(author)s (%(year)s). %(name)s, version %(version)s [data set], published on "
                  "%(date)s. Licence CC BY 4.0. %(url)s") % {
             "author": AUTHOR_SHORT, "year": published.year, "name": release.name,
-            "version": release.version, "date": date_format(published, "j F Y"),
+            "version": release.version, "date": date_format(published, _citation_date_format(language)),
             # The DOI once minted (the persistent address), else the release's page.
             "url": getattr(release, "doi_url", "") or release_url(release, language),
         }
@@ -348,7 +353,8 @@ def live_citation(language: str, accessed: date) -> str:
         url = absolute_url(reverse("inventory:datasets"))
         return _("%(author)s (%(year)s). Inventory of mutual health organizations, current data [data "
                  "set], accessed on %(date)s. Licence CC BY 4.0. %(url)s") % {
-            "author": AUTHOR_SHORT, "year": accessed.year, "date": date_format(accessed, "j F Y"), "url": url,
+            "author": AUTHOR_SHORT, "year": accessed.year,
+            "date": date_format(accessed, _citation_date_format(language)), "url": url,
         }
 
 

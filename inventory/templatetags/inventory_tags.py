@@ -89,8 +89,8 @@ def how_to_cite():
 
     from inventory.opendata.releases import live_citation
 
-    language = "en" if (get_language() or "fr").startswith("en") else "fr"
-    return live_citation(language, timezone.localdate())
+    language = (get_language() or "fr")[:2]
+    return live_citation(language if language in ("en", "pt") else "fr", timezone.localdate())
 
 
 @register.filter

@@ -151,7 +151,15 @@ def datasets_cite(request, fmt):
 def codebook(request):
     """Every column of the published tables, in French and English, from the Table Schemas."""
     require(request, "download_public_data")
-    return render(request, "inventory/datasets_codebook.html", {"tables": package.codebook_tables()})
+    tables = package.codebook_tables()
+    portuguese = (get_language() or "").startswith("pt")
+    if portuguese:  # a third title column for Portuguese readers (the published codebook keeps two)
+        from inventory.contract.portuguese import portuguese_title
+
+        for table, _description, rows in tables:
+            for row in rows:
+                row["title_pt"] = portuguese_title(row["column"], table) or row["title_fr"]
+    return render(request, "inventory/datasets_codebook.html", {"tables": tables, "portuguese": portuguese})
 
 
 @require_safe

@@ -47,6 +47,8 @@ def load(report) -> None:
     themes = {theme.slug: theme for theme in Theme.objects.all()}
     countries = {country.code: country for country in Country.objects.all()}
     indexes = {language: library_index_get_or_create(language=language) for language in ("fr", "en")}
+    # The Portuguese library: the same faceted search over every resource (each in its own tree).
+    library_index_get_or_create(language="pt")
     created = 0
     for data in RESOURCES:
         if ResourcePage.objects.filter(ref=data["ref"]).exists():

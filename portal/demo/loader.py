@@ -65,6 +65,13 @@ def _locales():
     return fr, en
 
 
+def _portuguese():
+    """The Portuguese locale: the demo translates the home page, the network's presentation and the
+    library's index into it; the other pages stay French for Portuguese readers (the fallback)."""
+    pt, _ = Locale.objects.get_or_create(language_code="pt")
+    return pt
+
+
 def load_countries(report):
     """The demo's countries: every ISO country is seeded by the migrations, so the demo mostly gives
     the network's countries their focal point (only where none is set: an edited one is kept)."""
@@ -147,6 +154,7 @@ def _load_home(report, fr, en):
         report.add("Home page created.")
     site_url.sync_default_site()  # an existing default site takes SITE_URL's address too
     _translate(home, en, {**content.HOME["en"], "slug": "home"})
+    _translate(home, _portuguese(), {**content.HOME["pt"], "slug": "inicio"})
     return home
 
 
@@ -197,6 +205,8 @@ def load_pages(report):
                 parent, StandardPage, entry["fr"], show_in_menus=entry.get("show_in_menus", False)
             )
             _translate(page, en, entry["en"])
+            if "pt" in entry:
+                _translate(page, _portuguese(), entry["pt"])
             pages[entry["key"]] = page
             if created:
                 report.add(f"Page created: {page.title}")

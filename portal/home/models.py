@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
+from wagtail.models import Locale
 
 from portal.core.blocks import BodyBlock
 from portal.core.models import BasePage
@@ -41,12 +42,26 @@ def home_sections(locale) -> dict:
     from portal.events.selectors import events_in_language, with_specific
     from portal.news.selectors import news_index, published_articles
 
-    language = locale.language_code
-    events = events_in_language(language).upcoming(timezone.now())[:HOME_ITEMS]
+    # A language tree without its own news page or calendar (the Portuguese one, whose demo translates
+    # only a few pages) shows the French ones: French is the fallback. Their lists are then marked
+    # lang="fr" (`news_language`, `events_language`).
+    default = Locale.get_default()
+    news_page = news_index(locale=locale)
+    news_locale = locale
+    if news_page is None and locale.pk != default.pk:
+        news_page, news_locale = news_index(locale=default), default
+    calendar_page = EventIndexPage.objects.live().filter(locale=locale).first()
+    events_locale = locale
+    if calendar_page is None and locale.pk != default.pk:
+        calendar_page = EventIndexPage.objects.live().filter(locale=default).first()
+        events_locale = default
+    events = events_in_language(events_locale.language_code).upcoming(timezone.now())[:HOME_ITEMS]
     return {
         "inventory_figures": figures.latest_key_figures(list(synthesis_rows(current_synthesis()))),
-        "latest_news": list(published_articles(locale=locale)[:HOME_ITEMS]),
-        "news_page": news_index(locale=locale),
+        "latest_news": list(published_articles(locale=news_locale)[:HOME_ITEMS]),
+        "news_page": news_page,
+        "news_language": news_locale.language_code if news_locale.pk != locale.pk else "",
         "upcoming_events": with_specific(list(events)),
-        "calendar_page": EventIndexPage.objects.live().filter(locale=locale).first(),
+        "calendar_page": calendar_page,
+        "events_language": events_locale.language_code if events_locale.pk != locale.pk else "",
     }

@@ -39,6 +39,7 @@ from library.models import LibraryIndexPage, ProjectProfilePage, ResourcePage, R
 from library.search import SearchQuery, get_engine
 from library.text import fold, words
 from portal.events.models import EventPage
+from portal.i18n import portuguese_country_name
 from portal.news.models import ArticlePage
 from portal.reference.models import Country
 
@@ -118,25 +119,29 @@ def _search_url(query: str, kind: str) -> str:
 def country_items(query_terms: list[str]) -> list[Item]:
     """Countries of the inventory (the network's and any with a public mutual) whose French or English
     name, or ISO code, the query names; each opens its inventory page."""
-    english = _reader_language() == "en"
+    language = _reader_language()
     rows = Country.objects.in_network_or(Mutual.objects.public().values("country_id")).values_list(
         "code", "name_fr", "name_en")
-    found = [(code, fr, en) for code, fr, en in rows if matches(query_terms, code, fr, en)]
-    found.sort(key=lambda row: fold(row[2] if english else row[1]))
+    # A Portuguese reader finds a country by its Portuguese name too, and reads that name.
+    rows = [(code, fr, en, portuguese_country_name(code) if language == "pt" else "")
+            for code, fr, en in rows]
+    found = [(code, en if language == "en" else pt or fr) for code, fr, en, pt in rows
+             if matches(query_terms, code, fr, en, pt)]
+    found.sort(key=lambda row: fold(row[1]))
     detail = str(_("The country's page of the inventory"))
-    return [Item(en if english else fr, reverse("inventory:country", args=[code]), detail=detail)
-            for code, fr, en in found]
+    return [Item(name, reverse("inventory:country", args=[code]), detail=detail) for code, name in found]
 
 
 def mutual_items(query: str, query_terms: list[str]) -> list[Item]:
     """Public mutuals found by name, acronym, identifier, locality, region or country; an exact
     identifier first, then names that begin with what was typed, then by name."""
     english = _reader_language() == "en"
-    columns = ("mutual_id", "name", "acronym", "locality", "region", "country__name_fr", "country__name_en")
+    columns = ("mutual_id", "name", "acronym", "locality", "region", "country__name_fr", "country__name_en",
+               "country_id")
     rows = Mutual.objects.public().values_list(*columns)
     typed = fold(query.strip())
     found = []
-    for mutual_id, name, acronym, locality, region, country_fr, country_en in rows:
+    for mutual_id, name, acronym, locality, region, country_fr, country_en, country_code in rows:
         if not matches(query_terms, mutual_id, name, acronym, locality, region, country_fr, country_en):
             continue
         folded = fold(name)
@@ -145,6 +150,8 @@ def mutual_items(query: str, query_terms: list[str]) -> list[Item]:
         else:
             rank = 1 if folded.startswith(typed) or fold(acronym) == typed else 2
         country = country_en if english else country_fr
+        if _reader_language() == "pt":
+            country = portuguese_country_name(country_code) or country_fr
         place = ", ".join(p for p in (locality, region, country) if p)
         title = f"{name} ({acronym})" if acronym else name
         found.append((rank, folded, Item(title, reverse("inventory:mutual_detail", args=[mutual_id]),

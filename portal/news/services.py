@@ -30,6 +30,7 @@ INDEX_FIELDS = {
         "title": "Actualités", "slug": "actualites", "intro": "Articles et nouvelles des membres du réseau.",
     },
     "en": {"title": "News", "slug": "news", "intro": "Articles and news from the network's members."},
+    "pt": {"title": "Notícias", "slug": "noticias", "intro": "Artigos e notícias dos membros da rede."},
 }
 
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.i18n import BilingualNameMixin
+from portal.i18n import BilingualNameMixin, portuguese_country_name
 
 from .currencies import currency_choices, validate_currency
 
@@ -64,6 +64,9 @@ class Country(BilingualNameMixin, models.Model):
         self.currency = self.currency.upper()
         super().save(*args, **kwargs)
 
+    def portuguese_name(self) -> str:
+        return portuguese_country_name(self.code)
+
 
 class Theme(BilingualNameMixin, models.Model):
     """A theme of the network's work, edited by the secretariat (resources, articles, events,
@@ -81,6 +84,11 @@ class Theme(BilingualNameMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def portuguese_name(self) -> str:
+        from .themes import PORTUGUESE_NAMES
+
+        return PORTUGUESE_NAMES.get(self.slug, "")
 
 
 class Language(models.TextChoices):

@@ -22,6 +22,20 @@ THEMES = [
     ("monitoring-evaluation", "Suivi et évaluation", "Monitoring and evaluation"),
 ]
 
+# The network's themes in Portuguese, by slug (a theme the secretariat adds shows its French name to
+# Portuguese readers until it is given one here).
+PORTUGUESE_NAMES = {
+    "financing": "Financiamento",
+    "governance": "Governação",
+    "technical-management": "Gestão técnica",
+    "contracting": "Contratualização com os prestadores",
+    "legal-framework": "Quadro jurídico",
+    "microfinance": "Ligação com as microfinanças",
+    "uhc": "Cobertura universal de saúde",
+    "feasibility": "Estudos de viabilidade",
+    "monitoring-evaluation": "Monitorização e avaliação",
+}
+
 
 def add_missing_themes(theme_model) -> int:
     """Create the network's themes whose slug is missing from `theme_model`'s table (the demo, whose

@@ -214,9 +214,9 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Concertation"
 MFA_PASSKEY_LOGIN_ENABLED = False
 
-# Internationalisation: French first, English complete.
+# Internationalisation: French first (the default and the fallback), English and Portuguese complete.
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English")]
+LANGUAGES = [("fr", "Français"), ("en", "English"), ("pt", "Português")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

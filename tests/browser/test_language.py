@@ -48,3 +48,32 @@ def test_pages_fit_a_320px_screen_without_sideways_scrolling(page, live_server, 
         page.goto(f"{live_server.url}{path}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path
+
+
+def test_a_portuguese_reader_on_a_phone(page, live_server, demo_site, shots):
+    """Issue 18: from the French home page to the Portuguese site, its menu, the network's page and the
+    inventory, on a 360 px phone without sideways scrolling."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/fr/")
+    page.get_by_role("navigation", name="Langue").get_by_role("link", name="Português").click()
+    assert page.url == f"{live_server.url}/pt/"
+    assert page.locator("html").get_attribute("lang") == "pt"
+    assert page.locator("h1").inner_text() == content.HOME["pt"]["title"]
+    assert page.get_by_role("link", name="Saltar para o conteúdo").count() == 1
+    page.screenshot(path=shots / "pt-home-360.png", full_page=True)
+
+    network = content.PAGES[0]
+    open_menu(page)
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name=network["pt"]["title"]).click()
+    assert page.url == f"{live_server.url}/pt/{network['pt']['slug']}/"
+    assert page.locator("h1").inner_text() == network["pt"]["title"]
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.screenshot(path=shots / "pt-network-360.png", full_page=True)
+
+    open_menu(page)
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Inventário").click()
+    assert page.url == f"{live_server.url}/pt/inventario/"
+    assert page.get_by_role("button", name="Pesquisar").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.screenshot(path=shots / "pt-inventory-360.png", full_page=True)

@@ -75,9 +75,10 @@ def test_a_french_reader_is_told_before_and_after_opening_an_english_only_page(b
     page.screenshot(path=shots / "search-english-only-fr-360.png", full_page=True)
     link.click()
     page.wait_for_load_state()
-    notice = page.locator(".translation-notice")
-    assert notice.get_attribute("lang") == "fr"
+    notice = page.locator('.translation-notice[lang="fr"]')
     assert "Cette page n’existe qu’en anglais." in notice.inner_text()
+    # Portuguese readers are told too, in Portuguese.
+    assert "Esta página só existe em inglês." in page.locator('.translation-notice[lang="pt"]').inner_text()
     page.screenshot(path=shots / "english-only-page-360.png")
     notice.get_by_role("link", name="Retour au site en français").click()
     page.wait_for_load_state()

@@ -1,5 +1,5 @@
 """What search engines read (issue 15, "Discoverable"): /robots.txt, /sitemap.xml (an index of
-sections, every public page in both languages with its hreflang alternates, nothing private) and, in
+sections, every public page in each language with its hreflang alternates, nothing private) and, in
 every public page's head, a canonical link, hreflang alternates and a description. Every address on
 SITE_URL, whichever host the request came through."""
 
@@ -109,35 +109,39 @@ def sitemap_urls(client) -> dict[str, dict[str, str]]:
     return urls
 
 
-def test_sitemap_lists_every_public_page_in_both_languages_with_hreflang_pairs(client, content):
+def versions(name, *args):
+    """A view's address in each of the site's languages (French, English, Portuguese)."""
+    return {language: url(name, language, *args) for language in ("fr", "en", "pt")}
+
+
+def test_sitemap_lists_every_public_page_in_every_language_with_hreflang_alternates(client, content):
     urls = sitemap_urls(client)
     assert urls and all(loc.startswith(PUBLIC + "/") for loc in urls)
-    page_fr, page_en = PUBLIC + content["page"].url, PUBLIC + content["english"].url
     mutual = content["mutual"].mutual_id
-    expected_pairs = [
-        (page_fr, page_en),
-        (PUBLIC + "/fr/", PUBLIC + "/en/"),
-        (PUBLIC + url("inventory:overview", "fr"), PUBLIC + url("inventory:overview", "en")),
-        (PUBLIC + url("inventory:glossary", "fr"), PUBLIC + url("inventory:glossary", "en")),
-        (PUBLIC + url("inventory:country", "fr", "SN"), PUBLIC + url("inventory:country", "en", "SN")),
-        (PUBLIC + url("inventory:mutual_detail", "fr", mutual),
-         PUBLIC + url("inventory:mutual_detail", "en", mutual)),
-        (PUBLIC + url("inventory:datasets", "fr"), PUBLIC + url("inventory:datasets", "en")),
-        (PUBLIC + url("inventory:release_detail", "fr", "inventaire-2025", "1.0"),
-         PUBLIC + url("inventory:release_detail", "en", "inventaire-2025", "1.0")),
-        (PUBLIC + url("directory:list", "fr"), PUBLIC + url("directory:list", "en")),
-        (PUBLIC + url("directory:organization", "fr", content["organization"].pk),
-         PUBLIC + url("directory:organization", "en", content["organization"].pk)),
-        (PUBLIC + url("themes:overview", "fr"), PUBLIC + url("themes:overview", "en")),
-        (PUBLIC + url("themes:detail", "fr", "financing"), PUBLIC + url("themes:detail", "en", "financing")),
+    expected = [
+        # Wagtail pages: their live translations only (none in Portuguese here).
+        {"fr": content["page"].url, "en": content["english"].url},
+        {"fr": "/fr/", "en": "/en/"},
+        # The portal's own views: the same view in each language.
+        versions("inventory:overview"),
+        versions("inventory:glossary"),
+        versions("inventory:country", "SN"),
+        versions("inventory:mutual_detail", mutual),
+        versions("inventory:datasets"),
+        versions("inventory:release_detail", "inventaire-2025", "1.0"),
+        versions("directory:list"),
+        versions("directory:organization", content["organization"].pk),
+        versions("themes:overview"),
+        versions("themes:detail", "financing"),
     ]
-    for french, english in expected_pairs:
-        assert french != english
-        for loc in (french, english):
+    for paths in expected:
+        assert len(set(paths.values())) == len(paths), paths
+        alternates = {language: PUBLIC + path for language, path in paths.items()}
+        for loc in alternates.values():
             assert loc in urls, loc
-            # Each version names both, and French as the default.
-            assert urls[loc] == {"fr": french, "en": english, "x-default": french}, (loc, urls[loc])
-    # Every alternate is itself listed (the pairs are reciprocal).
+            # Each version names every other, and French as the default.
+            assert urls[loc] == {**alternates, "x-default": alternates["fr"]}, (loc, urls[loc])
+    # Every alternate is itself listed (the alternates are reciprocal).
     for loc, alternates in urls.items():
         for href in alternates.values():
             assert href in urls and urls[href] == alternates, (loc, href)
@@ -178,28 +182,27 @@ def test_sitemap_is_paginated_past_its_limit(client, content, monkeypatch):
 def test_head_of_pages_and_views_has_canonical_hreflang_and_description(client, content):
     mutual = content["mutual"].mutual_id
     samples = [
-        (content["page"].url, content["english"].url),
-        ("/fr/", "/en/"),
-        (url("inventory:overview", "fr"), url("inventory:overview", "en")),
-        (url("inventory:countries", "fr"), url("inventory:countries", "en")),
-        (url("inventory:country", "fr", "SN"), url("inventory:country", "en", "SN")),
-        (url("inventory:glossary", "fr"), url("inventory:glossary", "en")),
-        (url("inventory:mutual_list", "fr"), url("inventory:mutual_list", "en")),
-        (url("inventory:mutual_detail", "fr", mutual), url("inventory:mutual_detail", "en", mutual)),
-        (url("inventory:datasets", "fr"), url("inventory:datasets", "en")),
-        (url("inventory:codebook", "fr"), url("inventory:codebook", "en")),
-        (url("inventory:release_detail", "fr", "inventaire-2025", "1.0"),
-         url("inventory:release_detail", "en", "inventaire-2025", "1.0")),
-        (url("directory:organization", "fr", content["organization"].pk),
-         url("directory:organization", "en", content["organization"].pk)),
+        {"fr": content["page"].url, "en": content["english"].url},
+        {"fr": "/fr/", "en": "/en/"},
+        versions("inventory:overview"),
+        versions("inventory:countries"),
+        versions("inventory:country", "SN"),
+        versions("inventory:glossary"),
+        versions("inventory:mutual_list"),
+        versions("inventory:mutual_detail", mutual),
+        versions("inventory:datasets"),
+        versions("inventory:codebook"),
+        versions("inventory:release_detail", "inventaire-2025", "1.0"),
+        versions("directory:organization", content["organization"].pk),
     ]
-    for french, english in samples:
-        assert french != english
-        for path in (french, english):
+    for paths in samples:
+        assert len(set(paths.values())) == len(paths), paths
+        alternates = {language: PUBLIC + path for language, path in paths.items()}
+        for path in paths.values():
             meta = head(get(client, path))
             assert meta["canonical"] == [PUBLIC + path], (path, meta["canonical"])
-            assert meta["alternates"] == {"fr": PUBLIC + french, "en": PUBLIC + english,
-                                          "x-default": PUBLIC + french}, (path, meta["alternates"])
+            expected = {**alternates, "x-default": alternates["fr"]}
+            assert meta["alternates"] == expected, (path, meta["alternates"])
             assert len(meta["description"]) >= 40, (path, meta["description"])
             assert_no_local_address(meta["head"])
 

@@ -88,12 +88,12 @@ def test_language_switcher_on_a_crafted_404_links_only_to_this_site(client, path
     response = client.get("/", PATH_INFO=path)
     assert response.status_code == 404
     hrefs = language_hrefs(response)
-    assert set(hrefs) == {"fr", "en"}
+    assert set(hrefs) == {"fr", "en", "pt"}
     for href in hrefs.values():
         assert href.startswith("/") and not href.startswith(("//", "/\\")), href
-    assert hrefs["en"] == "/en/"
+    assert hrefs["en"] == "/en/" and hrefs["pt"] == "/pt/"
 
 
 def test_language_switcher_still_translates_the_views_path(client):
     hrefs = language_hrefs(client.get("/fr/inventaire/"))
-    assert hrefs == {"fr": "/fr/inventaire/", "en": "/en/inventory/"}
+    assert hrefs == {"fr": "/fr/inventaire/", "en": "/en/inventory/", "pt": "/pt/inventario/"}

@@ -195,7 +195,10 @@ def test_a_page_without_a_translation_tells_the_other_language_readers(client, h
     notice = re.search(r'<p class="translation-notice" lang="fr">(.*?)</p>', html, re.S)
     assert notice and "Cette page n’existe qu’en anglais." in notice.group(1)
     assert '<a href="/fr/" hreflang="fr">Retour au site en français</a>' in notice.group(1)
-    assert "translation-notice" not in client.get(home_fr.url).content.decode()
+    home = client.get(home_fr.url).content.decode()
+    assert 'class="translation-notice" lang="en"' not in home  # the home page has its English version
+    # (and no Portuguese one here: Portuguese readers are told, in Portuguese)
+    assert '<p class="translation-notice" lang="pt">Esta página só existe em francês.' in home
     # And the other way round: a French-only page tells English readers, in English.
     with django_capture_on_commit_callbacks(execute=True):
         french = resource(library_index_get_or_create(language="fr"), title="Guide de Kolda", ref="kolda")

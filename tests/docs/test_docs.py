@@ -22,6 +22,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import get_commands
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -151,7 +152,7 @@ def resolved(path):
     """Django's match for the path, in the language its prefix names (i18n_patterns); None if none,
     or if only the API's JSON 404 for any other path under /api/v1/ matches."""
     language = path.split("/")[1] if path.count("/") > 1 else ""
-    with translation.override(language if language in ("fr", "en") else "fr"):
+    with translation.override(language if language in dict(settings.LANGUAGES) else "fr"):
         try:
             match = resolve(path, urlconf=DEV_URLS)
         except Resolver404:

@@ -33,7 +33,7 @@ Kind = CampaignMessage.Kind
 
 @pytest.fixture
 def people():
-    """Reporters in French, in English, in Portuguese (French e-mails) and a supporting organization's
+    """Reporters in French, in English, in Portuguese and a supporting organization's
     staff member; a mutual nobody reports for and one that has submitted already."""
     fr = UserFactory(username="awa", roles=[Role.MUTUAL_MANAGER], languages=["fr", "en"])
     en = UserFactory(username="john", roles=[Role.MUTUAL_MANAGER], languages=["en"], first_name="John")
@@ -100,7 +100,8 @@ def test_reminders_around_the_deadline_never_twice_and_only_the_latest_due(peopl
     everyone = sorted(people[k].email for k in ("fr", "en", "pt", "staff"))
     assert sent_on(deadline - 15 * DAY) == []
     assert sent_on(deadline - 14 * DAY) == everyone
-    assert all("reminder" in m.subject or "rappel" in m.subject.lower() for m in mail.outbox)
+    reminder = ("reminder", "rappel", "lembrete")  # English, French, Portuguese
+    assert all(any(word in m.subject.lower() for word in reminder) for m in mail.outbox)
     assert sent_on(deadline - 13 * DAY) == []
     assert sent_on(deadline - 4 * DAY) == []
     # Kolda submits: no more reminders for it; Thiès's return is still a draft.
@@ -170,7 +171,11 @@ def test_each_message_is_in_the_readers_language_with_a_working_link(client, peo
         f"[Concertation] Inventory {YEAR}: please update the figures of Mutuelle de Kolda"
     )
     assert english.extra_headers["Content-Language"] == "en"
-    for message in french, portuguese_reader, no_language:
+    assert portuguese_reader.subject == (
+        f"[Concertation] Inventário {YEAR}: atualize os números de Mutuelle de Kolda"
+    )
+    assert portuguese_reader.extra_headers["Content-Language"] == "pt"
+    for message in french, no_language:
         assert message.extra_headers["Content-Language"] == "fr"
     assert "Hello John Diop," in english.body
     assert "Les chiffres de l'année, svp." in english.body  # the secretariat's message
@@ -178,7 +183,11 @@ def test_each_message_is_in_the_readers_language_with_a_working_link(client, peo
     with translation.override("en"):
         assert date_format(deadline, "DATE_FORMAT") in english.body
 
-    for message, language, mutual in [(english, "en", people["kolda"]), (french, "fr", people["thies"])]:
+    with translation.override("pt"):
+        assert date_format(deadline, "DATE_FORMAT") in portuguese_reader.body
+
+    for message, language, mutual in [(english, "en", people["kolda"]), (french, "fr", people["thies"]),
+                                      (portuguese_reader, "pt", people["kolda"])]:
         links = re.findall(r"https?://\S+", message.body)
         assert len(links) == 1
         link = urlparse(links[0])
@@ -187,7 +196,7 @@ def test_each_message_is_in_the_readers_language_with_a_working_link(client, peo
             match = resolve(link.path)
         assert (match.namespace, match.url_name) == ("inventory", "return_edit")
         assert match.kwargs == {"mutual_id": mutual.mutual_id, "year": YEAR}
-        reader = people["en"] if language == "en" else people["fr"]
+        reader = {"en": people["en"], "fr": people["fr"], "pt": people["pt"]}[language]
         client.force_login(reader)
         assert client.get(link.path).status_code == 200
 

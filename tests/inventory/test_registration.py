@@ -323,7 +323,7 @@ def test_rejection_needs_a_comment_and_the_registrant_reads_it_in_french_by_defa
     pending["SN"].refresh_from_db()
     assert pending["SN"].registration_state == RegistrationState.PENDING and not mail.outbox
 
-    registrant.languages = ["pt"]
+    registrant.languages = ["es"]  # a language the portal does not write in
     registrant.save()
     response = decide(client, focal_point, pending["SN"], "reject", "Cette mutuelle est déjà inscrite.",
                       django_capture_on_commit_callbacks)

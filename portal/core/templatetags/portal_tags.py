@@ -30,10 +30,33 @@ def main_menu(context):
         return []
     current = context.get("page")
     current_path = current.path if isinstance(current, Page) else ""
+    fallback_language = Locale.get_default().language_code
     return [
-        {"page": item, "active": current_path.startswith(item.path)}
-        for item in home.get_children().live().public().in_menu()
+        {"page": item, "active": current_path.startswith(item.path),
+         # A French page in another language's menu is marked as such (lang and hreflang).
+         "language": fallback_language if item.locale_id != home.locale_id else ""}
+        for item in _menu_pages(home)
     ]
+
+
+def _menu_pages(home):
+    """The home page's menu pages; in a language whose tree lacks some of the French menu's pages (a
+    Portuguese tree holding only the translated ones), French stays the fallback: the French menu's
+    order, each page in the reader's language when it has a live translation there, else in French (the
+    page then says so: templates/includes/translation_notice.html)."""
+    own = list(home.get_children().live().public().in_menu())
+    default = Locale.get_default()
+    if home.locale_id == default.id:
+        return own
+    source = home.get_translation_or_none(default)
+    if source is None:
+        return own
+    french = list(source.get_children().live().public().in_menu())
+    by_key = {page.translation_key: page for page in own}
+    if all(page.translation_key in by_key for page in french):
+        return own
+    merged = [by_key.pop(page.translation_key, page) for page in french]
+    return merged + [page for page in own if page.translation_key in by_key]
 
 
 @register.simple_tag(takes_context=True)
@@ -74,6 +97,14 @@ def language_links(context):
             url = local_path_in(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return links
+
+
+@register.filter
+def language_if_other(page) -> str:
+    """The page's language when it is not the reader's (a French page kept in the Portuguese site's
+    footer, French being the fallback): for its link's lang and hreflang; "" otherwise."""
+    code = page.locale.language_code if isinstance(page, Page) and page.locale_id else ""
+    return code if code and code != (get_language() or "")[:2] else ""
 
 
 @register.filter(name="public_target")

@@ -4,7 +4,7 @@ from django import template
 from django.template.defaultfilters import date as format_date
 from django.utils.translation import gettext as _
 
-from portal.i18n import elide, is_english
+from portal.i18n import elide, is_english, is_portuguese
 
 from ..models import DatePrecision
 
@@ -19,6 +19,27 @@ FRENCH_CITIES = {
     "Sao Tome": "São Tomé", "Addis Ababa": "Addis-Abeba", "Dar es Salaam": "Dar es Salam",
     "El Aaiun": "Laâyoune", "Ndjamena": "N’Djaména", "Lome": "Lomé", "Bangui": "Bangui",
 }
+
+
+# The Portuguese names of those cities, where they differ from the English ones.
+PORTUGUESE_CITIES = {
+    "Algiers": "Argel", "Cape Verde": "Cabo Verde", "Brussels": "Bruxelas", "London": "Londres",
+    "Geneva": "Genebra", "Lisbon": "Lisboa", "Sao Tome": "São Tomé", "Addis Ababa": "Adis Abeba",
+    "Ndjamena": "N’Djamena", "Lome": "Lomé",
+}
+
+# Date formats of the event pages (Django's date filter): Portuguese joins day, month and year with "de"
+# ("domingo, 27 de dezembro de 2026").
+FORMATS = {
+    "day": ("l j F Y", r"l, j \d\e F \d\e Y"),
+    "date": ("j F Y", r"j \d\e F \d\e Y"),
+    "month": ("F Y", r"F \d\e Y"),
+    "date_time": ("j F Y, H:i", r"j \d\e F \d\e Y, H:i"),
+}
+
+
+def _format(kind: str) -> str:
+    return FORMATS[kind][1 if is_portuguese() else 0]
 
 
 def _offset(moment) -> str:
@@ -36,6 +57,8 @@ def zone_city(time_zone: str) -> str:
     """The city that names an IANA zone, in the active language: "Africa/Porto-Novo" -> "Porto-Novo",
     "America/New_York" -> "New York", "Africa/Ndjamena" -> "N’Djaména" in French."""
     city = time_zone.rsplit("/", 1)[-1].replace("_", " ")
+    if is_portuguese():
+        return PORTUGUESE_CITIES.get(city, city)
     return city if is_english() else FRENCH_CITIES.get(city, city)
 
 
@@ -55,19 +78,19 @@ def event_dates(event) -> str:
     if event.date_precision == DatePrecision.YEAR:
         return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
     if event.date_precision == DatePrecision.MONTH:
-        return format_date(start, "F Y")
+        return format_date(start, _format("month"))
     if event.date_precision == DatePrecision.DAY:  # no invented hours: "26–27 novembre 2007"
         if start.date() == end.date():
-            return format_date(start, "l j F Y")
+            return format_date(start, _format("day"))
         if (start.year, start.month) == (end.year, end.month):
-            return f"{format_date(start, 'j')}–{format_date(end, 'j F Y')}"
-        return f"{format_date(start, 'j F Y')} – {format_date(end, 'j F Y')}"
+            return f"{format_date(start, 'j')}–{format_date(end, _format('date'))}"
+        return f"{format_date(start, _format('date'))} – {format_date(end, _format('date'))}"
     if start.date() == end.date():
         return _("%(day)s, %(start)s–%(end)s") % {
-            "day": format_date(start, "l j F Y"), "start": format_date(start, "H:i"),
+            "day": format_date(start, _format("day")), "start": format_date(start, "H:i"),
             "end": format_date(end, "H:i"),
         }
-    return f"{format_date(start, 'j F Y, H:i')} – {format_date(end, 'j F Y, H:i')}"
+    return f"{format_date(start, _format('date_time'))} – {format_date(end, _format('date_time'))}"
 
 
 @register.simple_tag
