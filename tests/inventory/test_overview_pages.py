@@ -574,7 +574,9 @@ def test_a_chart_of_a_page_is_an_svg_image_in_the_readers_language_kept_by_the_c
     assert unchanged.status_code == 304
     # Any other drawing is refused with the reason; the file to share is unchanged (a download).
     bad = client.get(address, {"drawing": "<huge>"})
-    assert bad.status_code == 400 and "drawing: give one of narrow, wide" in bad.content.decode()
+    reason = {"fr": "drawing\u00a0: indiquez l’un de ces codes\u00a0: narrow, wide",
+              "en": "drawing: give one of narrow, wide"}[language]
+    assert bad.status_code == 400 and reason in bad.content.decode()
     assert "<huge>" not in bad.content.decode()
     assert client.get(address)["Content-Disposition"].startswith("attachment;")
 
