@@ -90,7 +90,7 @@ DECLARATIONS_PER_HOUR = 5
 @require_safe
 def studies(request):
     """Every study using the inventory: the library's search of that kind, in the reader's language."""
-    index = library_index_get_or_create(language="en" if get_language() == "en" else "fr")
+    index = library_index_get_or_create(language=get_language() if get_language() in ("en", "pt") else "fr")
     return redirect(f"{index.url}?type={ResourceType.STUDY}")
 
 
@@ -101,7 +101,7 @@ def declare_study(request):
     require(request, "view_public_pages")
     context = {"per_hour": DECLARATIONS_PER_HOUR}
     if request.method == "GET":
-        initial = {"language": "en" if get_language() == "en" else "fr"}
+        initial = {"language": get_language() if get_language() in ("en", "pt") else "fr"}
         if request.GET.get("release"):
             initial["release"] = request.GET["release"][:100]
         form = StudyDeclarationForm(initial=initial)

@@ -422,3 +422,14 @@ def test_the_open_data_page_lists_the_20_newest_studies_and_leads_to_all_of_them
     response = client.get(all_studies)
     assert response.status_code == 302
     assert response["Location"] == library_index_get_or_create(language="fr").url + "?type=inventory_study"
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "pt"])
+def test_a_reader_asking_for_every_study_stays_in_their_language(client, language):
+    response = client.get(url("library:studies", language=language))
+    assert response.status_code == 302
+    library = library_index_get_or_create(language=language)
+    assert response["Location"] == library.url + "?type=inventory_study"
+    assert response["Location"].startswith(f"/{language}/")
+    form = client.get(url("library:declare_study", language=language))
+    assert form.context["form"].initial["language"] == language
