@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from portal.accounts.permissions import can, permission_required, require
 from portal.core import studies, throttle
 from portal.core.citations import citation_file
 from portal.core.middleware import allow_style_elements_of
+from portal.core.views import csv_download
 
 from ..contract import schema
 from ..models import DatasetDownloadCount, GuestbookEntry, Release, ReleaseFile
@@ -176,9 +177,7 @@ def dataset_file(request, filename):
             lines = returns_csv_chunks(returns_frames())
         else:
             lines = datasets.csv_lines(synthesis_rows(), schema.published_column_names("synthesis"))
-        response = StreamingHttpResponse((line.encode("utf-8") for line in lines),
-                                         content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{_live_name(filename)}"'
+        response = csv_download(lines, _live_name(filename))
     else:
         try:
             directory = live.live_directory()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from portal.accounts.permissions import require
 from portal.core import country_sections
 from portal.core.spreadsheets import csv_stream
+from portal.core.views import csv_download
 from portal.i18n import by_name, keys_by_name
 from portal.reference.models import Country
 from portal.site_url import public_url
@@ -159,10 +160,8 @@ def _other_year_url(headline: dict, query: dict) -> str:
 
 
 def _csv_response(figure: figures.Figure, filename: str) -> StreamingHttpResponse:
-    lines = csv_stream(figure.csv_lines(), format_value=format_cell, lineterminator="\n")
-    response = StreamingHttpResponse((line.encode("utf-8") for line in lines),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = csv_download(csv_stream(figure.csv_lines(), format_value=format_cell, lineterminator="\n"),
+                            filename)
     response["Cache-Control"] = "no-cache"  # changes with every validation
     return response
 

@@ -1,4 +1,4 @@
-from django.http import HttpResponseServerError
+from django.http import HttpResponseServerError, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
@@ -22,3 +22,12 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No context processors, no database: this must render even when the database is down.
     return HttpResponseServerError(get_template("500.html").render({"lang": get_language() or "fr"}))
+
+
+def csv_download(lines, filename: str) -> StreamingHttpResponse:
+    """CSV `lines` (text, already written by the portal's writers: `portal.core.spreadsheets`) streamed
+    as a UTF-8 attachment named `filename`."""
+    response = StreamingHttpResponse((line.encode("utf-8") for line in lines),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -2,7 +2,7 @@
 website, office address and e-mail): never their staff, never a mutual's contact person. A bad
 filter value is a 400 that names the filter, with the unfiltered choices still offered."""
 
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -14,6 +14,7 @@ from library.models import ProjectProfilePage
 from portal.accounts.permissions import require
 from portal.core import organization_sections
 from portal.core.spreadsheets import csv_stream
+from portal.core.views import csv_download
 from portal.i18n import keys_by_name
 
 from . import jsonld, projects
@@ -68,9 +69,7 @@ def project_csv(request, page_id):
     figure = projects.figure(page, projects.supported_group(page))
     if figure is None:
         raise Http404(_("No validated return of the supported mutuals yet."))
-    lines = csv_stream(figure.csv_lines(), format_value=format_cell, lineterminator="\n")
-    response = StreamingHttpResponse((line.encode("utf-8") for line in lines),
-                                     content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="project-{page.slug}-inventory.csv"'
+    response = csv_download(csv_stream(figure.csv_lines(), format_value=format_cell, lineterminator="\n"),
+                            f"project-{page.slug}-inventory.csv")
     response["Cache-Control"] = "no-cache"  # changes with every validation
     return response
