@@ -33,8 +33,9 @@ CREATED = "201"
 MISSING = 999999  # an id no object has
 
 
-def admin_routes():
-    """Every URL pattern under admin/, as the route string Django reports (`ResolverMatch.route`)."""
+def all_routes():
+    """Every URL pattern, as the route string Django reports (`ResolverMatch.route`), each once (a
+    route two patterns share, such as admin/login/, the portal's and Wagtail's shadowed one)."""
 
     def walk(patterns, prefix):
         for pattern in patterns:
@@ -44,8 +45,12 @@ def admin_routes():
             else:
                 yield route
 
-    routes = [route for route in walk(get_resolver().url_patterns, "") if route.startswith("admin/")]
-    return list(dict.fromkeys(routes))  # admin/login/ is both the portal's and Wagtail's (shadowed)
+    return list(dict.fromkeys(walk(get_resolver().url_patterns, "")))
+
+
+def admin_routes():
+    """Every URL pattern under admin/."""
+    return [route for route in all_routes() if route.startswith("admin/")]
 
 
 def build_url(route, values):

@@ -8,7 +8,6 @@ import datetime
 import zoneinfo
 from types import SimpleNamespace
 
-from django.urls import get_resolver
 from django.utils import timezone
 from wagtail.models import Locale
 
@@ -16,24 +15,13 @@ from inventory.models import Campaign, ImportJob, Mutual, Release, SupportingOrg
 from portal.accounts.roles import Role
 from tests.factories import MutualFactory, ReturnFactory, UserFactory, network_country
 
-from .admin_urls import MISSING, build_url
+from .admin_urls import MISSING, all_routes, build_url
 
 
 def site_routes():
-    """Every URL pattern outside admin/, as the route string Django reports (`ResolverMatch.route`),
-    the active language's prefix included (the walk runs in French)."""
-    from django.urls import URLResolver
-
-    def walk(patterns, prefix):
-        for pattern in patterns:
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, route)
-            else:
-                yield route
-
-    routes = [route for route in walk(get_resolver().url_patterns, "") if not route.startswith("admin/")]
-    return list(dict.fromkeys(routes))
+    """Every URL pattern outside admin/, the active language's prefix included (the walk runs in
+    French)."""
+    return [route for route in all_routes() if not route.startswith("admin/")]
 
 
 def _event():
