@@ -3,7 +3,6 @@ resources, project profiles, articles, events and Forum editions on it, in the r
 (the URL's), newest published first. Built as the news feeds are (`portal.news.feeds`): plain-text
 descriptions, links on the public address, entry ids that survive a change of host or an edit."""
 
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import get_language
@@ -13,10 +12,10 @@ from wagtail.models import Locale
 from library.models import ProjectProfilePage, ResourcePage
 from portal.core.text import plain_text
 from portal.events.models import EventPage
-from portal.news.feeds import PlainTextAtom1Feed
+from portal.news.feeds import PageFeed, PlainTextAtom1Feed
 from portal.news.models import ArticlePage
 from portal.reference.models import Theme
-from portal.site_url import page_public_url, page_stable_id, public_url, stable_id
+from portal.site_url import public_url, stable_id
 
 from .themes import theme_url
 
@@ -36,7 +35,7 @@ def theme_items(theme, limit=ITEMS) -> list:
     return items[:limit]
 
 
-class ThemeRssFeed(Feed):
+class ThemeRssFeed(PageFeed):
     feed_type = Rss201rev2Feed
 
     def get_object(self, request, slug):
@@ -62,21 +61,9 @@ class ThemeRssFeed(Feed):
     def items(self, obj):
         return theme_items(obj)
 
-    def item_title(self, item):
-        return item.title
-
     def item_description(self, item):
         text = getattr(item, "summary", "") or getattr(item, "intro", "") or getattr(item, "description", "")
         return plain_text(text)
-
-    def item_link(self, item):
-        return page_public_url(item)
-
-    def item_guid(self, item):
-        return page_stable_id(item)
-
-    def item_guid_is_permalink(self, item):
-        return False
 
     def item_pubdate(self, item):
         return item.first_published_at

@@ -27,7 +27,24 @@ from .selectors import news_index, published_articles
 ITEMS = 30
 
 
-class NewsRssFeed(Feed):
+class PageFeed(Feed):
+    """A feed of Wagtail pages: each entry the page's title, its public address, and an id that
+    survives a change of host, an edit or a move (`page_stable_id`)."""
+
+    def item_title(self, item):
+        return item.title
+
+    def item_link(self, item):
+        return page_public_url(item)
+
+    def item_guid(self, item):
+        return page_stable_id(item)
+
+    def item_guid_is_permalink(self, item):
+        return False
+
+
+class NewsRssFeed(PageFeed):
     feed_type = Rss201rev2Feed
 
     def __call__(self, request, *args, **kwargs):
@@ -63,20 +80,8 @@ class NewsRssFeed(Feed):
     def items(self, obj):
         return obj.apply(published_articles())[:ITEMS]
 
-    def item_title(self, item):
-        return item.title
-
     def item_description(self, item):
         return plain_text(item.summary)
-
-    def item_link(self, item):
-        return page_public_url(item)
-
-    def item_guid(self, item):
-        return page_stable_id(item)
-
-    def item_guid_is_permalink(self, item):
-        return False
 
     def item_pubdate(self, item):
         return item.first_published_at or timezone.make_aware(
