@@ -25,7 +25,6 @@ year), prints, in one run:
 import argparse
 import functools
 import importlib.util
-import os
 import resource
 import shutil
 import sys
@@ -236,15 +235,7 @@ def main():
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-exports-"))
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
-        "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-        "CACHE_URL": "locmemcache://",
-        "EMAIL_URL": "dummymail://",
-    })
-    import django
-
-    django.setup()
+    _synthesis_bench().django_on_sqlite(tmp)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

@@ -188,7 +188,8 @@ def main():
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run(args, tmp):
+def django_on_sqlite(tmp):
+    """Django set up on a throw-away SQLite database in `tmp`, a memory cache and no e-mail."""
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
         "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
@@ -198,6 +199,10 @@ def run(args, tmp):
     import django
 
     django.setup()
+
+
+def run(args, tmp):
+    django_on_sqlite(tmp)
     from django.core.management import call_command
 
     years = range(2026 - args.years, 2026)
